@@ -1,0 +1,56 @@
+/**
+ * Errors that reach the user. Each carries the exit code the CLI ends with, so
+ * the engine can throw without knowing about processes, and one top-level catch
+ * in cli.ts decides what to print.
+ */
+export const EXIT = { ok: 0, stale: 1, failed: 1, usage: 2, input: 2 } as const;
+
+export class ZeroCacheError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, exitCode: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad command-line usage. */
+export class UsageError extends ZeroCacheError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, EXIT.usage, options);
+  }
+}
+
+/** A config file that is missing keys, has wrong types or cannot be read. */
+export class ConfigError extends ZeroCacheError {
+  readonly file: string | undefined;
+  constructor(message: string, file?: string, options?: { cause?: unknown }) {
+    super(message, EXIT.usage, options);
+    this.file = file;
+  }
+}
+
+/** An input file (schema, model, migration) that cannot be read or parsed. */
+export class InputError extends ZeroCacheError {
+  readonly file: string;
+  readonly line: number | undefined;
+  constructor(message: string, file: string, line?: number, options?: { cause?: unknown }) {
+    super(message, EXIT.input, options);
+    this.file = file;
+    this.line = line;
+  }
+}
+
+/** The configured generator (or a beforeGenerate command) failed. */
+export class GeneratorError extends ZeroCacheError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, EXIT.failed, options);
+  }
+}
+
+/** The check found stale tables: not a crash, but the CLI must exit 1. */
+export class StaleError extends ZeroCacheError {
+  constructor(message: string) {
+    super(message, EXIT.stale);
+  }
+}

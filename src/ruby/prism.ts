@@ -1,0 +1,337 @@
+/**
+ * Thin wrapper around @ruby/prism (Ruby's own parser compiled to WASM).
+ *
+ * - The WASM module is loaded lazily on the first parse and memoized, so
+ *   commands that never read Ruby do not pay the ~50 ms load.
+ * - Node 20 prints "ExperimentalWarning: WASI is an experimental feature" when
+ *   the `wasi` builtin is first loaded; that one warning is swallowed.
+ * - Prism locations are BYTE offsets into the UTF-8 source. {@link RubySource}
+ *   slices and computes lines on bytes so non-ASCII text stays aligned.
+ * - CRLF is normalized to LF before parsing, so a Windows checkout yields the
+ *   same facts and the same source slices.
+ */
+import type * as Prism from "@ruby/prism";
+import type { Location, Node, ProgramNode } from "@ruby/prism";
+import { InputError } from "../errors.js";
+
+export type { Location, Node, ProgramNode } from "@ruby/prism";
+
+type PrismModule = typeof Prism;
+type ParseFn = Awaited<ReturnType<PrismModule["loadPrism"]>>;
+
+type NodeConstructors = {
+  [K in keyof PrismModule as K extends `${string}Node` ? K : never]: PrismModule[K];
+};
+/** Name of a Prism node class, e.g. "CallNode". */
+export type NodeKind = keyof NodeConstructors;
+/** Instance type of the Prism node class named K. */
+export type NodeOf<K extends NodeKind> = InstanceType<NodeConstructors[K]>;
+
+interface LoadedPrism {
+  parse: ParseFn;
+  /** Node constructor -> exported class name; survives minification (export names are kept). */
+  kinds: Map<unknown, string>;
+}
+
+let loading: Promise<LoadedPrism> | null = null;
+let loaded: LoadedPrism | null = null;
+
+function isWasiExperimentalWarning(warning: unknown, typeOrOptions: unknown): boolean {
+  let type: unknown;
+  if (typeof typeOrOptions === "string") type = typeOrOptions;
+  else if (typeOrOptions && typeof typeOrOptions === "object") type = (typeOrOptions as { type?: unknown }).type;
+  let message = "";
+  if (typeof warning === "string") message = warning;
+  else if (warning instanceof Error) {
+    message = warning.message;
+    if (type === undefined) type = warning.name;
+  }
+  return type === "ExperimentalWarning" && /\bWASI\b/.test(message);
+}
+
+async function loadPrismOnce(): Promise<LoadedPrism> {
+  const original = process.emitWarning;
+  const filtered = function (this: unknown, warning: unknown, ...rest: unknown[]): void {
+    if (isWasiExperimentalWarning(warning, rest[0])) return;
+    return (original as (...args: unknown[]) => void).call(process, warning, ...rest);
+  };
+  process.emitWarning = filtered as typeof process.emitWarning;
+  try {
+    const mod = await import("@ruby/prism");
+    const parse = await mod.loadPrism();
+    const kinds = new Map<unknown, string>();
+    for (const [name, value] of Object.entries(mod)) {
+      if (typeof value === "function" && name.endsWith("Node")) kinds.set(value, name);
+    }
+    return { parse, kinds };
+  } finally {
+    // Only restore if nobody replaced it meanwhile.
+    if (process.emitWarning === (filtered as typeof process.emitWarning)) process.emitWarning = original;
+  }
+}
+
+async function prism(): Promise<LoadedPrism> {
+  if (loaded) return loaded;
+  if (!loading) {
+    loading = loadPrismOnce().then(
+      (p) => (loaded = p),
+      (err: unknown) => {
+        loading = null;
+        throw err;
+      },
+    );
+  }
+  return loading;
+}
+
+/** Name of the Prism class of `node` ("CallNode", ...), or undefined. Only valid after a parse. */
+export function kindOf(node: unknown): string | undefined {
+  if (!node || typeof node !== "object" || !loaded) return undefined;
+  return loaded.kinds.get((node as object).constructor);
+}
+
+/** Type guard: `is(node, "CallNode")`. */
+export function is<K extends NodeKind>(node: unknown, kind: K): node is NodeOf<K> {
+  return kindOf(node) === kind;
+}
+
+/** Source text as Prism sees it: LF line endings, UTF-8 bytes for offset math. */
+export class RubySource {
+  readonly text: string;
+  readonly bytes: Buffer;
+  private readonly lineStarts: number[];
+
+  constructor(text: string) {
+    this.text = normalizeNewlines(text);
+    this.bytes = Buffer.from(this.text, "utf8");
+    const starts = [0];
+    for (let i = 0; i < this.bytes.length; i++) if (this.bytes[i] === 0x0a) starts.push(i + 1);
+    this.lineStarts = starts;
+  }
+
+  /** 1-based line of a byte offset. */
+  lineAt(byteOffset: number): number {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.lineStarts[mid] ?? 0) <= byteOffset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  /** 1-based line where a node or location starts. */
+  line(nodeOrLoc: Node | Location): number {
+    const loc = "location" in nodeOrLoc ? nodeOrLoc.location : nodeOrLoc;
+    return this.lineAt(loc.startOffset);
+  }
+
+  /** Text between two byte offsets. */
+  sliceBytes(start: number, end: number): string {
+    return this.bytes.subarray(start, end).toString("utf8");
+  }
+
+  /** Text of a location. */
+  slice(loc: Location): string {
+    return this.sliceBytes(loc.startOffset, loc.startOffset + loc.length);
+  }
+
+  /**
+   * Full text of a node, including heredoc bodies, which Prism places outside
+   * the node's own location (`execute <<~SQL` covers only the opener).
+   */
+  nodeText(node: Node): string {
+    return this.sliceBytes(node.location.startOffset, nodeEnd(node));
+  }
+}
+
+/** CRLF -> LF (and lone CR is left alone: Ruby treats it as whitespace). */
+export function normalizeNewlines(text: string): string {
+  return text.replace(/\r\n/g, "\n");
+}
+
+function isLocation(value: unknown): value is Location {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Location).startOffset === "number" &&
+    typeof (value as Location).length === "number"
+  );
+}
+
+/** Largest end byte offset of the node or anything inside it (heredoc bodies included). */
+export function nodeEnd(node: Node): number {
+  let end = node.location.startOffset + node.location.length;
+  const visit = (n: Node): void => {
+    for (const value of Object.values(n)) {
+      if (isLocation(value)) end = Math.max(end, value.startOffset + value.length);
+    }
+    for (const child of n.compactChildNodes()) visit(child);
+  };
+  visit(node);
+  return end;
+}
+
+const CONFLICT_MARKER = /^(<{7}|={7}|>{7}|\|{7})(?:[ \t].*)?$/m;
+
+export interface ParsedRuby {
+  program: ProgramNode;
+  source: RubySource;
+}
+
+/** Parse Ruby; returns the program and the (LF-normalized) source for slicing. Throws InputError on syntax errors. */
+export async function parseRubySource(text: string, file: string): Promise<ParsedRuby> {
+  const { parse } = await prism();
+  const source = new RubySource(text);
+  const result = parse(source.text, { filepath: file });
+  if (result.errors.length > 0) {
+    const conflict = CONFLICT_MARKER.exec(source.text);
+    if (conflict) {
+      const line = source.text.slice(0, conflict.index).split("\n").length;
+      throw new InputError(
+        `${file}:${line}: Ruby syntax error: unresolved merge conflict marker "${conflict[1]}": resolve the merge conflict and run again`,
+        file,
+        line,
+      );
+    }
+    const sorted = [...result.errors].sort((a, b) => a.location.startOffset - b.location.startOffset);
+    const eof = sorted.find((e) => /end-of-input/.test(e.message));
+    if (eof) {
+      // Truncated file / missing `end`: Prism reports every unclosed opener
+      // (outermost first); the end of input and the innermost opener are the
+      // useful facts.
+      const line = source.lineAt(eof.location.startOffset);
+      const openers = sorted.filter((e) => e !== eof && /\bend\b/.test(e.message) && e.location.startOffset < eof.location.startOffset);
+      const innermost = openers[openers.length - 1];
+      const detail = innermost
+        ? ` (${innermost.message} at line ${source.lineAt(innermost.location.startOffset)}; is the file truncated?)`
+        : " (is the file truncated?)";
+      throw new InputError(
+        `${file}:${line}: Ruby syntax error: unexpected end of file${detail}; fix the syntax (or resolve the merge conflict) and run again`,
+        file,
+        line,
+      );
+    }
+    const first = sorted[0]!;
+    const line = source.lineAt(first.location.startOffset);
+    throw new InputError(
+      `${file}:${line}: Ruby syntax error: ${first.message}; fix the syntax (or resolve the merge conflict) and run again`,
+      file,
+      line,
+    );
+  }
+  return { program: result.value, source };
+}
+
+/** Parse Ruby and return the program node. Throws InputError (with file and line) on syntax errors. */
+export async function parseRuby(text: string, file: string): Promise<ProgramNode> {
+  return (await parseRubySource(text, file)).program;
+}
+
+// ---------------------------------------------------------------------------
+// Small AST helpers shared by the Ruby fact extractors.
+
+/** Depth-first walk; return false from `visit` to skip a node's children. */
+export function walk(node: Node | null | undefined, visit: (node: Node) => boolean | void): void {
+  if (!node) return;
+  if (visit(node) === false) return;
+  for (const child of node.compactChildNodes()) walk(child, visit);
+}
+
+/** Statements of a body node (StatementsNode, BeginNode with statements, or a single node). */
+export function statementsOf(body: Node | null | undefined): Node[] {
+  if (!body) return [];
+  if (is(body, "StatementsNode")) return body.body;
+  if (is(body, "BeginNode")) return body.statements ? body.statements.body : [];
+  if (is(body, "ParenthesesNode")) return statementsOf(body.body);
+  return [body];
+}
+
+/**
+ * Value of a string or symbol literal ("x", :x, 'x', %w-free), `"x".freeze`,
+ * or adjacent literal concatenation ("a" "b"). null for anything else.
+ */
+export function literalString(node: Node | null | undefined): string | null {
+  if (!node) return null;
+  if (is(node, "StringNode") || is(node, "SymbolNode")) return node.unescaped.value;
+  if (is(node, "InterpolatedStringNode") || is(node, "InterpolatedSymbolNode")) {
+    let out = "";
+    for (const part of node.parts) {
+      const v = literalString(part);
+      if (v === null) return null;
+      out += v;
+    }
+    return out;
+  }
+  if (is(node, "CallNode") && (node.name === "freeze" || node.name === "to_s" || node.name === "to_sym")) {
+    if (node.arguments_ || node.block) return null;
+    return literalString(node.receiver);
+  }
+  if (is(node, "ParenthesesNode")) {
+    const body = statementsOf(node.body);
+    return body.length === 1 ? literalString(body[0]) : null;
+  }
+  return null;
+}
+
+/** "Foo", "Admin::Foo", "::Foo" for constant reads/paths; null otherwise. */
+export function constantName(node: Node | null | undefined): string | null {
+  if (!node) return null;
+  if (is(node, "ConstantReadNode")) return node.name;
+  if (is(node, "ConstantPathNode")) {
+    if (node.name === null) return null;
+    if (!node.parent) return `::${node.name}`;
+    const parent = constantName(node.parent);
+    return parent === null ? null : `${parent}::${node.name}`;
+  }
+  return null;
+}
+
+/** Positional arguments of a call (block-pass and trailing keyword hash excluded). */
+export function positionalArgs(call: NodeOf<"CallNode">): Node[] {
+  const args = call.arguments_?.arguments_ ?? [];
+  return args.filter((a) => !is(a, "KeywordHashNode") && !is(a, "BlockArgumentNode"));
+}
+
+/** All arguments of a call as written. */
+export function callArgs(call: NodeOf<"CallNode">): Node[] {
+  return call.arguments_?.arguments_ ?? [];
+}
+
+/**
+ * Keyword options of a call: the trailing `key: value` pairs (bare or in
+ * braces). Keys are symbol/string literal names; splats and computed keys are
+ * reported in `dynamicKeys`.
+ */
+export function keywordOptions(call: NodeOf<"CallNode">): { options: Map<string, Node>; hasSplat: boolean } {
+  const options = new Map<string, Node>();
+  let hasSplat = false;
+  const args = callArgs(call);
+  const last = args[args.length - 1];
+  if (last && (is(last, "KeywordHashNode") || (is(last, "HashNode") && args.length > 1))) {
+    for (const el of last.elements) {
+      if (is(el, "AssocNode")) {
+        const key = literalString(el.key);
+        if (key === null) hasSplat = true;
+        else options.set(key, el.value);
+      } else {
+        hasSplat = true;
+      }
+    }
+  }
+  return { options, hasSplat };
+}
+
+/** Hash literal -> Map of literal keys to values (null when not a hash). */
+export function hashEntries(node: Node | null | undefined): Map<string, Node> | null {
+  if (!node || !(is(node, "HashNode") || is(node, "KeywordHashNode"))) return null;
+  const out = new Map<string, Node>();
+  for (const el of node.elements) {
+    if (is(el, "AssocNode")) {
+      const key = literalString(el.key);
+      if (key !== null) out.set(key, el.value);
+    }
+  }
+  return out;
+}
