@@ -1,0 +1,5 @@
+class Equipment < ApplicationRecord
+  belongs_to :client, optional: true
+
+  validates :name, presence: true
+end

@@ -1,0 +1,86 @@
+// Reads db/schema.rb as the Active Record schema dumper (Rails 8) writes it.
+// Part of the zero:active_models STAND-IN; line based on purpose.
+import { parseOptions, parseValue, stripComment } from "./ruby_text.mjs";
+
+const IGNORED_TABLES = new Set(["schema_migrations", "ar_internal_metadata"]);
+const NON_COLUMN_METHODS = new Set([
+  "index",
+  "check_constraint",
+  "exclusion_constraint",
+  "unique_constraint",
+  "timestamps",
+]);
+
+export function readSchema(text) {
+  const schema = { version: null, enums: new Map(), tables: new Map(), foreignKeys: [] };
+  const lines = text.split(/\r?\n/);
+  let table = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = stripComment(lines[i]);
+    if (line.trim() === "") continue;
+    let m;
+    if ((m = /define\(version:\s*([\d_]+)\)/.exec(line))) {
+      schema.version = m[1].replace(/_/g, "");
+      continue;
+    }
+    if (table) {
+      if (/^\s*end\s*$/.test(line)) {
+        if (!IGNORED_TABLES.has(table.name)) schema.tables.set(table.name, table);
+        table = null;
+        continue;
+      }
+      if ((m = /^\s*t\.(\w+)\s+(.*)$/.exec(line))) {
+        const method = m[1];
+        if (NON_COLUMN_METHODS.has(method)) {
+          if (method === "index") table.indexes.push(m[2].trim());
+          continue;
+        }
+        const [nameRaw, ...rest] = splitFirst(m[2]);
+        const { options } = parseOptions(rest.join(","));
+        table.columns.push({ name: parseValue(nameRaw), type: method, options });
+        continue;
+      }
+      throw new Error(`db/schema.rb:${i + 1}: unrecognised line in create_table "${table.name}": ${line.trim()}`);
+    }
+    if ((m = /^\s*create_table\s+"([^"]+)"(.*?)\s+do\s*\|\w+\|\s*$/.exec(line))) {
+      const { options } = parseOptions(m[2].replace(/^\s*,/, ""));
+      table = { name: m[1], options, columns: [], indexes: [] };
+      continue;
+    }
+    if ((m = /^\s*create_enum\s+"([^"]+)",\s*(\[.*\])\s*$/.exec(line))) {
+      const name = m[1].replace(/^public\./, "");
+      schema.enums.set(name, parseValue(m[2]));
+      continue;
+    }
+    if ((m = /^\s*add_foreign_key\s+(.*)$/.exec(line))) {
+      const { options, positional } = parseOptions(m[1]);
+      const [from, to] = positional.map(parseValue);
+      schema.foreignKeys.push({ from, to, options });
+      continue;
+    }
+  }
+  if (table) throw new Error(`db/schema.rb: create_table "${table.name}" is not closed`);
+  return schema;
+}
+
+function splitFirst(text) {
+  const m = /^("(?:[^"\\]|\\.)*")\s*(?:,\s*(.*))?$/.exec(text.trim());
+  if (!m) throw new Error(`db/schema.rb: cannot read column definition: ${text}`);
+  return [m[1], m[2] ?? ""];
+}
+
+/** Primary key column(s) of a table, from its create_table header. */
+export function primaryKeyOf(table) {
+  const { id, primary_key: pk } = table.options;
+  if (Array.isArray(pk)) return pk;
+  if (typeof pk === "string") return [pk];
+  if (id === false) return [];
+  return ["id"];
+}
+
+/** Type of the implicit primary key column (`id: :uuid`, default bigint). */
+export function primaryKeyType(table) {
+  const { id } = table.options;
+  if (typeof id === "string") return id;
+  return "bigint";
+}
