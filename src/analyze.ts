@@ -1,0 +1,165 @@
+import picomatch from "picomatch";
+import type { Config } from "./config.js";
+import { InputError } from "./errors.js";
+import { hashRecord, sha256 } from "./hash.js";
+import { outputPaths } from "./names.js";
+import type { ParseCache } from "./parse-cache.js";
+import type { Snapshot } from "./snapshot.js";
+import * as msg from "./messages.js";
+import type { Debug } from "./log.js";
+
+/**
+ * Bumped whenever the way fingerprints are computed changes, so every lock
+ * written by an older zero-cache counts as stale instead of silently matching.
+ */
+export const FINGERPRINT_VERSION = 1;
+
+export interface TableAnalysis {
+  model: string;
+  /** Component name -> hash, for this table only (globals are in Analysis.global). */
+  components: Record<string, string>;
+  fingerprint: string;
+  /** Repo-relative output paths. */
+  outputs: string[];
+}
+
+export interface Analysis {
+  global: Record<string, string>;
+  tables: Record<string, TableAnalysis>;
+  /** Tables in schema.rb that excludeTables leaves out. */
+  excluded: string[];
+  /** Input file -> SHA-256. */
+  inputs: Record<string, string>;
+  /** Schema version from define(version: ...), digits only. */
+  schemaVersion: string | null;
+  migrations: string[];
+  /** Lines for --debug. */
+  notes: string[];
+}
+
+interface Inputs {
+  schema: string;
+  inflections: string | null;
+  models: string[];
+  migrations: string[];
+  templates: string[];
+  globalInputs: string[];
+}
+
+/** Matches config globs against the snapshot's paths. */
+export function selectInputs(config: Config, snapshot: Snapshot): Inputs {
+  const matcher = (globs: string[]) => picomatch(globs, { dot: true });
+  const isModel = matcher([...config.models, ...config.concerns]);
+  const isMigration = matcher(config.migrations);
+  const isTemplate = matcher(config.templates);
+  const isGlobal = matcher(config.globalInputs);
+  const pick = (test: (p: string) => boolean) => snapshot.paths.filter(test).sort();
+  return {
+    schema: config.schema,
+    inflections: snapshot.paths.includes(config.inflections) ? config.inflections : null,
+    models: pick(isModel),
+    migrations: pick(isMigration),
+    templates: pick(isTemplate),
+    globalInputs: pick(isGlobal),
+  };
+}
+
+export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCache, debug: Debug): Promise<Analysis> {
+  const inputs = selectInputs(config, snapshot);
+  const files = [inputs.schema, ...inputs.models, ...inputs.migrations, ...inputs.templates, ...inputs.globalInputs];
+  if (inputs.inflections) files.push(inputs.inflections);
+  const contents = await snapshot.read([...new Set(files)]);
+  const schemaBytes = contents.get(inputs.schema);
+  if (!schemaBytes) throw new InputError(msg.schemaMissing(inputs.schema), inputs.schema);
+
+  const hashes: Record<string, string> = {};
+  for (const [file, bytes] of contents) hashes[file] = sha256(bytes);
+  debug(`inputs: ${inputs.models.length} model/concern files, ${inputs.migrations.length} migrations, ${inputs.templates.length} templates, ${inputs.globalInputs.length} global inputs`);
+
+  const text = (file: string) => decode(contents.get(file)!, file);
+  const rules = inputs.inflections
+    ? await cache.get("inflections", hashes[inputs.inflections]!, async () => (await import("./ruby/inflections.js")).parseInflections(text(inputs.inflections!), inputs.inflections!))
+    : undefined;
+  const { createInflector } = await import("./inflector.js");
+  const inflector = createInflector(rules);
+
+  const schema = await cache.get("schema", hashes[inputs.schema]!, async () => (await import("./ruby/schema.js")).parseSchema(text(inputs.schema), inputs.schema));
+  const sources = new Map<string, Awaited<ReturnType<typeof import("./ruby/models.js").parseModelFile>>>();
+  for (const file of inputs.models) {
+    if (!contents.has(file)) continue;
+    sources.set(file, await cache.get("model", hashes[file]!, async () => (await import("./ruby/models.js")).parseModelFile(text(file), file)));
+  }
+
+  const { buildAppModel } = await import("./rails.js");
+  const app = buildAppModel(schema, sources, inflector, config.cascade);
+
+  const groupHash = (paths: string[]) => hashRecord(Object.fromEntries(paths.filter((p) => hashes[p]).map((p) => [p, hashes[p]!])));
+  const global: Record<string, string> = {
+    "tool": sha256(`zero-cache fingerprint v${FINGERPRINT_VERSION}`),
+    "config": sha256(generatorConfig(config)),
+    "templates": groupHash(inputs.templates),
+    "global inputs": groupHash(inputs.globalInputs.filter((p) => p !== inputs.inflections)),
+    "schema preamble": sha256(schema.preamble),
+  };
+  if (inputs.inflections) global["inflections"] = hashes[inputs.inflections]!;
+
+  const isExcluded = picomatch(config.excludeTables);
+  const blockHash = new Map(schema.tables.map((t) => [t.name, sha256(t.source)]));
+  const byName = new Map(schema.tables.map((t) => [t.name, t]));
+  const tables: Record<string, TableAnalysis> = {};
+  const excluded: string[] = [];
+  for (const table of schema.tables) {
+    if (isExcluded(table.name)) {
+      excluded.push(table.name);
+      continue;
+    }
+    const components: Record<string, string> = {};
+    const addTable = (name: string, neighbour: boolean) => {
+      const t = byName.get(name)!;
+      components[`${neighbour ? "neighbour " : ""}schema ${name}`] = blockHash.get(name)!;
+      for (const e of t.enumTypes) components[`enum ${e}`] = sha256(schema.enums[e] ?? `missing enum ${e}`);
+      for (const f of app.filesOf.get(name) ?? []) components[`model ${f}`] = hashes[f]!;
+    };
+    addTable(table.name, false);
+    for (const n of app.neighbours.get(table.name) ?? []) addTable(n, true);
+    const model = app.modelOf.get(table.name)!;
+    tables[table.name] = {
+      model,
+      components,
+      fingerprint: hashRecord({ ...prefixKeys(global, "global "), ...components }),
+      outputs: outputPaths(config.outputs.perTable, table.name, model, inflector, inputs.schema, table.line),
+    };
+  }
+  return {
+    global,
+    tables,
+    excluded,
+    inputs: hashes,
+    schemaVersion: schema.version,
+    migrations: inputs.migrations,
+    notes: app.notes,
+  };
+}
+
+function prefixKeys(record: Record<string, string>, prefix: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [prefix + k, v]));
+}
+
+/** The parts of the config that change what the generator writes. */
+function generatorConfig(config: Config): string {
+  return JSON.stringify({
+    generator: config.generator,
+    outputs: config.outputs,
+    cascade: config.cascade,
+  });
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function decode(bytes: Buffer, file: string): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new InputError(msg.notUtf8(file), file);
+  }
+}

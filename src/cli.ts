@@ -1,0 +1,98 @@
+import { Command, CommanderError } from "commander";
+import { EXIT, ZeroCacheError } from "./errors.js";
+import { createLogger, type LogOptions } from "./log.js";
+import * as msg from "./messages.js";
+import { VERSION } from "./version.js";
+
+/** Exit codes, also shown in --help. */
+const EXIT_HELP = `
+Exit codes:
+  0  fresh / done
+  1  stale (check), or the generator failed (generate)
+  2  usage, config or input error (the message names the file and line)
+  3  internal error (a bug: please report it with --debug output)`;
+
+interface GlobalOptions extends LogOptions {
+  config?: string;
+  cwd?: string;
+  color?: boolean;
+}
+
+function program(): Command {
+  const cli = new Command("zero-cache")
+    .description("Regenerate Zero TypeScript models from a Rails schema only when their inputs changed.")
+    .version(VERSION, "-v, --version")
+    .option("-c, --config <path>", "config file (default: searched from the working directory up to the git top level)")
+    .option("-C, --cwd <dir>", "run as if started in <dir>")
+    .option("-q, --quiet", "print only warnings and errors")
+    .option("--debug", "print what was decided and why, with timings (stderr)")
+    .option("--no-color", "no colors (also: NO_COLOR=1)")
+    .addHelpText("after", EXIT_HELP)
+    .showHelpAfterError()
+    .exitOverride();
+
+  cli
+    .command("check")
+    .description("exit 0 when every generated file is current, 1 when a table is stale (no Ruby needed)")
+    .option("--staged", "judge the git index instead of the work tree (for pre-commit)")
+    .option("--json", "print a JSON report (see README: JSON output)")
+    .option("--explain", "list every fingerprint component of each stale table")
+    .action(async (opts: { staged?: boolean; json?: boolean; explain?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { check } = await import("./commands/check.js");
+      process.exitCode = await check(
+        { cwd: g.cwd ?? process.cwd(), config: g.config, staged: !!opts.staged, json: !!opts.json, explain: !!opts.explain },
+        createLogger({ ...g, json: opts.json }),
+      );
+    });
+
+  cli
+    .command("generate")
+    .description("run the generator for stale tables only and update the lock file")
+    .option("--all", "regenerate every table")
+    .option("--dry-run", "show what would run, run nothing, write nothing")
+    .option("--json", "print a JSON report (generator output goes to stderr)")
+    .action(async (opts: { all?: boolean; dryRun?: boolean; json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { generate } = await import("./commands/generate.js");
+      process.exitCode = await generate(
+        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, json: !!opts.json, quiet: !!g.quiet },
+        createLogger({ ...g, json: opts.json }),
+      );
+    });
+
+  return cli;
+}
+
+function globals(cmd: Command): GlobalOptions {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  if (g.color === false) process.env.NO_COLOR = "1";
+  return g;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const wantsJson = argv.includes("--json");
+  try {
+    await program().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with code 0.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (error instanceof ZeroCacheError) {
+      if (wantsJson) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, ok: false, error: errorJson(error) }, null, 2)}\n`);
+      else createLogger({}).error(`zero-cache: ${error.message}`);
+      if (argv.includes("--debug") && error.cause) console.error(error.cause);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    createLogger({}).error(msg.internalError(error));
+    process.exitCode = 3;
+  }
+}
+
+function errorJson(error: ZeroCacheError) {
+  const where = error as { file?: string; line?: number };
+  return { message: error.message, exitCode: error.exitCode, ...(where.file ? { file: where.file } : {}), ...(where.line ? { line: where.line } : {}) };
+}

@@ -1,0 +1,87 @@
+import { EXIT } from "../errors.js";
+import { computePlan, openProject } from "../engine.js";
+import type { Logger } from "../log.js";
+import * as msg from "../messages.js";
+import { isFresh, type Plan } from "../staleness.js";
+import { planJson } from "../report.js";
+
+export interface CheckOptions {
+  cwd: string;
+  config?: string;
+  staged: boolean;
+  json: boolean;
+  explain: boolean;
+}
+
+/** `zero-cache check`: are the generated files current? Exit 0 fresh, 1 stale. */
+export async function check(options: CheckOptions, log: Logger): Promise<number> {
+  const project = await openProject(options.cwd, options.config, log.debug);
+  const plan = await computePlan(project, options.staged ? "index" : "worktree");
+  const fresh = isFresh(plan);
+  const fix = fixCommand(plan, options.staged, project.config.lockfile, project.config.outputs.shared);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(planJson(plan, options.staged ? "index" : "worktree", fresh, fix), null, 2)}\n`);
+    return fresh ? EXIT.ok : EXIT.stale;
+  }
+  for (const w of plan.warnings) log.warn(w);
+  if (fresh) {
+    log.info(msg.allFresh(plan.fresh.length));
+    if (options.explain) explainFresh(plan, log);
+    return EXIT.ok;
+  }
+  report(plan, log, options.explain);
+  log.info(msg.fixLine(fix));
+  return EXIT.stale;
+}
+
+function report(plan: Plan, log: Logger, explain: boolean): void {
+  const total = plan.stale.length + plan.fresh.length;
+  const c = log.color;
+  log.info(msg.staleHeader(plan.stale.length, total));
+  for (const v of plan.stale) {
+    log.info(`  ${c.bold(v.table)} (${v.model}): ${v.reasons.map((r) => r.message).join("; ")}`);
+    if (explain) explainTable(plan, v.table, log);
+  }
+  for (const d of plan.dropped) log.info(`  ${c.bold(d.table)}: ${msg.reason.droppedTable(Object.values(d.outputs).filter(Boolean).length)}`);
+  if (plan.shared.length) {
+    log.info(`  ${msg.sharedHeader} ${plan.shared.map((r) => r.message).join("; ")}`);
+  }
+  if (plan.pendingMigrations.length) log.info(msg.migrateHint);
+  if (explain) explainFresh(plan, log);
+}
+
+/** Every component of a stale table with its recorded and current hash, so "why" has a full answer. */
+function explainTable(plan: Plan, table: string, log: Logger): void {
+  const now = plan.analysis.tables[table]!;
+  const before = plan.lock.lock?.tables[table];
+  const globalBefore = plan.lock.lock?.global ?? {};
+  const rows: Array<[string, string | undefined, string | undefined]> = [
+    ...Object.entries(plan.analysis.global).map(([k, v]): [string, string | undefined, string | undefined] => [`global ${k}`, globalBefore[k], v]),
+    ...Object.entries(now.components).map(([k, v]): [string, string | undefined, string | undefined] => [k, before?.components[k], v]),
+  ];
+  for (const [k] of Object.entries(before?.components ?? {})) if (!(k in now.components)) rows.push([k, before!.components[k], undefined]);
+  for (const [name, was, is] of rows) {
+    const state = was === is ? "same" : was === undefined ? "new" : is === undefined ? "gone" : "changed";
+    log.info(`      ${state.padEnd(7)} ${name}  ${short(was)} -> ${short(is)}`);
+  }
+}
+
+function explainFresh(plan: Plan, log: Logger): void {
+  for (const t of plan.fresh) {
+    const a = plan.analysis.tables[t]!;
+    log.info(`  fresh ${t} (${a.model}): ${Object.keys(a.components).length} components match, fingerprint ${short(a.fingerprint)}`);
+  }
+}
+
+const short = (hash: string | undefined) => (hash ? hash.slice(0, 12) : "-");
+
+/** The one command that makes the checked view fresh. */
+export function fixCommand(plan: Plan, staged: boolean, lockfile: string, shared: string[]): string {
+  if (!staged) return msg.fixCommand;
+  const files = [lockfile, ...plan.stale.flatMap((v) => plan.analysis.tables[v.table]!.outputs), ...shared];
+  return `${msg.fixCommand} && git add ${files.map(quote).join(" ")}`;
+}
+
+function quote(file: string): string {
+  return /^[\w./@+-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,108 @@
+import { EXIT } from "../errors.js";
+import { generate as runGenerate, openProject, type GenerateResult, type Step } from "../engine.js";
+import type { Logger } from "../log.js";
+import * as msg from "../messages.js";
+import { generateJson } from "../report.js";
+
+export interface GenerateCommandOptions {
+  cwd: string;
+  config?: string;
+  all: boolean;
+  dryRun: boolean;
+  json: boolean;
+  quiet: boolean;
+}
+
+/** Lists every cached table by name up to this many; past it, one line counts them. */
+const CACHED_LINES = 30;
+
+/** `zero-cache generate`: regenerate what is stale. Exit 0 done, 1 generator failed or migrations pending. */
+export async function generate(options: GenerateCommandOptions, log: Logger): Promise<number> {
+  const project = await openProject(options.cwd, options.config, log.debug);
+  // Generator output is streamed; under --json it goes to stderr so stdout stays one JSON document.
+  const quietChild = options.quiet;
+  const result = await runGenerate(project, {
+    all: options.all,
+    dryRun: options.dryRun,
+    stdout: quietChild ? null : options.json ? process.stderr : process.stdout,
+    stderr: quietChild ? null : process.stderr,
+    onStep: (step) => onStep(step, log),
+  });
+  const ok = result.failed.length === 0 && result.blocked.length === 0;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(generateJson(result, options.dryRun), null, 2)}\n`);
+    return ok ? EXIT.ok : EXIT.failed;
+  }
+  for (const w of result.plan.warnings) log.warn(w);
+  if (options.dryRun) {
+    dryRun(result, log);
+    return EXIT.ok;
+  }
+  if (result.runs.length === 0 && result.regenerated.length === 0 && ok) {
+    log.info(msg.nothingToDo(result.cached));
+    return EXIT.ok;
+  }
+  summarize(result, log);
+  for (const f of result.failed) {
+    log.error(f.result.spawnError ? msg.generatorNotFound(f.run.argv, project.config.projectDir) : msg.generatorFailed(f.run.argv, f.result.code, f.result.signal, f.result.tail));
+  }
+  if (result.blocked.length) log.warn(msg.migrateHint);
+  return ok ? EXIT.ok : EXIT.failed;
+}
+
+function onStep(step: Step, log: Logger): void {
+  const c = log.color;
+  switch (step.type) {
+    case "before":
+      log.info(c.cyan(msg.beforeGenerateRunning(step.argv, step.because)));
+      break;
+    case "run":
+      log.info(c.cyan(`${step.count > 1 ? `[${step.index + 1}/${step.count}] ` : ""}${msg.running(step.run.argv)}`));
+      break;
+    case "orphan-deleted":
+      log.info(msg.orphanDeleted(step.file));
+      break;
+    case "orphan-kept":
+      log.warn(msg.orphanKept(step.file));
+      break;
+    case "output-absent":
+      log.warn(msg.regenMissingOutput(step.table, step.file));
+      break;
+    case "run-done":
+      break;
+  }
+}
+
+function dryRun(result: GenerateResult, log: Logger): void {
+  log.info(msg.dryRunHeader);
+  for (const v of result.plan.stale) log.info(`  ${msg.tableLine("REGEN", v.model, v.reasons.map((r) => r.message).join("; "))}`);
+  for (const d of result.plan.dropped) log.info(`  ${msg.tableLine("DROPPED", d.table)}`);
+  for (const run of result.runs) log.info(msg.wouldRun(run.argv));
+  if (result.runs.length === 0) log.info(msg.nothingToDo(result.cached));
+}
+
+function summarize(result: GenerateResult, log: Logger): void {
+  const c = log.color;
+  const regenerated = new Set(result.regenerated.map((v) => v.table));
+  for (const v of result.regenerated) {
+    log.info(`${c.green(msg.tableLine("REGEN", v.model, v.reasons.map((r) => r.message).join("; ")))}`);
+  }
+  for (const f of result.failed) for (const t of f.run.tables) log.info(c.red(msg.tableLine("FAILED", result.plan.analysis.tables[t]?.model ?? t)));
+  for (const d of result.plan.dropped) log.info(msg.tableLine("DROPPED", d.table));
+  const cached = result.plan.fresh.filter((t) => !regenerated.has(t));
+  if (cached.length <= CACHED_LINES) {
+    for (const t of cached) log.info(c.dim(msg.tableLine("CACHED", result.plan.analysis.tables[t]!.model)));
+  } else {
+    log.info(c.dim(msg.tableLine("CACHED", `${cached.length} tables`)));
+  }
+  const total = cached.length + regenerated.size;
+  log.info(
+    msg.summary({
+      regenerated: regenerated.size,
+      cached: cached.length,
+      files: result.filesWritten,
+      seconds: result.ms / 1000,
+      hitRatio: total ? cached.length / total : 1,
+    }),
+  );
+}

@@ -1,0 +1,205 @@
+import { unlink } from "node:fs/promises";
+import path from "node:path";
+import picomatch from "picomatch";
+import { analyze, FINGERPRINT_VERSION } from "./analyze.js";
+import { writeAtomic } from "./atomic.js";
+import { loadConfig, type Config } from "./config.js";
+import { topLevel } from "./git.js";
+import { chooseRuns, readTimings, recordTiming, runCommand, type Run, type RunResult } from "./generator.js";
+import { emptyLock, parseLock, serializeLock, type Lock } from "./lock.js";
+import type { Debug } from "./log.js";
+import { ParseCache } from "./parse-cache.js";
+import { takeSnapshot, type Snapshot, type View } from "./snapshot.js";
+import { hashOutputs, isFresh, makePlan, type Plan, type TableVerdict } from "./staleness.js";
+
+/**
+ * The engine behind `check` and `generate` (and, later, the hooks). It never
+ * prints or exits: it returns results, reports progress through callbacks,
+ * and throws ZeroCacheErrors.
+ */
+
+export interface Project {
+  config: Config;
+  debug: Debug;
+}
+
+export async function openProject(cwd: string, configFile: string | undefined, debug: Debug): Promise<Project> {
+  const root = await topLevel(cwd);
+  const config = await loadConfig(cwd, root, configFile);
+  debug(`root ${root}; config ${config.file ?? "(defaults)"}; generator runs in ${config.projectDir}`);
+  return { config, debug };
+}
+
+/** Everything `check` needs: the verdict for every table in one view (work tree or index). */
+export async function computePlan(project: Project, view: View): Promise<Plan> {
+  const { config, debug } = project;
+  const snapshot = await takeSnapshot(config.root, view);
+  return planFor(project, snapshot, await ParseCache.open(config.cacheDir, debug));
+}
+
+async function planFor(project: Project, snapshot: Snapshot, cache: ParseCache): Promise<Plan> {
+  const { config, debug } = project;
+  const analysis = await analyze(config, snapshot, cache, debug);
+  const lockText = (await snapshot.read([config.lockfile])).get(config.lockfile);
+  const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile);
+  const plan = await makePlan(config, snapshot, analysis, lock, cache);
+  await cache.save();
+  debug(`${Object.keys(analysis.tables).length} tables, ${plan.stale.length} stale, ${plan.dropped.length} dropped; lock ${lock.status}`);
+  for (const note of analysis.notes) debug(note);
+  return plan;
+}
+
+export interface GenerateOptions {
+  all: boolean;
+  dryRun: boolean;
+  /** Generator output goes here (null: kept only for error messages). */
+  stdout: NodeJS.WritableStream | null;
+  stderr: NodeJS.WritableStream | null;
+  onStep?: (step: Step) => void;
+}
+
+export type Step =
+  | { type: "before"; argv: string[]; because: string[] }
+  | { type: "run"; run: Run; index: number; count: number }
+  | { type: "run-done"; run: Run; result: RunResult }
+  | { type: "orphan-deleted"; file: string }
+  | { type: "orphan-kept"; file: string }
+  | { type: "output-absent"; table: string; file: string };
+
+export interface GenerateResult {
+  plan: Plan;
+  runs: Run[];
+  regenerated: TableVerdict[];
+  failed: Array<{ run: Run; result: RunResult }>;
+  /** Tables left stale because a migration is pending (generating cannot help). */
+  blocked: TableVerdict[];
+  cached: number;
+  filesWritten: number;
+  ms: number;
+}
+
+export async function generate(project: Project, options: GenerateOptions): Promise<GenerateResult> {
+  const start = performance.now();
+  const { config, debug } = project;
+  const cache = await ParseCache.open(config.cacheDir, debug);
+  let snapshot = await takeSnapshot(config.root, "worktree");
+  let plan = await planFor(project, snapshot, cache);
+
+  if (!options.dryRun && (options.all || !isFresh(plan))) {
+    const ran = await runBeforeGenerate(project, plan, options);
+    if (ran) {
+      snapshot = await takeSnapshot(config.root, "worktree");
+      plan = await planFor(project, snapshot, cache);
+    }
+  }
+
+  const all = Object.keys(plan.analysis.tables).sort();
+  const blocked = options.all ? [] : plan.stale.filter((v) => v.reasons.every((r) => r.kind === "pending-migration"));
+  const blockedSet = new Set(blocked.map((v) => v.table));
+  const toRegenerate = options.all || plan.lock.status !== "ok" ? all : plan.stale.map((v) => v.table).filter((t) => !blockedSet.has(t));
+  const needsRun = toRegenerate.length > 0 || plan.shared.length > 0;
+  const timings = await readTimings(config.cacheDir);
+  const runs = needsRun ? chooseRuns(config.generator, toRegenerate, all, plan.analysis.excluded, timings) : [];
+  debug(`runs: ${runs.map((r) => `${r.kind}(${r.tables.length})`).join(", ") || "none"}`);
+
+  const result: GenerateResult = {
+    plan,
+    runs,
+    regenerated: [],
+    failed: [],
+    blocked,
+    cached: all.length - new Set(runs.flatMap((r) => r.tables)).size,
+    filesWritten: 0,
+    ms: 0,
+  };
+  if (options.dryRun) return { ...result, ms: performance.now() - start };
+
+  const lock: Lock = plan.lock.lock ? structuredClone(plan.lock.lock) : emptyLock(FINGERPRINT_VERSION);
+  lock.fingerprintVersion = FINGERPRINT_VERSION;
+  const verdicts = new Map(plan.stale.map((v) => [v.table, v]));
+  const lockPath = path.join(config.root, config.lockfile);
+  const written = new Set<string>();
+
+  for (const [index, run] of runs.entries()) {
+    options.onStep?.({ type: "run", run, index, count: runs.length });
+    const outcome = await runCommand(run.argv, { cwd: config.projectDir, stdout: options.stdout, stderr: options.stderr });
+    options.onStep?.({ type: "run-done", run, result: outcome });
+    if (!outcome.ok) {
+      result.failed.push({ run, result: outcome });
+      continue;
+    }
+    await recordTiming(config.cacheDir, timings, run, outcome.ms, all.length);
+    const files = run.tables.flatMap((t) => plan.analysis.tables[t]!.outputs);
+    const after = await hashOutputs(snapshot, files);
+    for (const table of run.tables) {
+      const now = plan.analysis.tables[table]!;
+      const outputs: Record<string, string | null> = {};
+      for (const file of now.outputs) {
+        outputs[file] = after.get(file) ?? null;
+        if (outputs[file] === null) options.onStep?.({ type: "output-absent", table, file });
+        if (outputs[file] !== plan.outputHashes.get(file)) written.add(file);
+      }
+      lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: now.components, outputs };
+      result.regenerated.push(verdicts.get(table) ?? { table, model: now.model, reasons: [{ kind: "forced", message: "--all" }] });
+    }
+    await writeAtomic(lockPath, serializeLock(lock));
+  }
+
+  await removeOrphans(config, plan, options, snapshot);
+  for (const d of plan.dropped) delete lock.tables[d.table];
+
+  if (result.failed.length === 0) {
+    const shared = await hashOutputs(snapshot, config.outputs.shared);
+    lock.shared = Object.fromEntries(config.outputs.shared.map((f) => [f, shared.get(f) ?? null]));
+    for (const f of config.outputs.shared) if (shared.get(f) !== plan.outputHashes.get(f)) written.add(f);
+    lock.global = plan.analysis.global;
+    lock.inputs = plan.analysis.inputs;
+  }
+  const text = serializeLock(lock);
+  if (!plan.lock.lock || text !== serializeLock(plan.lock.lock)) await writeAtomic(lockPath, text);
+  return { ...result, filesWritten: written.size, ms: performance.now() - start };
+}
+
+/** Runs the beforeGenerate steps whose `when` globs match an input changed since the lock (or a pending migration). */
+async function runBeforeGenerate(project: Project, plan: Plan, options: GenerateOptions): Promise<boolean> {
+  const { config } = project;
+  if (config.beforeGenerate.length === 0) return false;
+  const recorded = plan.lock.lock?.inputs ?? {};
+  const changed = Object.entries(plan.analysis.inputs)
+    .filter(([file, hash]) => recorded[file] !== hash)
+    .map(([file]) => file);
+  const candidates = [...new Set([...changed, ...plan.pendingMigrations])];
+  let ran = false;
+  for (const step of config.beforeGenerate) {
+    const isMatch = picomatch(step.when, { dot: true });
+    const matches = candidates.filter((file) => isMatch(file));
+    if (matches.length === 0) continue;
+    options.onStep?.({ type: "before", argv: step.run, because: matches });
+    const outcome = await runCommand(step.run, { cwd: config.projectDir, stdout: options.stdout, stderr: options.stderr });
+    if (!outcome.ok) {
+      const { GeneratorError } = await import("./errors.js");
+      const msg = await import("./messages.js");
+      throw new GeneratorError(outcome.spawnError ? msg.generatorNotFound(step.run, config.projectDir) : msg.generatorFailed(step.run, outcome.code, outcome.signal, outcome.tail));
+    }
+    ran = true;
+  }
+  return ran;
+}
+
+/** Deletes the recorded outputs of dropped tables that still hold what was generated; keeps hand-edited ones. */
+async function removeOrphans(config: Config, plan: Plan, options: GenerateOptions, snapshot: Snapshot): Promise<void> {
+  const live = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
+  for (const dropped of plan.dropped) {
+    for (const [file, recorded] of Object.entries(dropped.outputs)) {
+      if (live.has(file)) continue;
+      const current = (await hashOutputs(snapshot, [file])).get(file) ?? null;
+      if (current === null) continue;
+      if (current === recorded) {
+        await unlink(path.join(config.root, file));
+        options.onStep?.({ type: "orphan-deleted", file });
+      } else {
+        options.onStep?.({ type: "orphan-kept", file });
+      }
+    }
+  }
+}

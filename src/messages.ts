@@ -1,0 +1,102 @@
+/**
+ * Every sentence zero-cache shows a user, in one place so wording can be
+ * reviewed together. Constants for fixed text, small functions for text with values.
+ */
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+// Config
+export const configFileMissing = (file: string) =>
+  `${file}: config file not found. Check the path given to --config.`;
+export const configUnreadable = (file: string, error: unknown) =>
+  `${file}: cannot read config: ${errorText(error)}\nFix the file's syntax, then run again.`;
+export const configNotObject = (file: string, found: string) =>
+  `${file}: the config must be an object of keys, found ${found}. See .zerocacherc.example.`;
+export const configInvalid = (file: string, lines: string[]) =>
+  `${file}: invalid config\n${lines.map((l) => `  - ${l}`).join("\n")}\nSee .zerocacherc.example for every key and its default.`;
+export const configUnknownKey = (key: string, suggestion: string | undefined) =>
+  `unknown key \`${key}\`${suggestion ? `: did you mean \`${suggestion}\`?` : ""}`;
+export const configWrongType = (key: string, found: string, expected: string, detail?: string) =>
+  `\`${key}\`: found ${found}, expected ${expected}${detail && !detail.startsWith("Invalid input") ? ` (${detail})` : ""}`;
+export const configOutsideRepo = (file: string, key: string, pattern: string, root: string) =>
+  `${file}: \`${key}\` is "${pattern}", which resolves outside the git repository ${root}. Use a path inside the repository.`;
+export const configPerTableNeedsPlaceholder = (file: string, key: string, pattern: string) =>
+  `${file}: \`${key}\` is "${pattern}" but has no {table}, {model}, {model_snake} or {model_kebab} placeholder, so every table would write the same file. Add a placeholder, or move it to outputs.shared.`;
+export const configGeneratorPlaceholder = (file: string, key: string, placeholder: string) =>
+  `${file}: \`${key}\` must contain ${placeholder} (as its own argument or inside one, e.g. --table=${placeholder}).`;
+export const configShellOperator = (file: string, key: string, value: string) =>
+  `${file}: \`${key}\` is "${value}", which uses shell syntax (pipes, redirects, ;, &&, $(...)). zero-cache never runs a shell: give the command as a list of arguments, or wrap it in a script.`;
+
+// Git and inputs
+export const notAGitRepo = (cwd: string) =>
+  `${cwd} is not inside a git repository. zero-cache works on a git checkout: run it inside one (or git init first).`;
+export const gitFailed = (args: string[], stderr: string) =>
+  `git ${args.join(" ")} failed: ${stderr.trim() || "no message"}`;
+export const unmergedInIndex = (files: string[]) =>
+  `the index has unresolved merge conflicts in ${files.join(", ")}. Resolve them and stage the result, then run again.`;
+export const inputUnreadable = (file: string, error: unknown) =>
+  `${file}: cannot read: ${errorText(error)}`;
+export const schemaMissing = (file: string) =>
+  `${file}: schema file not found. Set \`schema\` in the config, or run bin/rails db:schema:dump.`;
+export const notUtf8 = (file: string) =>
+  `${file}: not valid UTF-8 text. Save it as UTF-8 and run again.`;
+
+// Lock
+export const lockCorrupt = (file: string, why: string) =>
+  `${file} cannot be trusted (${why}); every table counts as stale. Run \`zero-cache generate --all\` to rebuild it.`;
+
+// Staleness reasons
+export const reason = {
+  newTable: "new table (not in the lock file)",
+  noLock: "no lock file yet",
+  component: (names: string[]) => `${names.join(", ")} changed`,
+  outputMissing: (file: string) => `generated file missing: ${file}`,
+  outputEdited: (file: string) => `generated file edited by hand: ${file}`,
+  droppedTable: (files: number) => `table dropped or excluded; ${files} orphaned generated file(s)`,
+  pendingMigration: (file: string) => `migration ${file} is not in schema.rb yet (run bin/rails db:migrate)`,
+  migrationEdited: (file: string) => `migration ${file} changed but schema.rb did not (run bin/rails db:migrate)`,
+  sharedStale: "shared files depend on every table",
+  forced: "--all",
+};
+
+// check
+export const allFresh = (tables: number) => `zero-cache: all ${tables} tables fresh.`;
+export const staleHeader = (stale: number, total: number) => `zero-cache: ${stale} of ${total} tables stale:`;
+export const sharedHeader = "shared generated files stale:";
+export const fixCommand = "npx zero-cache generate";
+export const fixLine = (command: string) => `Fix: ${command}`;
+export const migrateHint = "Pending migrations: run bin/rails db:migrate first (or configure beforeGenerate).";
+
+// generate
+export const nothingToDo = (tables: number) => `zero-cache: all ${tables} tables fresh; the generator did not run.`;
+export const dryRunHeader = "zero-cache: dry run, nothing is run or written:";
+export const wouldRun = (argv: string[]) => `  would run: ${argv.join(" ")}`;
+export const running = (argv: string[]) => `zero-cache: running ${argv.join(" ")}`;
+export const beforeGenerateRunning = (argv: string[], because: string[]) =>
+  `zero-cache: running ${argv.join(" ")} (changed: ${because.join(", ")})`;
+export const generatorFailed = (argv: string[], code: number | null, signal: string | null, tail: string) =>
+  `${argv.join(" ")} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nThe lock file was not updated for the tables of this run; fix the error and run \`zero-cache generate\` again.`;
+export const generatorNotFound = (argv: string[], cwd: string) =>
+  `cannot start ${argv[0]} (in ${cwd}): not found or not executable. Check \`generator\` in the config.`;
+export const orphanDeleted = (file: string) => `zero-cache: deleted orphaned ${file}`;
+export const orphanKept = (file: string) =>
+  `zero-cache: kept ${file}: it belongs to a dropped table but was edited by hand. Delete it yourself if it is no longer needed.`;
+export const regenMissingOutput = (table: string, file: string) =>
+  `zero-cache: the generator ran for ${table} but did not write ${file}; recorded as absent.`;
+export const summary = (s: {
+  regenerated: number;
+  cached: number;
+  files: number;
+  seconds: number;
+  hitRatio: number;
+}) =>
+  `zero-cache: ${s.regenerated} regenerated, ${s.cached} cached, ${s.files} file(s) written, ${s.seconds.toFixed(1)}s, cache hit ${Math.round(s.hitRatio * 100)}%`;
+export const tableLine = (tag: "REGEN" | "CACHED" | "FAILED" | "DROPPED", name: string, why?: string) =>
+  `[${tag}] ${name}${why ? ` (${why})` : ""}`;
+
+// Top level
+export const internalError = (error: unknown) =>
+  `zero-cache hit an unexpected error. Please report it with the output of --debug.\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+
+export const unsafeTableName = (file: string, line: number, table: string) =>
+  `${file}:${line}: table name ${JSON.stringify(table)} cannot become a file name (only letters, digits, _, ., $ and - are allowed in generated paths). Rename the table or exclude it with excludeTables.`;

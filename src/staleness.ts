@@ -1,0 +1,176 @@
+import type { Analysis } from "./analyze.js";
+import type { Config } from "./config.js";
+import { sha256 } from "./hash.js";
+import type { LockRead } from "./lock.js";
+import type { ParseCache } from "./parse-cache.js";
+import type { Snapshot } from "./snapshot.js";
+import * as msg from "./messages.js";
+
+/**
+ * Compares what the inputs say now (Analysis) with what was generated (the
+ * lock) and with the generated files on disk or in the index, and gives each
+ * table a verdict with its reasons.
+ */
+
+export type ReasonKind =
+  | "no-lock"
+  | "new-table"
+  | "component"
+  | "output-missing"
+  | "output-edited"
+  | "pending-migration"
+  | "migration-edited"
+  | "forced";
+
+export interface Reason {
+  kind: ReasonKind;
+  message: string;
+  /** Changed component names (kind "component"). */
+  components?: string[];
+  /** The file concerned (outputs, migrations). */
+  file?: string;
+}
+
+export interface TableVerdict {
+  table: string;
+  model: string;
+  reasons: Reason[];
+}
+
+export interface Dropped {
+  table: string;
+  /** Recorded output path -> recorded hash. */
+  outputs: Record<string, string | null>;
+}
+
+export interface Plan {
+  analysis: Analysis;
+  lock: LockRead;
+  stale: TableVerdict[];
+  fresh: string[];
+  dropped: Dropped[];
+  shared: Reason[];
+  /** Migration files newer than schema.rb's version. */
+  pendingMigrations: string[];
+  /** Current hash of every output path (null: absent), for summaries and orphan handling. */
+  outputHashes: Map<string, string | null>;
+  warnings: string[];
+}
+
+export async function makePlan(config: Config, snapshot: Snapshot, analysis: Analysis, lockRead: LockRead, cache: ParseCache): Promise<Plan> {
+  const lock = lockRead.lock;
+  const warnings = lockRead.status === "corrupt" ? [lockRead.warning] : [];
+  const outputHashes = await hashOutputs(snapshot, [
+    ...Object.values(analysis.tables).flatMap((t) => t.outputs),
+    ...config.outputs.shared,
+    ...Object.values(lock?.tables ?? {}).flatMap((t) => Object.keys(t.outputs)),
+  ]);
+
+  const reasons = new Map<string, Reason[]>();
+  const push = (table: string, reason: Reason) => {
+    const list = reasons.get(table) ?? [];
+    if (!list.some((r) => r.message === reason.message)) list.push(reason);
+    reasons.set(table, list);
+  };
+
+  const globalChanged = lock ? changedKeys(lock.global, analysis.global).map((k) => `global ${k}`) : [];
+  for (const [table, now] of Object.entries(analysis.tables)) {
+    const before = lock?.tables[table];
+    if (!lock) {
+      push(table, { kind: "no-lock", message: lockRead.status === "corrupt" ? "lock file cannot be trusted" : msg.reason.noLock });
+      continue;
+    }
+    if (!before) {
+      push(table, { kind: "new-table", message: msg.reason.newTable });
+      continue;
+    }
+    if (before.fingerprint !== now.fingerprint) {
+      const names = [...globalChanged, ...changedKeys(before.components, now.components)];
+      push(table, {
+        kind: "component",
+        message: names.length ? msg.reason.component(names) : msg.reason.component(["fingerprint"]),
+        components: names.length ? names : ["fingerprint"],
+      });
+    }
+    for (const file of now.outputs) {
+      const verdict = outputVerdict(file, before.outputs[file], outputHashes.get(file) ?? null);
+      if (verdict) push(table, verdict);
+    }
+  }
+
+  const dropped: Dropped[] = Object.entries(lock?.tables ?? {})
+    .filter(([table]) => !analysis.tables[table])
+    .map(([table, entry]) => ({ table, outputs: entry.outputs }));
+
+  const pendingMigrations = pending(analysis);
+  const editedMigrations = lock && lock.inputs[config.schema] === analysis.inputs[config.schema]
+    ? analysis.migrations.filter((m) => lock.inputs[m] && lock.inputs[m] !== analysis.inputs[m])
+    : [];
+  if (pendingMigrations.length || editedMigrations.length) {
+    const contents = await snapshot.read([...pendingMigrations, ...editedMigrations]);
+    const { parseMigration } = await import("./ruby/migrations.js");
+    const touch = async (file: string, reason: Reason) => {
+      const bytes = contents.get(file);
+      if (!bytes) return;
+      const facts = await cache.get("migration", sha256(bytes), () => parseMigration(bytes.toString("utf8"), file));
+      const targets = facts.unknown ? Object.keys(analysis.tables) : facts.tables.filter((t) => analysis.tables[t]);
+      for (const t of targets) push(t, reason);
+    };
+    for (const file of pendingMigrations) await touch(file, { kind: "pending-migration", message: msg.reason.pendingMigration(file), file });
+    for (const file of editedMigrations) await touch(file, { kind: "migration-edited", message: msg.reason.migrationEdited(file), file });
+  }
+
+  const shared: Reason[] = [];
+  if (lock) {
+    for (const file of config.outputs.shared) {
+      const verdict = outputVerdict(file, lock.shared[file], outputHashes.get(file) ?? null);
+      if (verdict) shared.push(verdict);
+    }
+  }
+
+  const tables = Object.keys(analysis.tables).sort();
+  return {
+    analysis,
+    lock: lockRead,
+    stale: tables.filter((t) => reasons.has(t)).map((t) => ({ table: t, model: analysis.tables[t]!.model, reasons: reasons.get(t)! })),
+    fresh: tables.filter((t) => !reasons.has(t)),
+    dropped,
+    shared,
+    pendingMigrations,
+    outputHashes,
+    warnings,
+  };
+}
+
+/** True when nothing needs regenerating, deleting or refreshing. */
+export function isFresh(plan: Plan): boolean {
+  return plan.stale.length === 0 && plan.dropped.length === 0 && plan.shared.length === 0 && plan.lock.status === "ok";
+}
+
+function outputVerdict(file: string, recorded: string | null | undefined, current: string | null): Reason | null {
+  if (recorded === undefined) return current === null ? null : { kind: "output-edited", message: msg.reason.outputEdited(file), file };
+  if (recorded === current) return null;
+  if (current === null) return { kind: "output-missing", message: msg.reason.outputMissing(file), file };
+  return { kind: "output-edited", message: msg.reason.outputEdited(file), file };
+}
+
+function changedKeys(before: Record<string, string>, now: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
+  return [...keys].filter((k) => before[k] !== now[k]).sort();
+}
+
+/** Migrations whose version is newer than the schema's: not yet reflected in schema.rb. */
+function pending(analysis: Analysis): string[] {
+  if (!analysis.schemaVersion) return [];
+  const schemaVersion = BigInt(analysis.schemaVersion);
+  return analysis.migrations.filter((file) => {
+    const version = /^(\d+)_/.exec(file.slice(file.lastIndexOf("/") + 1))?.[1];
+    return version !== undefined && BigInt(version) > schemaVersion;
+  });
+}
+
+export async function hashOutputs(snapshot: Snapshot, files: string[]): Promise<Map<string, string | null>> {
+  const unique = [...new Set(files)];
+  const contents = await snapshot.read(unique);
+  return new Map(unique.map((f) => [f, contents.has(f) ? sha256(contents.get(f)!) : null]));
+}

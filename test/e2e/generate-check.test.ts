@@ -1,0 +1,147 @@
+import { describe, expect, it } from "vitest";
+import { exampleRepo, fullRegeneration, type Repo } from "../helpers/repo.js";
+
+const PEOPLE_NEIGHBOURS = ["admin_audit_logs", "job_assignments", "jobs", "notes"];
+const ALL_TABLES = ["activity_events", "admin_audit_logs", "cacti", "clients", "equipment", "job_assignments", "jobs", "notes", "people", "taggings", "tags"];
+
+function json(repo: Repo, args: string[]) {
+  const r = repo.zc([...args, "--json"]);
+  return { code: r.code, stderr: r.stderr, body: JSON.parse(r.stdout) };
+}
+
+function addColumn(repo: Repo, table: string, line: string) {
+  repo.edit("db/schema.rb", (s) => s.replace(`create_table "${table}", force: :cascade do |t|\n`, `create_table "${table}", force: :cascade do |t|\n    ${line}\n`));
+}
+
+describe("generate and check on the example app", () => {
+  it("regenerates only the changed table and its neighbours, matching a full regeneration byte for byte", () => {
+    const repo = exampleRepo();
+    expect(repo.zc(["check"]).code).toBe(1); // nothing generated yet
+
+    const first = json(repo, ["generate", "--all"]);
+    expect(first.code).toBe(0);
+    expect(first.body.runs).toEqual([{ kind: "all", argv: ["bin/rails", "generate", "zero:active_models"], tables: ALL_TABLES }]);
+    expect(repo.exists("zero-cache.lock")).toBe(true);
+    const check = repo.zc(["check"]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain("all 11 tables fresh");
+
+    addColumn(repo, "people", 't.datetime "due_at"');
+    const stale = repo.zc(["check"]);
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toMatch(/^ {2}people \(Person\): schema people changed$/m);
+    expect(stale.stdout).toMatch(/^ {2}notes \(Note\): neighbour schema people changed$/m);
+    expect(stale.stdout).toContain("Fix: npx zero-cache generate");
+    const staleJson = json(repo, ["check"]);
+    expect(staleJson.body.stale.map((t: { table: string }) => t.table)).toEqual(["people", ...PEOPLE_NEIGHBOURS].sort());
+    expect(staleJson.body.stale.find((t: { table: string }) => t.table === "people").reasons).toEqual([
+      { kind: "component", message: "schema people changed", components: ["schema people"] },
+    ]);
+
+    const incremental = json(repo, ["generate"]);
+    expect(incremental.code).toBe(0);
+    expect(incremental.body.runs).toHaveLength(1);
+    expect(incremental.body.runs[0].tables).toEqual(["people", ...PEOPLE_NEIGHBOURS].sort());
+    expect(incremental.body.runs[0].argv.slice(0, 4)).toEqual(["bin/rails", "generate", "zero:active_models", "--exclude-tables"]);
+    expect(incremental.body.runs[0].argv.slice(4).sort()).toEqual(ALL_TABLES.filter((t) => !["people", ...PEOPLE_NEIGHBOURS].includes(t)));
+    expect(incremental.body.cached).toBe(ALL_TABLES.length - 5);
+    expect(repo.read("frontend/src/lib/models/types/person-data.ts")).toContain("due_at: number | null");
+
+    expect(repo.zc(["check"]).code).toBe(0);
+    expect(repo.tree("frontend")).toEqual(fullRegeneration(repo));
+  });
+
+  it("does not run the generator when nothing is stale", () => {
+    const repo = exampleRepo();
+    expect(repo.zc(["generate"]).code).toBe(0);
+    const again = repo.zc(["generate"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain("all 11 tables fresh; the generator did not run");
+    expect(again.stdout).not.toContain("running bin/rails");
+  });
+
+  it("prints a summary with regenerated and cached tables, files written and the hit ratio", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    addColumn(repo, "cacti", 't.string "colour"');
+    const r = repo.zc(["generate"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\[REGEN\] Cactus \(schema cacti changed\)$/m);
+    expect(r.stdout).toMatch(/^\[CACHED\] Person$/m);
+    expect(r.stdout).toMatch(/zero-cache: 1 regenerated, 10 cached, 1 file\(s\) written, [\d.]+s, cache hit 91%/);
+  });
+
+  it("follows a concern to exactly the models that include it when cascade is none", () => {
+    const repo = exampleRepo({ config: (c) => ({ ...c, cascade: "none" }) });
+    repo.zc(["generate"]);
+    repo.edit("app/models/concerns/notable.rb", (s) => s.replace("extend ActiveSupport::Concern", "extend ActiveSupport::Concern\n  # a comment"));
+    const body = json(repo, ["check"]).body;
+    expect(body.stale.map((t: { table: string }) => t.table)).toEqual(["jobs", "people"]);
+    expect(body.stale[0].reasons[0].components).toEqual(["model app/models/concerns/notable.rb"]);
+  });
+
+  it("marks a polymorphic target stale when a model adds `as:` for it", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    repo.edit("app/models/client.rb", (s) => s.replace(/^class Client < ApplicationRecord\n/m, "class Client < ApplicationRecord\n  has_many :notes, as: :notable\n"));
+    const body = json(repo, ["check"]).body;
+    const stale = body.stale.map((t: { table: string }) => t.table);
+    expect(stale).toContain("notes");
+    expect(stale).toContain("clients");
+    expect(repo.zc(["generate"]).code).toBe(0);
+    expect(repo.read("frontend/src/lib/models/note.ts")).toContain("Client");
+    expect(repo.tree("frontend")).toEqual(fullRegeneration(repo));
+  });
+
+  it("invalidates every table when a template changes", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    repo.edit("lib/generators/zero/active_models/templates/reactive.ts.tpl", (s) => `// edited\n${s}`);
+    const body = json(repo, ["check"]).body;
+    expect(body.stale).toHaveLength(11);
+    expect(body.stale[0].reasons[0].components).toEqual(["global templates"]);
+    expect(json(repo, ["generate"]).body.runs[0].kind).toBe("all");
+  });
+
+  it("reports hand-edited and missing generated files, and regenerating restores them", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    repo.edit("frontend/src/lib/models/tag.ts", (s) => `${s}// mine\n`);
+    repo.remove("frontend/src/lib/models/reactive-client.ts");
+    const r = repo.zc(["check"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("tags (Tag): generated file edited by hand: frontend/src/lib/models/tag.ts");
+    expect(r.stdout).toContain("clients (Client): generated file missing: frontend/src/lib/models/reactive-client.ts");
+    expect(repo.zc(["generate"]).code).toBe(0);
+    expect(repo.zc(["check"]).code).toBe(0);
+    expect(repo.tree("frontend")).toEqual(fullRegeneration(repo));
+  });
+
+  it("deletes the outputs of a dropped table, but keeps a hand-edited one", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    repo.edit("db/schema.rb", (s) => s.replace(/ {2}create_table "cacti".*?\n {2}end\n\n/s, ""));
+    repo.edit("frontend/src/lib/models/reactive-cactus.ts", (s) => `${s}// kept\n`);
+    const check = repo.zc(["check"]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("cacti: table dropped or excluded");
+    const r = repo.zc(["generate"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("deleted orphaned frontend/src/lib/models/cactus.ts");
+    expect(r.stderr).toContain("kept frontend/src/lib/models/reactive-cactus.ts");
+    expect(repo.exists("frontend/src/lib/models/cactus.ts")).toBe(false);
+    expect(repo.exists("frontend/src/lib/models/types/cactus-data.ts")).toBe(false);
+    expect(repo.exists("frontend/src/lib/models/reactive-cactus.ts")).toBe(true);
+    expect(JSON.parse(repo.read("zero-cache.lock")).tables.cacti).toBeUndefined();
+    expect(repo.zc(["check"]).code).toBe(0);
+  });
+
+  it("--dry-run shows the runs and writes nothing", () => {
+    const repo = exampleRepo();
+    const before = repo.tree();
+    const r = repo.zc(["generate", "--dry-run"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("would run: bin/rails generate zero:active_models");
+    expect(repo.tree()).toEqual(before);
+  });
+});
