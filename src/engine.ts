@@ -3,6 +3,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { analyze, FINGERPRINT_VERSION } from "./analyze.js";
 import { writeAtomic } from "./atomic.js";
+import { GeneratorError } from "./errors.js";
 import { loadConfig, type Config } from "./config.js";
 import { topLevel } from "./git.js";
 import { chooseRuns, readTimings, recordTiming, runCommand, type Run, type RunResult } from "./generator.js";
@@ -11,6 +12,7 @@ import type { Debug } from "./log.js";
 import { ParseCache } from "./parse-cache.js";
 import { takeSnapshot, type Snapshot, type View } from "./snapshot.js";
 import { hashOutputs, isFresh, makePlan, type Plan, type TableVerdict } from "./staleness.js";
+import * as msg from "./messages.js";
 
 /**
  * The engine behind `check` and `generate` (and, later, the hooks). It never
@@ -97,9 +99,12 @@ export async function generate(project: Project, options: GenerateOptions): Prom
   const blocked = options.all ? [] : plan.stale.filter((v) => v.reasons.every((r) => r.kind === "pending-migration"));
   const blockedSet = new Set(blocked.map((v) => v.table));
   const toRegenerate = options.all || plan.lock.status !== "ok" ? all : plan.stale.map((v) => v.table).filter((t) => !blockedSet.has(t));
-  const needsRun = toRegenerate.length > 0 || plan.shared.length > 0;
+  // Shared files list every table: a dropped table or an edited shared file needs
+  // one run even when no table is stale, and regenerating one table is the cheapest.
+  const refreshShared = config.outputs.shared.length > 0 && (plan.shared.length > 0 || plan.dropped.length > 0);
+  const targets = toRegenerate.length > 0 ? toRegenerate : refreshShared ? all.slice(0, 1) : [];
   const timings = await readTimings(config.cacheDir);
-  const runs = needsRun ? chooseRuns(config.generator, toRegenerate, all, plan.analysis.excluded, timings) : [];
+  const runs = targets.length > 0 ? chooseRuns(config.generator, targets, all, plan.analysis.excluded, timings) : [];
   debug(`runs: ${runs.map((r) => `${r.kind}(${r.tables.length})`).join(", ") || "none"}`);
 
   const result: GenerateResult = {
@@ -140,7 +145,8 @@ export async function generate(project: Project, options: GenerateOptions): Prom
         if (outputs[file] !== plan.outputHashes.get(file)) written.add(file);
       }
       lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: now.components, outputs };
-      result.regenerated.push(verdicts.get(table) ?? { table, model: now.model, reasons: [{ kind: "forced", message: "--all" }] });
+      const forced = options.all ? msg.reason.forced : msg.reason.sharedRefresh;
+      result.regenerated.push(verdicts.get(table) ?? { table, model: now.model, reasons: [{ kind: "forced", message: forced }] });
     }
     await writeAtomic(lockPath, serializeLock(lock));
   }
@@ -177,8 +183,6 @@ async function runBeforeGenerate(project: Project, plan: Plan, options: Generate
     options.onStep?.({ type: "before", argv: step.run, because: matches });
     const outcome = await runCommand(step.run, { cwd: config.projectDir, stdout: options.stdout, stderr: options.stderr });
     if (!outcome.ok) {
-      const { GeneratorError } = await import("./errors.js");
-      const msg = await import("./messages.js");
       throw new GeneratorError(outcome.spawnError ? msg.generatorNotFound(step.run, config.projectDir) : msg.generatorFailed(step.run, outcome.code, outcome.signal, outcome.tail));
     }
     ran = true;

@@ -55,8 +55,8 @@ export const reason = {
   droppedTable: (files: number) => `table dropped or excluded; ${files} orphaned generated file(s)`,
   pendingMigration: (file: string) => `migration ${file} is not in schema.rb yet (run bin/rails db:migrate)`,
   migrationEdited: (file: string) => `migration ${file} changed but schema.rb did not (run bin/rails db:migrate)`,
-  sharedStale: "shared files depend on every table",
   forced: "--all",
+  sharedRefresh: "regenerated to refresh the shared files",
 };
 
 // check
@@ -72,6 +72,7 @@ export const nothingToDo = (tables: number) => `zero-cache: all ${tables} tables
 export const dryRunHeader = "zero-cache: dry run, nothing is run or written:";
 export const wouldRun = (argv: string[]) => `  would run: ${argv.join(" ")}`;
 export const running = (argv: string[]) => `zero-cache: running ${argv.join(" ")}`;
+export const runTook = (argv: string[], seconds: number) => `${argv.join(" ")} (${seconds.toFixed(1)}s)`;
 export const beforeGenerateRunning = (argv: string[], because: string[]) =>
   `zero-cache: running ${argv.join(" ")} (changed: ${because.join(", ")})`;
 export const generatorFailed = (argv: string[], code: number | null, signal: string | null, tail: string) =>

@@ -1,3 +1,4 @@
+import yoctoSpinner, { type Spinner } from "yocto-spinner";
 import { EXIT } from "../errors.js";
 import { generate as runGenerate, openProject, type GenerateResult, type Step } from "../engine.js";
 import type { Logger } from "../log.js";
@@ -26,7 +27,7 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
     dryRun: options.dryRun,
     stdout: quietChild ? null : options.json ? process.stderr : process.stdout,
     stderr: quietChild ? null : process.stderr,
-    onStep: (step) => onStep(step, log),
+    onStep: progress(log, log.tty && Boolean(process.stderr.isTTY) && !options.json),
   });
   const ok = result.failed.length === 0 && result.blocked.length === 0;
   if (options.json) {
@@ -48,6 +49,34 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
   }
   if (result.blocked.length) log.warn(msg.migrateHint);
   return ok ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * Progress: on an interactive terminal a spinner with the elapsed time (Rails
+ * boots silently for seconds), kept below the generator's streamed output;
+ * otherwise (CI, pipes, --quiet, --json) plain lines.
+ */
+function progress(log: Logger, interactive: boolean): (step: Step) => void {
+  let spinner: Spinner | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  return (step) => {
+    if (step.type === "run" && interactive) {
+      const label = `${step.count > 1 ? `[${step.index + 1}/${step.count}] ` : ""}${msg.running(step.run.argv)}`;
+      const start = performance.now();
+      spinner = yoctoSpinner({ text: label }).start();
+      timer = setInterval(() => spinner && (spinner.text = `${label} ${((performance.now() - start) / 1000).toFixed(0)}s`), 1000);
+      return;
+    }
+    if (step.type === "run-done" && spinner) {
+      clearInterval(timer);
+      const took = msg.runTook(step.run.argv, step.result.ms / 1000);
+      if (step.result.ok) spinner.success(took);
+      else spinner.error(took);
+      spinner = null;
+      return;
+    }
+    onStep(step, log);
+  };
 }
 
 function onStep(step: Step, log: Logger): void {

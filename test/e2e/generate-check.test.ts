@@ -133,7 +133,28 @@ describe("generate and check on the example app", () => {
     expect(repo.exists("frontend/src/lib/models/types/cactus-data.ts")).toBe(false);
     expect(repo.exists("frontend/src/lib/models/reactive-cactus.ts")).toBe(true);
     expect(JSON.parse(repo.read("zero-cache.lock")).tables.cacti).toBeUndefined();
+    expect(repo.read("frontend/src/lib/models/index.ts")).not.toContain("Cactus");
+    const full = fullRegeneration(repo);
+    for (const shared of ["index.ts", "loggable-models.ts"]) {
+      expect(repo.read(`frontend/src/lib/models/${shared}`)).toBe(full.get(`frontend/src/lib/models/${shared}`));
+    }
     expect(repo.zc(["check"]).code).toBe(0);
+  });
+
+  it("refreshes an edited shared file with a one-table run", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    repo.edit("frontend/src/lib/models/index.ts", (s) => `${s}// mine\n`);
+    const check = repo.zc(["check"]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("shared generated files stale: generated file edited by hand: frontend/src/lib/models/index.ts");
+    const r = json(repo, ["generate"]);
+    expect(r.code).toBe(0);
+    expect(r.body.runs).toHaveLength(1);
+    expect(r.body.runs[0].tables).toHaveLength(1);
+    expect(r.body.regenerated[0].reasons[0].message).toBe("regenerated to refresh the shared files");
+    expect(repo.zc(["check"]).code).toBe(0);
+    expect(repo.tree("frontend")).toEqual(fullRegeneration(repo));
   });
 
   it("--dry-run shows the runs and writes nothing", () => {
