@@ -151,7 +151,7 @@ export async function generate(project: Project, options: GenerateOptions): Prom
     await writeAtomic(lockPath, serializeLock(lock));
   }
 
-  await removeOrphans(config, plan, options, snapshot);
+  await removeOrphans(config, plan, result.regenerated.map((v) => v.table), options, snapshot);
   for (const d of plan.dropped) delete lock.tables[d.table];
 
   if (result.failed.length === 0) {
@@ -190,20 +190,24 @@ async function runBeforeGenerate(project: Project, plan: Plan, options: Generate
   return ran;
 }
 
-/** Deletes the recorded outputs of dropped tables that still hold what was generated; keeps hand-edited ones. */
-async function removeOrphans(config: Config, plan: Plan, options: GenerateOptions, snapshot: Snapshot): Promise<void> {
+/**
+ * Deletes generated files nothing generates any more: the recorded outputs of
+ * dropped tables, and the old paths of regenerated tables whose model was
+ * renamed. Files edited by hand since they were generated are kept.
+ */
+async function removeOrphans(config: Config, plan: Plan, regenerated: string[], options: GenerateOptions, snapshot: Snapshot): Promise<void> {
   const live = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
-  for (const dropped of plan.dropped) {
-    for (const [file, recorded] of Object.entries(dropped.outputs)) {
-      if (live.has(file)) continue;
-      const current = (await hashOutputs(snapshot, [file])).get(file) ?? null;
-      if (current === null) continue;
-      if (current === recorded) {
-        await unlink(path.join(config.root, file));
-        options.onStep?.({ type: "orphan-deleted", file });
-      } else {
-        options.onStep?.({ type: "orphan-kept", file });
-      }
+  const recorded = plan.lock.lock?.tables ?? {};
+  const candidates = [...plan.dropped.map((d) => d.table), ...regenerated].flatMap((t) => Object.entries(recorded[t]?.outputs ?? {}));
+  const orphans = candidates.filter(([file, hash]) => hash !== null && !live.has(file));
+  const current = await hashOutputs(snapshot, orphans.map(([file]) => file));
+  for (const [file, hash] of orphans) {
+    if (current.get(file) === null) continue;
+    if (current.get(file) === hash) {
+      await unlink(path.join(config.root, file));
+      options.onStep?.({ type: "orphan-deleted", file });
+    } else {
+      options.onStep?.({ type: "orphan-kept", file });
     }
   }
 }

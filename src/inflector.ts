@@ -54,14 +54,7 @@ export interface Inflector {
   demodulize(s: string): string;
 }
 
-interface Snapshot {
-  plurals: Rule[];
-  singulars: Rule[];
-  uncountables: string[];
-  humans: Rule[];
-  acronyms: Record<string, string>;
-  acronymRegex: RegExp;
-}
+type Snapshot = Pick<InflectedInflections, "plurals" | "singulars" | "uncountables" | "humans" | "acronyms" | "acronymRegex">;
 
 function takeSnapshot(inf: InflectedInflections): Snapshot {
   return {

@@ -37,6 +37,17 @@ interface Context {
   singleton: boolean;
 }
 
+/** A fresh context for the body of a class or module (`scope: null` for the top level). */
+function scopeContext(scope: Scope | null, name: string | null, outer: Context | null): Context {
+  return {
+    scope,
+    nesting: name === null ? [] : [name, ...(outer?.nesting ?? [])],
+    proxies: new Set(),
+    inherited: new Map(),
+    singleton: false,
+  };
+}
+
 class Collector {
   readonly classes: ClassFacts[] = [];
   readonly modules: ModuleFacts[] = [];
@@ -63,25 +74,13 @@ class Collector {
         : null;
       const facts = this.scopeFor(name, "class", ctx.nesting, this.source.line(node.classKeywordLoc)) as ClassFacts;
       if (facts.superclass === null) facts.superclass = superclass;
-      this.body(statementsOf(node.body), {
-        scope: facts,
-        nesting: [name, ...ctx.nesting],
-        proxies: new Set(),
-        inherited: new Map(),
-        singleton: false,
-      });
+      this.body(statementsOf(node.body), scopeContext(facts, name, ctx));
       return;
     }
     if (is(node, "ModuleNode")) {
       const name = this.qualify(node.constantPath, ctx.nesting);
       const facts = this.scopeFor(name, "module", ctx.nesting, this.source.line(node.moduleKeywordLoc));
-      this.body(statementsOf(node.body), {
-        scope: facts,
-        nesting: [name, ...ctx.nesting],
-        proxies: new Set(),
-        inherited: new Map(),
-        singleton: false,
-      });
+      this.body(statementsOf(node.body), scopeContext(facts, name, ctx));
       return;
     }
     if (is(node, "SingletonClassNode")) {
@@ -257,12 +256,6 @@ class Collector {
 export async function parseModelFile(text: string, file: string): Promise<RubyFileFacts> {
   const { program, source } = await parseRubySource(text, file);
   const collector = new Collector(source);
-  collector.body(statementsOf(program.statements), {
-    scope: null,
-    nesting: [],
-    proxies: new Set(),
-    inherited: new Map(),
-    singleton: false,
-  });
+  collector.body(statementsOf(program.statements), scopeContext(null, null, null));
   return { classes: collector.classes, modules: collector.modules };
 }

@@ -141,6 +141,19 @@ describe("generate and check on the example app", () => {
     expect(repo.zc(["check"]).code).toBe(0);
   });
 
+  it("deletes the old files of a renamed model once its table is regenerated", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    repo.remove("app/models/cactus.rb");
+    repo.write("app/models/succulent.rb", 'class Succulent < ApplicationRecord\n  self.table_name = "cacti"\nend\n');
+    const r = repo.zc(["generate"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("deleted orphaned frontend/src/lib/models/cactus.ts");
+    expect(repo.exists("frontend/src/lib/models/succulent.ts")).toBe(true);
+    expect(repo.exists("frontend/src/lib/models/types/cactus-data.ts")).toBe(false);
+    expect(repo.zc(["check"]).code).toBe(0);
+  });
+
   it("refreshes an edited shared file with a one-table run", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);

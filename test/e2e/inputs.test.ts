@@ -4,12 +4,12 @@ import { exampleRepo } from "../helpers/repo.js";
 describe("bad input: one clear message, exit 2, nothing written", () => {
   it("a config with an unknown key names the file and suggests the key", () => {
     const repo = exampleRepo({ config: (c) => ({ ...c, cascde: "none" }) });
-    const before = repo.tree();
+    const before = repo.tree("", true);
     const r = repo.zc(["generate"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(".zerocacherc.json: invalid config");
     expect(r.stderr).toContain("unknown key `cascde`: did you mean `cascade`?");
-    expect(repo.tree()).toEqual(before);
+    expect(repo.tree("", true)).toEqual(before);
   });
 
   it("a missing schema says which file and what to do", () => {
@@ -24,12 +24,12 @@ describe("bad input: one clear message, exit 2, nothing written", () => {
   it("a model that does not parse names the file and line", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
-    const before = repo.tree();
+    const before = repo.tree("", true);
     repo.edit("app/models/tag.rb", (s) => s.replace(/\nend\s*$/, "\n  def broken(\nend\n"));
     const r = repo.zc(["generate"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/app\/models\/tag\.rb:\d+: Ruby syntax error/);
-    const after = repo.tree();
+    const after = repo.tree("", true);
     after.set("app/models/tag.rb", before.get("app/models/tag.rb")!);
     expect(after).toEqual(before);
   });

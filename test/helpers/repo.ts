@@ -25,8 +25,8 @@ export interface Repo {
   edit(file: string, change: (text: string) => string): void;
   exists(file: string): boolean;
   remove(file: string): void;
-  /** Every file under the repo (not .git, node_modules, tmp) with its content, for "nothing was written" checks. */
-  tree(under?: string): Map<string, string>;
+  /** Every file under `under` (not .git or node_modules; tmp/ only with `withCache`) with its content, for "nothing was written" checks. */
+  tree(under?: string, withCache?: boolean): Map<string, string>;
   commitAll(message: string): void;
 }
 
@@ -84,13 +84,13 @@ export function makeRepo(dir: string): Repo {
     },
     exists: (file) => existsSync(path.join(dir, file)),
     remove: (file) => rmSync(path.join(dir, file), { force: true, recursive: true }),
-    tree(under = "") {
+    tree(under = "", withCache = false) {
       const out = new Map<string, string>();
       const walk = (rel: string) => {
         const abs = path.join(dir, rel);
         if (!existsSync(abs)) return;
         for (const name of readdirSync(abs)) {
-          if (!rel && [".git", "node_modules", "tmp"].includes(name)) continue;
+          if (!rel && (name === ".git" || name === "node_modules" || (name === "tmp" && !withCache))) continue;
           const child = rel ? `${rel}/${name}` : name;
           if (statSync(path.join(dir, child)).isDirectory()) walk(child);
           else out.set(child, readFileSync(path.join(dir, child), "utf8"));
