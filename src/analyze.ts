@@ -114,11 +114,17 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
       continue;
     }
     const components: Record<string, string> = {};
+    // Own components first; a neighbour's are prefixed so a verdict says whose
+    // file changed, and skipped where the table has them itself (ApplicationRecord).
     const addTable = (name: string, neighbour: boolean) => {
       const t = byName.get(name)!;
-      components[`${neighbour ? "neighbour " : ""}schema ${name}`] = blockHash.get(name)!;
-      for (const e of t.enumTypes) components[`enum ${e}`] = sha256(schema.enums[e] ?? `missing enum ${e}`);
-      for (const f of app.filesOf.get(name) ?? []) components[`model ${f}`] = hashes[f]!;
+      const put = (key: string, hash: string) => {
+        if (!neighbour) components[key] = hash;
+        else if (!(key in components)) components[`neighbour ${key}`] = hash;
+      };
+      put(`schema ${name}`, blockHash.get(name)!);
+      for (const e of t.enumTypes) put(`enum ${e}`, sha256(schema.enums[e] ?? `missing enum ${e}`));
+      for (const f of app.filesOf.get(name) ?? []) put(`model ${f}`, hashes[f]!);
     };
     addTable(table.name, false);
     for (const n of app.neighbours.get(table.name) ?? []) addTable(n, true);

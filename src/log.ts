@@ -1,3 +1,4 @@
+import { isCI } from "ci-info";
 import pc from "picocolors";
 
 /** Prints a --debug line (to stderr, namespaced and timed); a no-op otherwise. */
@@ -12,7 +13,7 @@ export interface Logger {
   error(line: string): void;
   debug: Debug;
   color: ReturnType<typeof pc.createColors>;
-  /** True when stdout is a terminal: progress display is allowed. */
+  /** True on an interactive terminal outside CI (ci-info knows the CI systems): progress display is allowed. */
   tty: boolean;
 }
 
@@ -37,6 +38,6 @@ export function createLogger(options: LogOptions): Logger {
       ? (line) => process.stderr.write(`${color.dim(`zero-cache:debug +${Math.round(performance.now() - start)}ms`)} ${line}\n`)
       : () => {},
     color,
-    tty: Boolean(process.stdout.isTTY) && !silent && !process.env.CI,
+    tty: Boolean(process.stdout.isTTY) && !silent && !isCI,
   };
 }

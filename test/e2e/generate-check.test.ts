@@ -86,8 +86,9 @@ describe("generate and check on the example app", () => {
     repo.edit("app/models/client.rb", (s) => s.replace(/^class Client < ApplicationRecord\n/m, "class Client < ApplicationRecord\n  has_many :notes, as: :notable\n"));
     const body = json(repo, ["check"]).body;
     const stale = body.stale.map((t: { table: string }) => t.table);
-    expect(stale).toContain("notes");
     expect(stale).toContain("clients");
+    const notes = body.stale.find((t: { table: string }) => t.table === "notes");
+    expect(notes.reasons[0].components).toEqual(["neighbour model app/models/client.rb", "neighbour schema clients"]);
     expect(repo.zc(["generate"]).code).toBe(0);
     expect(repo.read("frontend/src/lib/models/note.ts")).toContain("Client");
     expect(repo.tree("frontend")).toEqual(fullRegeneration(repo));
