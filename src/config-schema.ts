@@ -1,50 +1,17 @@
 import { z } from "zod";
+import { ConfigError } from "./errors.js";
+import { DEFAULTS } from "./config-defaults.js";
+import * as msg from "./messages.js";
 
 /**
- * The typed config schema and its defaults. Defaults fit a standard Rails app
- * using the zero:active_models generator; .zerocacherc.example documents each
- * key and a unit test keeps the two in step.
+ * The typed config schema. Loaded only when a config has to be validated (zod
+ * costs more to load than a whole fresh check): config.ts caches the result
+ * for each config content.
  */
 
 const globList = z.union([z.string().min(1), z.array(z.string().min(1))]);
 /** argv as an array, or a string split like a shell would split it (no shell ever runs it). */
 const argv = z.union([z.string().min(1), z.array(z.string()).min(1)]);
-
-const RAILS = "bin/rails generate zero:active_models";
-
-export const DEFAULTS = {
-  schema: "db/schema.rb",
-  models: "app/models/**/*.rb",
-  concerns: "app/models/concerns/**/*.rb",
-  migrations: "db/migrate/*.rb",
-  templates: "lib/generators/zero/active_models/templates/**/*",
-  inflections: "config/initializers/inflections.rb",
-  globalInputs: ["lib/generators/zero/active_models/*.rb", "config/initializers/inflections.rb"],
-  excludeTables: [
-    "schema_migrations",
-    "ar_internal_metadata",
-    "solid_queue_*",
-    "solid_cache_*",
-    "solid_cable_*",
-  ],
-  outputs: {
-    perTable: [
-      "frontend/src/lib/models/{model_kebab}.ts",
-      "frontend/src/lib/models/reactive-{model_kebab}.ts",
-      "frontend/src/lib/models/types/{model_kebab}-data.ts",
-    ],
-    shared: ["frontend/src/lib/models/index.ts"],
-  },
-  generator: {
-    all: RAILS,
-    table: `${RAILS} --table={table}`,
-    exclude: `${RAILS} --exclude-tables {excluded}`,
-  },
-  beforeGenerate: [],
-  cascade: "associations",
-  lockfile: "zero-cache.lock",
-  cacheDir: "tmp/zero-cache",
-} as const;
 
 export const configSchema = z
   .object({
@@ -81,3 +48,71 @@ export const configSchema = z
 
 export type RawConfig = z.output<typeof configSchema>;
 export const CONFIG_KEYS = Object.keys(configSchema.shape);
+
+export function validateConfig(data: unknown, file: string | null): RawConfig {
+  const where = file ?? "defaults";
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigError(msg.configNotObject(where, describe(data)), file ?? undefined);
+  }
+  const result = configSchema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => formatIssue(issue));
+  throw new ConfigError(msg.configInvalid(where, lines), file ?? undefined);
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.length ? issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("") : "(top level)";
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys
+        .map((k) => msg.configUnknownKey(issue.path.length ? `${key}.${k}` : k, closest(k, keysAt(issue.path))))
+        .join("\n");
+    case "invalid_type":
+      return msg.configWrongType(key, describe(issue.input), issue.expected === "array" ? "a list of strings" : issue.expected, issue.message);
+    case "invalid_union":
+      return msg.configWrongType(key, describe(issue.input), "a string or a list of strings");
+    case "invalid_value":
+      return msg.configWrongType(key, describe(issue.input), `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
+    case "too_small":
+      return msg.configWrongType(key, describe(issue.input), "a non-empty value");
+    default:
+      return msg.configWrongType(key, describe(issue.input), issue.message);
+  }
+}
+
+function keysAt(at: PropertyKey[]): string[] {
+  if (at.length === 0) return CONFIG_KEYS;
+  if (at[0] === "outputs") return ["perTable", "shared"];
+  if (at[0] === "generator") return ["all", "table", "tables", "exclude"];
+  if (at[0] === "beforeGenerate") return ["run", "when"];
+  return [];
+}
+
+/** Closest known key by edit distance, for "did you mean" in unknown-key errors. */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.floor(word.length / 2)) + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,9 +1,13 @@
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { parse as parseShell } from "shell-quote";
-import type { z } from "zod";
 import { ConfigError } from "./errors.js";
-import { configSchema, CONFIG_KEYS, type RawConfig } from "./config-schema.js";
+import type { RawConfig } from "./config-schema.js";
+import { DEFAULTS } from "./config-defaults.js";
+import { sha256 } from "./hash.js";
+import { readFile } from "node:fs/promises";
+import { writeAtomic } from "./atomic.js";
+import { VERSION } from "./version.js";
 import * as msg from "./messages.js";
 
 export const MODULE_NAME = "zerocache";
@@ -69,7 +73,7 @@ export async function loadConfig(cwd: string, root: string, explicitFile?: strin
   const found = explicitFile ? await loadFile(path.resolve(cwd, explicitFile)) : await search(cwd, root);
   const file = found?.filepath ?? null;
   const projectDir = file ? path.dirname(file) : root;
-  const raw = validate(found?.config ?? {}, file);
+  const raw = await validate(found?.config ?? {}, file, projectDir);
   return resolveConfig(raw, file, root, projectDir);
 }
 
@@ -107,72 +111,37 @@ async function search(cwd: string, root: string) {
   }
 }
 
-function validate(data: unknown, file: string | null): RawConfig {
-  const where = file ?? "defaults";
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new ConfigError(msg.configNotObject(where, describe(data)), file ?? undefined);
-  }
-  const result = configSchema.safeParse(data, { reportInput: true });
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => formatIssue(issue));
-  throw new ConfigError(msg.configInvalid(where, lines), file ?? undefined);
-}
-
-function formatIssue(issue: z.core.$ZodIssue): string {
-  const key = issue.path.length ? issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("") : "(top level)";
-  switch (issue.code) {
-    case "unrecognized_keys":
-      return issue.keys
-        .map((k) => msg.configUnknownKey(issue.path.length ? `${key}.${k}` : k, closest(k, keysAt(issue.path))))
-        .join("\n");
-    case "invalid_type":
-      return msg.configWrongType(key, describe(issue.input), issue.expected === "array" ? "a list of strings" : issue.expected, issue.message);
-    case "invalid_union":
-      return msg.configWrongType(key, describe(issue.input), "a string or a list of strings");
-    case "invalid_value":
-      return msg.configWrongType(key, describe(issue.input), `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
-    case "too_small":
-      return msg.configWrongType(key, describe(issue.input), "a non-empty value");
-    default:
-      return msg.configWrongType(key, describe(issue.input), issue.message);
-  }
-}
-
-function keysAt(at: PropertyKey[]): string[] {
-  if (at.length === 0) return CONFIG_KEYS;
-  if (at[0] === "outputs") return ["perTable", "shared"];
-  if (at[0] === "generator") return ["all", "table", "tables", "exclude"];
-  if (at[0] === "beforeGenerate") return ["run", "when"];
-  return [];
-}
-
-/** Closest known key by edit distance, for "did you mean" in unknown-key errors. */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(word.length / 2)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+/**
+ * Validation is a pure function of the loaded config, so its result is cached
+ * in cacheDir per config content (and zero-cache version): a config that does
+ * not change is validated once, and zod stays unloaded on the hot path.
+ * Values that do not survive JSON (a function in a .js config) are never
+ * cached, so they always meet the schema.
+ */
+async function validate(data: unknown, file: string | null, projectDir: string): Promise<RawConfig> {
+  const json = isPlainJson(data) ? JSON.stringify(data) : null;
+  const cacheDir = (data as { cacheDir?: unknown })?.cacheDir;
+  const cacheFile = path.join(projectDir, typeof cacheDir === "string" ? cacheDir : DEFAULTS.cacheDir, "config.json");
+  const key = json === null ? null : sha256(`${VERSION}\0${file ?? ""}\0${json}`);
+  if (key) {
+    try {
+      const cached = JSON.parse(await readFile(cacheFile, "utf8")) as { key?: string; config?: RawConfig };
+      if (cached.key === key && cached.config) return cached.config;
+    } catch {
+      // no cache yet, or unreadable: validate
     }
-    prev = cur;
   }
-  return prev[b.length]!;
+  const raw = (await import("./config-schema.js")).validateConfig(data, file);
+  if (key) await writeAtomic(cacheFile, JSON.stringify({ key, config: raw })).catch(() => {});
+  return raw;
 }
 
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isPlainJson);
+  if (typeof value === "object") return Object.getPrototypeOf(value) === Object.prototype && Object.values(value).every(isPlainJson);
+  return false;
 }
 
 function resolveConfig(raw: RawConfig, file: string | null, root: string, projectDir: string): Config {

@@ -1,29 +1,35 @@
-import { spawn } from "node:child_process";
-import { simpleGit, type SimpleGit } from "simple-git";
+import { execFile, spawn } from "node:child_process";
 import { InputError, ZeroCacheError, EXIT } from "./errors.js";
 import * as msg from "./messages.js";
 
 /**
- * Every git call zero-cache makes. One git process per question; nothing else
- * in the code base spawns git.
+ * Every git call zero-cache makes: one git process per question, nothing else
+ * in the code base spawns git. Plain execFile rather than simple-git: loading
+ * simple-git costs ~45 ms and each call ~7 ms more than execFile (measured
+ * here), and every command asks git at least twice.
  */
 
-function git(cwd: string): SimpleGit {
-  return simpleGit({ baseDir: cwd, trimmed: false });
+function run(cwd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("git", args, { cwd, maxBuffer: 1024 * 1024 * 1024, encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error) reject(Object.assign(error, { stderr }));
+      else resolve(stdout);
+    });
+  });
 }
 
 async function raw(cwd: string, args: string[]): Promise<string> {
   try {
-    return await git(cwd).raw(args);
+    return await run(cwd, args);
   } catch (error) {
-    throw new ZeroCacheError(msg.gitFailed(args, (error as Error).message), EXIT.input, { cause: error });
+    throw new ZeroCacheError(msg.gitFailed(args, (error as { stderr?: string }).stderr || (error as Error).message), EXIT.input, { cause: error });
   }
 }
 
 /** The top level of the work tree containing `cwd`. */
 export async function topLevel(cwd: string): Promise<string> {
   try {
-    return (await git(cwd).raw(["rev-parse", "--show-toplevel"])).trim();
+    return (await run(cwd, ["rev-parse", "--show-toplevel"])).trim();
   } catch (error) {
     throw new InputError(msg.notAGitRepo(cwd), cwd, undefined, { cause: error });
   }

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import * as msg from "./messages.js";
 
 /**
@@ -9,30 +8,56 @@ import * as msg from "./messages.js";
  */
 export const LOCK_VERSION = 1;
 
-const hash = z.string().regex(/^[0-9a-f]{64}$/);
-const outputs = z.record(z.string(), hash.nullable());
+export interface LockTable {
+  model: string;
+  fingerprint: string;
+  /** Component name -> SHA-256, this table's own (globals are in Lock.global). */
+  components: Record<string, string>;
+  /** Generated file -> SHA-256, null when the generator did not write it. */
+  outputs: Record<string, string | null>;
+}
 
-const lockSchema = z.strictObject({
-  version: z.literal(LOCK_VERSION),
-  fingerprintVersion: z.number().int(),
+export interface Lock {
+  version: typeof LOCK_VERSION;
+  fingerprintVersion: number;
   /** Component hashes shared by every table (templates, global inputs, config, schema preamble). */
-  global: z.record(z.string(), hash),
+  global: Record<string, string>;
   /** SHA-256 of every input file when the lock was last written in full; tells what changed since. */
-  inputs: z.record(z.string(), hash),
-  tables: z.record(
-    z.string(),
-    z.strictObject({
-      model: z.string(),
-      fingerprint: hash,
-      components: z.record(z.string(), hash),
-      outputs,
-    }),
-  ),
-  shared: outputs,
-});
+  inputs: Record<string, string>;
+  tables: Record<string, LockTable>;
+  shared: Record<string, string | null>;
+}
 
-export type Lock = z.output<typeof lockSchema>;
-export type LockTable = Lock["tables"][string];
+/**
+ * Checked by hand rather than with the config's zod schema: the lock is read
+ * on every run, and loading zod costs more than the rest of a fresh check.
+ * Returns the path of the first thing wrong, or null.
+ */
+function problem(data: unknown): string | null {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const isHash = (v: unknown) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v);
+  const hashes = (v: unknown, at: string, nullable = false): string | null => {
+    if (!isObject(v)) return at;
+    for (const [k, h] of Object.entries(v)) if (!(isHash(h) || (nullable && h === null))) return `${at}.${k}`;
+    return null;
+  };
+  if (!isObject(data)) return "top level";
+  const keys = ["version", "fingerprintVersion", "global", "inputs", "tables", "shared"];
+  const extra = Object.keys(data).find((k) => !keys.includes(k));
+  if (extra) return extra;
+  if (!Number.isInteger(data.fingerprintVersion)) return "fingerprintVersion";
+  const top = hashes(data.global, "global") ?? hashes(data.inputs, "inputs") ?? hashes(data.shared, "shared", true);
+  if (top) return top;
+  if (!isObject(data.tables)) return "tables";
+  for (const [name, t] of Object.entries(data.tables)) {
+    const at = `tables.${name}`;
+    if (!isObject(t) || typeof t.model !== "string" || !isHash(t.fingerprint)) return at;
+    if (Object.keys(t).length !== 4) return at;
+    const inner = hashes(t.components, `${at}.components`) ?? hashes(t.outputs, `${at}.outputs`, true);
+    if (inner) return inner;
+  }
+  return null;
+}
 
 export type LockRead =
   | { status: "missing"; lock: null }
@@ -52,12 +77,9 @@ export function parseLock(text: string | null, file: string): LockRead {
   if (version !== LOCK_VERSION) {
     return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unknown lock version ${JSON.stringify(version)}, this zero-cache writes ${LOCK_VERSION}`) };
   }
-  const result = lockSchema.safeParse(data);
-  if (!result.success) {
-    const first = result.error.issues[0]!;
-    return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unexpected content at ${first.path.join(".") || "top level"}: ${first.message}`) };
-  }
-  return { status: "ok", lock: result.data };
+  const wrong = problem(data);
+  if (wrong) return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unexpected content at ${wrong}`) };
+  return { status: "ok", lock: data as Lock };
 }
 
 export function emptyLock(fingerprintVersion: number): Lock {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { loadConfig, splitArgv } from "../../src/config.js";
-import { DEFAULTS } from "../../src/config-schema.js";
+import { DEFAULTS } from "../../src/config-defaults.js";
 import { ConfigError } from "../../src/errors.js";
 import { PROJECT } from "../helpers/repo.js";
 
@@ -94,6 +94,20 @@ describe("loadConfig", () => {
   it("requires the placeholder of each generator form", async () => {
     const root = project({ ".zerocacherc.json": JSON.stringify({ generator: { all: "gen", table: "gen --table" } }) });
     expect((await configError(root)).message).toContain("`generator.table` must contain {table}");
+  });
+
+  it("revalidates a config whose content changed after a valid one was cached", async () => {
+    const root = project({ ".zerocacherc.json": JSON.stringify({ cascade: "none" }) });
+    expect((await loadConfig(root, root)).cascade).toBe("none");
+    expect(readFileSync(path.join(root, "tmp/zero-cache/config.json"), "utf8")).toContain('"cascade":"none"');
+    writeFileSync(path.join(root, ".zerocacherc.json"), JSON.stringify({ cascade: "everything" }));
+    expect((await configError(root)).message).toContain("`cascade`: found \"everything\"");
+  });
+
+  it("never caches a JS config value that JSON cannot hold, so the schema always sees it", async () => {
+    const root = project({ "zerocache.config.cjs": "module.exports = { cascade: 'none', lockfile: () => 'x' };" });
+    expect((await configError(root)).message).toMatch(/`lockfile`: found .*expected string/);
+    expect((await configError(root)).message).toMatch(/`lockfile`/);
   });
 
   it("reports a config file that does not parse", async () => {

@@ -1,0 +1,41 @@
+/**
+ * Defaults of every config key, for a standard Rails app using the
+ * zero:active_models generator. Kept apart from the zod schema so reading them
+ * does not load zod; .zerocacherc.example documents each and a test keeps the
+ * two in step.
+ */
+const RAILS = "bin/rails generate zero:active_models";
+
+export const DEFAULTS = {
+  schema: "db/schema.rb",
+  models: "app/models/**/*.rb",
+  concerns: "app/models/concerns/**/*.rb",
+  migrations: "db/migrate/*.rb",
+  templates: "lib/generators/zero/active_models/templates/**/*",
+  inflections: "config/initializers/inflections.rb",
+  globalInputs: ["lib/generators/zero/active_models/*.rb", "config/initializers/inflections.rb"],
+  excludeTables: [
+    "schema_migrations",
+    "ar_internal_metadata",
+    "solid_queue_*",
+    "solid_cache_*",
+    "solid_cable_*",
+  ],
+  outputs: {
+    perTable: [
+      "frontend/src/lib/models/{model_kebab}.ts",
+      "frontend/src/lib/models/reactive-{model_kebab}.ts",
+      "frontend/src/lib/models/types/{model_kebab}-data.ts",
+    ],
+    shared: ["frontend/src/lib/models/index.ts"],
+  },
+  generator: {
+    all: RAILS,
+    table: `${RAILS} --table={table}`,
+    exclude: `${RAILS} --exclude-tables {excluded}`,
+  },
+  beforeGenerate: [],
+  cascade: "associations",
+  lockfile: "zero-cache.lock",
+  cacheDir: "tmp/zero-cache",
+} as const;
