@@ -1,7 +1,10 @@
-import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { exampleRepo, PROJECT } from "../helpers/repo.js";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { exampleRepo, makeRepo, PROJECT } from "../helpers/repo.js";
 
 describe("command line", () => {
   it("--version prints the package version", () => {
@@ -58,6 +61,50 @@ describe("command line", () => {
     repo.zc(["generate"]);
     const r = repo.zc(["check"], { cwd: path.join(repo.dir, "app/models") });
     expect(r.code).toBe(0);
+  });
+});
+
+describe("CI gate", () => {
+  it("a fresh clone with the committed lock and outputs is fresh, with no generator and no cache; a stale push fails", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    repo.commitAll("generated");
+    const clone = makeRepo(mkdtempSync(path.join(tmpdir(), "zero-cache-clone-")));
+    onTestFinished(() => rmSync(clone.dir, { recursive: true, force: true }));
+    execFileSync("git", ["clone", "-q", repo.dir, clone.dir]);
+    expect(clone.exists("tmp/zero-cache")).toBe(false);
+    expect(clone.exists("node_modules")).toBe(false); // the generator could not even run
+    const ok = clone.zc(["check"], { env: { CI: "true" } });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("all 11 tables fresh");
+
+    repo.edit("app/models/tag.rb", (s) => `# changed without regenerating\n${s}`);
+    repo.commitAll("forgot to regenerate");
+    clone.git("pull", "-q", "--no-rebase");
+    const stale = clone.zc(["check"], { env: { CI: "true" } });
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toContain("tags (Tag): model app/models/tag.rb changed");
+  });
+});
+
+describe("a Rails app in a subfolder of the repository", () => {
+  it("resolves paths against the config's folder, records repo-relative paths, and runs the generator there", () => {
+    const repo = exampleRepo({ subdir: "my app/backend" });
+    const app = path.join(repo.dir, "my app/backend");
+    const g = repo.zc(["generate"], { cwd: app });
+    expect(g.code).toBe(0);
+    const lock = JSON.parse(repo.read("my app/backend/zero-cache.lock"));
+    expect(lock.tables.people.outputs).toHaveProperty(["my app/backend/frontend/src/lib/models/person.ts"]);
+    expect(repo.exists("my app/backend/frontend/src/lib/models/person.ts")).toBe(true);
+    expect(repo.zc(["check"], { cwd: path.join(app, "app/models") }).code).toBe(0);
+    expect(repo.zc(["-C", "my app/backend", "check"]).code).toBe(0);
+    expect(repo.zc(["--config", "my app/backend/.zerocacherc.json", "check"]).code).toBe(0);
+    repo.commitAll("generated");
+    repo.edit("my app/backend/db/schema.rb", (s) => s.replace('t.string "species", null: false', 't.string "species"'));
+    repo.git("add", "-A");
+    const staged = repo.zc(["check", "--staged", "--json"], { cwd: app });
+    expect(staged.code).toBe(1);
+    expect(JSON.parse(staged.stdout).stale.map((t: { table: string }) => t.table)).toEqual(["cacti"]);
   });
 });
 

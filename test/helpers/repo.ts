@@ -43,14 +43,15 @@ const GIT_ENV = {
  * node_modules linked in (as a Rails app with a frontend has its own), one
  * commit on main, removed when the test ends.
  */
-export function exampleRepo(options: { commit?: boolean; config?: (config: Record<string, unknown>) => Record<string, unknown> } = {}): Repo {
+export function exampleRepo(options: { commit?: boolean; subdir?: string; config?: (config: Record<string, unknown>) => Record<string, unknown> } = {}): Repo {
   const dir = mkdtempSync(path.join(tmpdir(), "zero-cache-test-"));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) });
-  symlinkSync(path.join(PROJECT, "node_modules"), path.join(dir, "node_modules"));
+  const app = path.join(dir, options.subdir ?? "");
+  cpSync(EXAMPLE, app, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) });
+  symlinkSync(path.join(PROJECT, "node_modules"), path.join(app, "node_modules"));
   const repo = makeRepo(dir);
   if (options.config) {
-    const file = path.join(dir, ".zerocacherc.json");
+    const file = path.join(app, ".zerocacherc.json");
     writeFileSync(file, JSON.stringify(options.config(JSON.parse(readFileSync(file, "utf8"))), null, 2));
   }
   repo.git("init", "-q", "-b", "main");
