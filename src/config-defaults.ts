@@ -13,7 +13,17 @@ export const DEFAULTS = {
   migrations: "db/migrate/*.rb",
   templates: "lib/generators/zero/active_models/templates/**/*",
   inflections: "config/initializers/inflections.rb",
-  globalInputs: ["lib/generators/zero/active_models/*.rb", "config/initializers/inflections.rb"],
+  // The generator's source, inflection rules and Prettier's config all change
+  // every generated file. Gemfile.lock / package-lock.json would too (generator
+  // or Prettier upgrades) but change too often to be defaults.
+  globalInputs: [
+    "lib/generators/zero/active_models/*.rb",
+    "config/initializers/inflections.rb",
+    ".prettierrc*",
+    "prettier.config.*",
+    "frontend/.prettierrc*",
+    "frontend/prettier.config.*",
+  ],
   excludeTables: [
     "schema_migrations",
     "ar_internal_metadata",
