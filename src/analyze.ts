@@ -47,7 +47,7 @@ interface Inputs {
 }
 
 /** Matches config globs against the snapshot's paths. */
-export function selectInputs(config: Config, snapshot: Snapshot): Inputs {
+function selectInputs(config: Config, snapshot: Snapshot): Inputs {
   const matcher = (globs: string[]) => picomatch(globs, { dot: true });
   const isModel = matcher([...config.models, ...config.concerns]);
   const isMigration = matcher(config.migrations);

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, ZeroCacheError } from "./errors.js";
 import { createLogger, type LogOptions } from "./log.js";
 import * as msg from "./messages.js";
+import { JSON_SCHEMA_VERSION } from "./report.js";
 import { VERSION } from "./version.js";
 
 /** Exit codes, also shown in --help. */
@@ -81,14 +82,14 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (error instanceof ZeroCacheError) {
-      if (wantsJson) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, ok: false, error: errorJson(error) }, null, 2)}\n`);
+      if (wantsJson) process.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: false, error: errorJson(error) }, null, 2)}\n`);
       else createLogger({}).error(`zero-cache: ${error.message}`);
       if (argv.includes("--debug") && error.cause) console.error(error.cause);
       process.exitCode = error.exitCode;
       return;
     }
     createLogger({}).error(msg.internalError(error));
-    process.exitCode = 3;
+    process.exitCode = EXIT.internal;
   }
 }
 

@@ -13,7 +13,7 @@ const globList = z.union([z.string().min(1), z.array(z.string().min(1))]);
 /** argv as an array, or a string split like a shell would split it (no shell ever runs it). */
 const argv = z.union([z.string().min(1), z.array(z.string()).min(1)]);
 
-export const configSchema = z
+const configSchema = z
   .object({
     schema: z.string().min(1).default(DEFAULTS.schema),
     models: globList.default(DEFAULTS.models),
@@ -47,7 +47,7 @@ export const configSchema = z
   .strict();
 
 export type RawConfig = z.output<typeof configSchema>;
-export const CONFIG_KEYS = Object.keys(configSchema.shape);
+const CONFIG_KEYS = Object.keys(configSchema.shape);
 
 export function validateConfig(data: unknown, file: string | null): RawConfig {
   const where = file ?? "defaults";

@@ -10,10 +10,10 @@ import { writeAtomic } from "./atomic.js";
 import { VERSION } from "./version.js";
 import * as msg from "./messages.js";
 
-export const MODULE_NAME = "zerocache";
+const MODULE_NAME = "zerocache";
 
 /** cosmiconfig's standard places for module `zerocache`, minus .ts (that would need a TypeScript loader). */
-export const SEARCH_PLACES = [
+const SEARCH_PLACES = [
   "package.json",
   ".zerocacherc",
   ".zerocacherc.json",

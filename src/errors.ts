@@ -3,7 +3,7 @@
  * the engine can throw without knowing about processes, and one top-level catch
  * in cli.ts decides what to print.
  */
-export const EXIT = { ok: 0, stale: 1, failed: 1, usage: 2, input: 2 } as const;
+export const EXIT = { ok: 0, stale: 1, failed: 1, usage: 2, input: 2, internal: 3 } as const;
 
 export class ZeroCacheError extends Error {
   readonly exitCode: number;
@@ -11,13 +11,6 @@ export class ZeroCacheError extends Error {
     super(message, options);
     this.name = new.target.name;
     this.exitCode = exitCode;
-  }
-}
-
-/** Bad command-line usage. */
-export class UsageError extends ZeroCacheError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, EXIT.usage, options);
   }
 }
 
@@ -45,12 +38,5 @@ export class InputError extends ZeroCacheError {
 export class GeneratorError extends ZeroCacheError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, EXIT.failed, options);
-  }
-}
-
-/** The check found stale tables: not a crash, but the CLI must exit 1. */
-export class StaleError extends ZeroCacheError {
-  constructor(message: string) {
-    super(message, EXIT.stale);
   }
 }

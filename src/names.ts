@@ -4,7 +4,7 @@ import type { Inflector } from "./inflector.js";
 import * as msg from "./messages.js";
 
 /** The output-path placeholders for one table, e.g. Admin::AuditLog -> AdminAuditLog / admin_audit_log / admin-audit-log. */
-export function placeholders(table: string, model: string, inflector: Inflector): Record<string, string> {
+function placeholders(table: string, model: string, inflector: Inflector): Record<string, string> {
   const snake = inflector.underscore(model).replace(/\//g, "_");
   return {
     "{table}": table,

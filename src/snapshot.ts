@@ -38,7 +38,7 @@ export async function takeSnapshot(root: string, view: View): Promise<Snapshot> 
 }
 
 /** Reads work-tree files; missing ones (deleted but still tracked, or never written) are left out. */
-export async function readWorktree(root: string, paths: string[]): Promise<Map<string, Buffer>> {
+async function readWorktree(root: string, paths: string[]): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
   // A bounded number of reads at once: thousands of open files at a time hit
   // the descriptor limit on macOS (256 by default).
