@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { tmpdir } from "node:os";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { exampleRepo, makeRepo, PROJECT } from "../helpers/repo.js";
+import { CLI, exampleRepo, makeRepo, PROJECT } from "../helpers/repo.js";
 
 describe("command line", () => {
   it("--version prints the package version", () => {
@@ -43,6 +43,37 @@ describe("command line", () => {
     expect(quiet.stdout).toBe("");
     const debug = repo.zc(["check", "--debug"]);
     expect(debug.stderr).toMatch(/zero-cache:debug \+\d+ms .*11 tables, 0 stale/);
+  });
+
+  it("parses only files whose content changed since they were last parsed", () => {
+    const repo = exampleRepo();
+    const first = repo.zc(["check", "--debug"]);
+    expect(first.stderr.match(/ parse model /g)).toHaveLength(14); // every model and concern file, once
+    expect(first.stderr).toMatch(/ parse schema /);
+    const again = repo.zc(["check", "--debug"]);
+    expect(again.stderr).not.toMatch(/ parse /);
+    repo.edit("app/models/person.rb", (s) => `# touched\n${s}`);
+    const edited = repo.zc(["check", "--debug"]);
+    expect(edited.stderr.match(/ parse [a-z]+ /g)).toEqual([" parse model "]);
+  });
+
+  it("shows a spinner with the run's duration on a terminal", () => {
+    const repo = exampleRepo();
+    // `script` gives the child a pseudo-terminal, as an interactive shell would.
+    const { CI: _ci, GITHUB_ACTIONS: _gha, ...env } = process.env;
+    const r = spawnSync("script", ["-qec", `${process.execPath} ${CLI} generate`, "/dev/null"], {
+      cwd: repo.dir,
+      env: { ...env, NO_COLOR: "1", TERM: "xterm" },
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("\x1b[?25l"); // the spinner hides the cursor while it spins
+    expect(r.stdout).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] zero-cache: running bin\/rails generate zero:active_models/);
+    expect(r.stdout).toMatch(/✔ bin\/rails generate zero:active_models \(\d+\.\d+s\)/);
+
+    const plain = repo.zc(["generate", "--all"], { env: { CI: "true" } });
+    expect(plain.stdout).not.toContain("\x1b[");
+    expect(plain.stdout).toContain("zero-cache: running bin/rails generate zero:active_models");
   });
 
   it("--explain lists each component of a stale table", () => {
