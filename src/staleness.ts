@@ -161,7 +161,7 @@ function changedKeys(before: Record<string, string>, now: Record<string, string>
 
 /** Migrations whose version is newer than the schema's: not yet reflected in schema.rb. */
 function pending(analysis: Analysis): string[] {
-  if (!analysis.schemaVersion) return [];
+  if (!analysis.schemaVersion || !/^\d+$/.test(analysis.schemaVersion)) return [];
   const schemaVersion = BigInt(analysis.schemaVersion);
   return analysis.migrations.filter((file) => {
     const version = /^(\d+)_/.exec(file.slice(file.lastIndexOf("/") + 1))?.[1];
