@@ -112,7 +112,9 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
     const touch = async (file: string, reason: Reason) => {
       const bytes = contents.get(file);
       if (!bytes) return;
-      const facts = await cache.get("migration", sha256(bytes), () => parseMigration(bytes.toString("utf8"), file));
+      // Keyed by path too: a migration's facts include the version in its file name.
+      const key = sha256(Buffer.concat([Buffer.from(`${file}\0`), bytes]));
+      const facts = await cache.get("migration", key, () => parseMigration(bytes.toString("utf8"), file));
       const targets = facts.unknown ? Object.keys(analysis.tables) : facts.tables.filter((t) => analysis.tables[t]);
       for (const t of targets) push(t, reason);
     };
