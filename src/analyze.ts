@@ -3,9 +3,10 @@ import type { Config } from "./config.js";
 import { InputError } from "./errors.js";
 import { hashRecord, sha256 } from "./hash.js";
 import { outputPaths } from "./names.js";
+import { decodeUtf8 } from "./utf8.js";
+import * as msg from "./messages.js";
 import type { ParseCache } from "./parse-cache.js";
 import type { Snapshot } from "./snapshot.js";
-import * as msg from "./messages.js";
 import type { Debug } from "./log.js";
 
 /**
@@ -76,7 +77,7 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
   for (const [file, bytes] of contents) hashes[file] = sha256(bytes);
   debug(`inputs: ${inputs.models.length} model/concern files, ${inputs.migrations.length} migrations, ${inputs.templates.length} templates, ${inputs.globalInputs.length} global inputs`);
 
-  const text = (file: string) => decode(contents.get(file)!, file);
+  const text = (file: string) => decodeUtf8(contents.get(file)!, file);
   const rules = inputs.inflections
     ? await cache.get("inflections", hashes[inputs.inflections]!, async () => (await import("./ruby/inflections.js")).parseInflections(text(inputs.inflections!), inputs.inflections!))
     : undefined;
@@ -158,14 +159,4 @@ function generatorConfig(config: Config): string {
     outputs: config.outputs,
     cascade: config.cascade,
   });
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-function decode(bytes: Buffer, file: string): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw new InputError(msg.notUtf8(file), file);
-  }
 }

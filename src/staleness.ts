@@ -1,6 +1,7 @@
 import type { Analysis } from "./analyze.js";
 import type { Config } from "./config.js";
 import { sha256 } from "./hash.js";
+import { decodeUtf8 } from "./utf8.js";
 import type { LockRead } from "./lock.js";
 import type { ParseCache } from "./parse-cache.js";
 import type { Snapshot } from "./snapshot.js";
@@ -114,7 +115,7 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
       if (!bytes) return;
       // Keyed by path too: a migration's facts include the version in its file name.
       const key = sha256(Buffer.concat([Buffer.from(`${file}\0`), bytes]));
-      const facts = await cache.get("migration", key, () => parseMigration(bytes.toString("utf8"), file));
+      const facts = await cache.get("migration", key, () => parseMigration(decodeUtf8(bytes, file), file));
       const targets = facts.unknown ? Object.keys(analysis.tables) : facts.tables.filter((t) => analysis.tables[t]);
       for (const t of targets) push(t, reason);
     };
