@@ -78,8 +78,10 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
   debug(`inputs: ${inputs.models.length} model/concern files, ${inputs.migrations.length} migrations, ${inputs.templates.length} templates, ${inputs.globalInputs.length} global inputs`);
 
   const text = (file: string) => decodeUtf8(contents.get(file)!, file);
-  const rules = inputs.inflections
-    ? await cache.get("inflections", hashes[inputs.inflections]!, async () => (await import("./ruby/inflections.js")).parseInflections(text(inputs.inflections!), inputs.inflections!))
+  // Listed but unreadable means deleted in the work tree (git still tracks it).
+  const inflections = inputs.inflections && contents.has(inputs.inflections) ? inputs.inflections : null;
+  const rules = inflections
+    ? await cache.get("inflections", hashes[inflections]!, async () => (await import("./ruby/inflections.js")).parseInflections(text(inflections), inflections))
     : undefined;
   const { createInflector } = await import("./inflector.js");
   const inflector = createInflector(rules);
@@ -99,10 +101,10 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
     "tool": sha256(`zero-cache fingerprint v${FINGERPRINT_VERSION}`),
     "config": sha256(generatorConfig(config)),
     "templates": groupHash(inputs.templates),
-    "global inputs": groupHash(inputs.globalInputs.filter((p) => p !== inputs.inflections)),
+    "global inputs": groupHash(inputs.globalInputs.filter((p) => p !== inflections)),
     "schema preamble": sha256(schema.preamble),
   };
-  if (inputs.inflections) global["inflections"] = hashes[inputs.inflections]!;
+  if (inflections) global["inflections"] = hashes[inflections]!;
 
   const isExcluded = picomatch(config.excludeTables);
   const blockHash = new Map(schema.tables.map((t) => [t.name, sha256(t.source)]));

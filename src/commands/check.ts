@@ -76,7 +76,7 @@ function explainFresh(plan: Plan, log: Logger): void {
 const short = (hash: string | undefined) => (hash ? hash.slice(0, 12) : "-");
 
 /** The one command that makes the checked view fresh. */
-export function fixCommand(plan: Plan, staged: boolean, lockfile: string, shared: string[]): string {
+function fixCommand(plan: Plan, staged: boolean, lockfile: string, shared: string[]): string {
   if (!staged) return msg.fixCommand;
   const files = [lockfile, ...plan.stale.flatMap((v) => plan.analysis.tables[v.table]!.outputs), ...shared];
   return `${msg.fixCommand} && git add ${files.map(quote).join(" ")}`;

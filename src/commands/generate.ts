@@ -27,7 +27,7 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
     dryRun: options.dryRun,
     stdout: quietChild ? null : options.json ? process.stderr : process.stdout,
     stderr: quietChild ? null : process.stderr,
-    onStep: progress(log, log.tty && Boolean(process.stderr.isTTY) && !options.json),
+    onStep: progress(log, log.tty && Boolean(process.stderr.isTTY)),
   });
   const ok = result.failed.length === 0 && result.blocked.length === 0;
   if (options.json) {

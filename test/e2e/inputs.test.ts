@@ -66,6 +66,18 @@ describe("bad input: one clear message, exit 2, nothing written", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { exitCode: 2, file: "db/schema.rb" } });
   });
 
+  it("a deleted (still tracked) inflections file or model is simply absent", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    repo.remove("config/initializers/inflections.rb");
+    repo.remove("app/models/tag.rb");
+    const r = repo.zc(["check", "--json"]);
+    expect(r.code).toBe(1);
+    const body = JSON.parse(r.stdout);
+    expect(body.stale.find((t: { table: string }) => t.table === "tags").reasons[0].components).toContain("global inflections");
+    expect(body.stale.find((t: { table: string }) => t.table === "tags").reasons[0].components).toContain("model app/models/tag.rb");
+  });
+
   it("reads CRLF sources the same as LF ones", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
