@@ -142,6 +142,24 @@ describe("generate and check on the example app", () => {
     expect(repo.zc(["check"]).code).toBe(0);
   });
 
+  it("treats a newly excluded table like a dropped one, without regenerating the others", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    repo.edit(".zerocacherc.json", (s) => s.replace('"globalInputs"', '"excludeTables": ["schema_migrations", "ar_internal_metadata", "cact*"],\n  "globalInputs"'));
+    const check = json(repo, ["check"]);
+    expect(check.code).toBe(1);
+    expect(check.body.stale).toEqual([]);
+    expect(check.body.dropped).toEqual([{ table: "cacti", outputs: ["frontend/src/lib/models/cactus.ts", "frontend/src/lib/models/reactive-cactus.ts", "frontend/src/lib/models/types/cactus-data.ts"] }]);
+    const r = json(repo, ["generate"]);
+    expect(r.code).toBe(0);
+    expect(r.body.runs).toHaveLength(1);
+    expect(r.body.runs[0].tables).toHaveLength(1); // one table, to refresh the shared files
+    expect(r.body.runs[0].argv).toContain("cacti"); // excluded tables are passed to --exclude-tables runs
+    expect(repo.exists("frontend/src/lib/models/cactus.ts")).toBe(false);
+    expect(JSON.parse(repo.read("zero-cache.lock")).tables.cacti).toBeUndefined();
+    expect(repo.zc(["check"]).code).toBe(0);
+  });
+
   it("deletes the old files of a renamed model once its table is regenerated", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
