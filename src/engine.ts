@@ -75,7 +75,8 @@ export interface GenerateResult {
   failed: Array<{ run: Run; result: RunResult }>;
   /** Tables left stale because a migration is pending (generating cannot help). */
   blocked: TableVerdict[];
-  cached: number;
+  /** Fresh tables no run covers: their files are left as they are. */
+  cached: string[];
   filesWritten: number;
   ms: number;
 }
@@ -113,7 +114,7 @@ export async function generate(project: Project, options: GenerateOptions): Prom
     regenerated: [],
     failed: [],
     blocked,
-    cached: all.length - new Set(runs.flatMap((r) => r.tables)).size,
+    cached: plan.fresh.filter((t) => !runs.some((r) => r.tables.includes(t))),
     filesWritten: 0,
     ms: 0,
   };

@@ -49,6 +49,7 @@ export const lockCorrupt = (file: string, why: string) =>
 export const reason = {
   newTable: "new table (not in the lock file)",
   noLock: "no lock file yet",
+  untrustedLock: "lock file cannot be trusted",
   component: (names: string[]) => `${names.join(", ")} changed`,
   outputMissing: (file: string) => `generated file missing: ${file}`,
   outputEdited: (file: string) => `generated file edited by hand: ${file}`,

@@ -46,7 +46,7 @@ export function generateJson(result: GenerateResult, dryRun: boolean) {
     regenerated: result.regenerated.map((v) => ({ table: v.table, model: v.model, reasons: v.reasons.map(reasonJson) })),
     failed: result.failed.map((f) => ({ argv: f.run.argv, tables: f.run.tables, exitCode: f.result.code, signal: f.result.signal, tail: f.result.tail })),
     blocked: result.blocked.map((v) => ({ table: v.table, reasons: v.reasons.map(reasonJson) })),
-    cached: result.cached,
+    cached: result.cached.length,
     filesWritten: result.filesWritten,
     ms: Math.round(result.ms),
     warnings: result.plan.warnings,

@@ -78,7 +78,7 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
   for (const [table, now] of Object.entries(analysis.tables)) {
     const before = lock?.tables[table];
     if (!lock) {
-      push(table, { kind: "no-lock", message: lockRead.status === "corrupt" ? "lock file cannot be trusted" : msg.reason.noLock });
+      push(table, { kind: "no-lock", message: lockRead.status === "corrupt" ? msg.reason.untrustedLock : msg.reason.noLock });
       continue;
     }
     if (!before) {

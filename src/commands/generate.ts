@@ -40,7 +40,7 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
     return EXIT.ok;
   }
   if (result.runs.length === 0 && result.regenerated.length === 0 && ok) {
-    log.info(msg.nothingToDo(result.cached));
+    log.info(msg.nothingToDo(result.cached.length));
     return EXIT.ok;
   }
   summarize(result, log);
@@ -107,7 +107,7 @@ function dryRun(result: GenerateResult, log: Logger): void {
   for (const v of result.plan.stale) log.info(`  ${msg.tableLine("REGEN", v.model, v.reasons.map((r) => r.message).join("; "))}`);
   for (const d of result.plan.dropped) log.info(`  ${msg.tableLine("DROPPED", d.table)}`);
   for (const run of result.runs) log.info(msg.wouldRun(run.argv));
-  if (result.runs.length === 0) log.info(msg.nothingToDo(result.cached));
+  if (result.runs.length === 0) log.info(msg.nothingToDo(result.cached.length));
 }
 
 function summarize(result: GenerateResult, log: Logger): void {
@@ -118,7 +118,7 @@ function summarize(result: GenerateResult, log: Logger): void {
   }
   for (const f of result.failed) for (const t of f.run.tables) log.info(c.red(msg.tableLine("FAILED", result.plan.analysis.tables[t]?.model ?? t)));
   for (const d of result.plan.dropped) log.info(msg.tableLine("DROPPED", d.table));
-  const cached = result.plan.fresh.filter((t) => !regenerated.has(t));
+  const { cached } = result;
   if (cached.length <= CACHED_LINES) {
     for (const t of cached) log.info(c.dim(msg.tableLine("CACHED", result.plan.analysis.tables[t]!.model)));
   } else {
