@@ -1,19 +1,17 @@
-// Bundles the CLI into dist/cli.js: few files means Node resolves few modules
-// at start-up, which is most of what a hook costs when nothing changed. Code
-// reached only through import() (zod for config validation, the Ruby
-// readers, the generate command) goes to chunks loaded when first needed.
+// Bundles the CLI. dist/cli.js is the entry and holds, in one file, only the
+// hooks' fast path (few files means Node resolves few modules, which is most
+// of what a hook costs when nothing changed). Everything else is dist/main.js
+// and chunks loaded when first needed (zod for config validation, the Ruby
+// readers, each command).
 import { build } from "esbuild";
-import { readFileSync, rmSync, chmodSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, chmodSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: ["src/bin.ts"],
-  outdir: "dist",
-  entryNames: "cli",
-  chunkNames: "chunks/[name]-[hash]",
+// Built next to dist/ and swapped in at the end, so a run of the CLI (a test,
+// a hook) during a rebuild never finds dist/ half written.
+const out = `dist.${process.pid}.tmp`;
+const common = {
   bundle: true,
-  splitting: true,
   platform: "node",
   format: "esm",
   target: "node20.19",
@@ -32,5 +30,16 @@ await build({
   },
   legalComments: "none",
   logLevel: "warning",
+};
+await build({ ...common, entryPoints: ["src/cli.ts"], outdir: out, entryNames: "main", chunkNames: "chunks/[name]-[hash]", splitting: true });
+await build({
+  ...common,
+  entryPoints: ["src/bin.ts"],
+  outfile: `${out}/cli.js`,
+  // yaml (YAML configs only) and picomatch (only when a changed path is under a watched folder) load from node_modules when needed.
+  external: [...common.external, "yaml", "picomatch"],
+  plugins: [{ name: "main", setup: (b) => b.onResolve({ filter: /^\.\/cli\.js$/ }, () => ({ path: "./main.js", external: true })) }],
 });
-chmodSync(new URL("../dist/cli.js", import.meta.url), 0o755);
+chmodSync(`${out}/cli.js`, 0o755);
+rmSync("dist", { recursive: true, force: true });
+renameSync(out, "dist");

@@ -62,6 +62,30 @@ function program(): Command {
       );
     });
 
+  cli
+    .command("hook")
+    .description("run one git hook: post-merge, post-checkout, post-rewrite or pre-commit (husky and hooks/ call this)")
+    .argument("<name>", "the hook")
+    .argument("[args...]", "git's arguments to the hook")
+    .action(async (name: string, args: string[], _opts: unknown, cmd: Command) => {
+      const g = globals(cmd);
+      const { hook } = await import("./commands/hook.js");
+      process.exitCode = await hook(
+        { cwd: g.cwd ?? process.cwd(), config: g.config, name, args, quiet: !!g.quiet, stdin: process.stdin },
+        createLogger(g),
+      );
+    });
+
+  cli
+    .command("init")
+    .description("set up the hooks (husky), a config, .gitignore and package.json; safe to run again")
+    .option("--package <dir>", "the folder whose package.json gets husky (default: nearest from the working directory)")
+    .action(async (opts: { package?: string }, cmd: Command) => {
+      const g = globals(cmd);
+      const { init } = await import("./commands/init.js");
+      process.exitCode = await init({ cwd: g.cwd ?? process.cwd(), packageDir: opts.package }, createLogger(g));
+    });
+
   return cli;
 }
 

@@ -46,6 +46,11 @@ export const DEFAULTS = {
   },
   beforeGenerate: [],
   cascade: "associations",
+  preCommit: "check",
+  postMerge: "generate",
+  postCheckout: "generate",
+  hooksInCI: false,
+  lockTimeout: 60,
   lockfile: "zero-cache.lock",
   cacheDir: "tmp/zero-cache",
 } as const;

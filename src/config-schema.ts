@@ -41,6 +41,11 @@ const configSchema = z
       .array(z.strictObject({ run: argv, when: globList }))
       .default([]),
     cascade: z.enum(["associations", "foreign-keys", "none"]).default(DEFAULTS.cascade),
+    preCommit: z.enum(["check", "fix"]).default(DEFAULTS.preCommit),
+    postMerge: z.enum(["generate", "warn", "off"]).default(DEFAULTS.postMerge),
+    postCheckout: z.enum(["generate", "warn", "off"]).default(DEFAULTS.postCheckout),
+    hooksInCI: z.boolean().default(DEFAULTS.hooksInCI),
+    lockTimeout: z.number().int().min(0).max(3600).default(DEFAULTS.lockTimeout),
     lockfile: z.string().min(1).default(DEFAULTS.lockfile),
     cacheDir: z.string().min(1).default(DEFAULTS.cacheDir),
   })

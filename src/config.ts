@@ -4,35 +4,11 @@ import { parse as parseShell } from "shell-quote";
 import { ConfigError } from "./errors.js";
 import type { RawConfig } from "./config-schema.js";
 import { DEFAULTS } from "./config-defaults.js";
+import { MODULE_NAME, SEARCH_PLACES, TABLE_PLACEHOLDERS, isInside, toRepoPath } from "./config-file.js";
 import { sha256 } from "./hash.js";
 import { readFile } from "node:fs/promises";
-import { writeAtomic } from "./atomic.js";
 import { VERSION } from "./version.js";
 import * as msg from "./messages.js";
-
-const MODULE_NAME = "zerocache";
-
-/** cosmiconfig's standard places for module `zerocache`, minus .ts (that would need a TypeScript loader). */
-const SEARCH_PLACES = [
-  "package.json",
-  ".zerocacherc",
-  ".zerocacherc.json",
-  ".zerocacherc.yaml",
-  ".zerocacherc.yml",
-  ".zerocacherc.js",
-  ".zerocacherc.cjs",
-  ".zerocacherc.mjs",
-  ".config/zerocacherc",
-  ".config/zerocacherc.json",
-  ".config/zerocacherc.yaml",
-  ".config/zerocacherc.yml",
-  ".config/zerocacherc.js",
-  ".config/zerocacherc.cjs",
-  ".config/zerocacherc.mjs",
-  "zerocache.config.js",
-  "zerocache.config.cjs",
-  "zerocache.config.mjs",
-];
 
 export interface GeneratorArgv {
   all: string[];
@@ -61,12 +37,14 @@ export interface Config {
   generator: GeneratorArgv;
   beforeGenerate: Array<{ run: string[]; when: string[] }>;
   cascade: RawConfig["cascade"];
+  hooks: { preCommit: RawConfig["preCommit"]; postMerge: RawConfig["postMerge"]; postCheckout: RawConfig["postCheckout"]; inCI: boolean };
+  /** How long a run waits for another one holding cacheDir's run lock, in ms. */
+  lockTimeoutMs: number;
   lockfile: string;
   /** Absolute. */
   cacheDir: string;
 }
 
-const TABLE_PLACEHOLDERS = ["{table}", "{model}", "{model_snake}", "{model_kebab}"];
 
 /** Finds the config from `cwd` up to the git top level and validates it. */
 export async function loadConfig(cwd: string, root: string, explicitFile?: string): Promise<Config> {
@@ -132,7 +110,7 @@ async function validate(data: unknown, file: string | null, projectDir: string):
     }
   }
   const raw = (await import("./config-schema.js")).validateConfig(data, file);
-  if (key) await writeAtomic(cacheFile, JSON.stringify({ key, config: raw })).catch(() => {});
+  if (key) await (await import("./atomic.js")).writeAtomic(cacheFile, JSON.stringify({ key, config: raw })).catch(() => {});
   return raw;
 }
 
@@ -147,11 +125,8 @@ function isPlainJson(value: unknown): boolean {
 function resolveConfig(raw: RawConfig, file: string | null, root: string, projectDir: string): Config {
   const where = file ?? "defaults";
   const toRepo = (key: string, pattern: string): string => {
-    const abs = path.resolve(projectDir, pattern);
-    const rel = path.relative(root, abs).split(path.sep).join("/");
-    if (rel === "" || rel.startsWith("../") || rel === ".." || path.isAbsolute(rel)) {
-      throw new ConfigError(msg.configOutsideRepo(where, key, pattern, root), file ?? undefined);
-    }
+    const rel = toRepoPath(root, projectDir, pattern);
+    if (rel === null) throw new ConfigError(msg.configOutsideRepo(where, key, pattern, root), file ?? undefined);
     return rel;
   };
   const globs = (key: string, value: string | string[]) => (Array.isArray(value) ? value : [value]).map((g) => toRepo(key, g));
@@ -180,6 +155,8 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
       when: globs(`beforeGenerate[${i}].when`, step.when),
     })),
     cascade: raw.cascade,
+    hooks: { preCommit: raw.preCommit, postMerge: raw.postMerge, postCheckout: raw.postCheckout, inCI: raw.hooksInCI },
+    lockTimeoutMs: raw.lockTimeout * 1000,
     lockfile: toRepo("lockfile", raw.lockfile),
     cacheDir: path.join(root, toRepo("cacheDir", raw.cacheDir)),
   };
@@ -213,9 +190,4 @@ export function splitArgv(value: string | string[], key: string, where: string, 
   }
   if (args.length === 0) throw new ConfigError(msg.configWrongType(key, JSON.stringify(value), "a command"), file ?? undefined);
   return args;
-}
-
-function isInside(root: string, dir: string): boolean {
-  const rel = path.relative(root, dir);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }

@@ -1,4 +1,6 @@
 import { execFile, spawn } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
 import { InputError, ZeroCacheError, EXIT } from "./errors.js";
 import * as msg from "./messages.js";
 
@@ -32,6 +34,102 @@ export async function topLevel(cwd: string): Promise<string> {
     return (await run(cwd, ["rev-parse", "--show-toplevel"])).trim();
   } catch (error) {
     throw new InputError(msg.notAGitRepo(cwd), cwd, undefined, { cause: error });
+  }
+}
+
+/** The work tree's top level and its (per-worktree) git dir, absolute, in one git call. */
+export async function repoDirs(cwd: string): Promise<{ root: string; gitDir: string }> {
+  try {
+    const [root, gitDir] = (await run(cwd, ["rev-parse", "--show-toplevel", "--absolute-git-dir"])).split("\n");
+    return { root: root!, gitDir: gitDir! };
+  } catch (error) {
+    throw new InputError(msg.notAGitRepo(cwd), cwd, undefined, { cause: error });
+  }
+}
+
+/**
+ * repoDirs without a git process, for hooks: git runs them at the top level,
+ * where `.git` is the git dir, or (in a linked worktree) a file naming it.
+ * Null whenever that does not hold, and the caller asks git.
+ */
+export function repoDirsAt(cwd: string): { root: string; gitDir: string } | null {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return null;
+  const dotGit = path.join(cwd, ".git");
+  try {
+    if (statSync(dotGit).isDirectory()) return { root: cwd, gitDir: dotGit };
+    const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, "utf8"));
+    return pointer ? { root: cwd, gitDir: path.resolve(cwd, pointer[1]!.trim()) } : null;
+  } catch {
+    return null;
+  }
+}
+
+const nulList = (out: string) => [...new Set(out.split("\0").filter(Boolean))];
+
+/**
+ * Paths that differ between two commits (both sides of a rename listed), or
+ * null when a commit does not exist (no ORIG_HEAD in a shallow or fresh clone).
+ */
+export async function changedBetween(root: string, from: string, to: string): Promise<string[] | null> {
+  try {
+    return nulList(await run(root, ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", from, to, "--"]));
+  } catch {
+    return null;
+  }
+}
+
+/** Paths staged for the next commit (on an unborn branch: everything staged). */
+export async function stagedChanges(root: string): Promise<string[]> {
+  return nulList(await raw(root, ["diff", "--cached", "--name-only", "-z", "--no-renames", "--no-ext-diff"]));
+}
+
+/** Paths whose work-tree state is not staged: modified or deleted since the index, and untracked (not ignored). */
+export async function unstagedChanges(root: string): Promise<string[]> {
+  const [modified, untracked] = await Promise.all([
+    raw(root, ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff"]),
+    raw(root, ["ls-files", "-z", "--others", "--exclude-standard"]),
+  ]);
+  return nulList(`${modified}\0${untracked}`);
+}
+
+/** Stages exactly these paths, additions and deletions alike (names taken literally, never as globs). */
+export async function stage(root: string, paths: string[]): Promise<void> {
+  if (paths.length) await raw(root, ["--literal-pathspecs", "add", "-A", "--", ...paths]);
+}
+
+/**
+ * The multi-step git operation in progress, if any: while it replays or
+ * checks out commits one by one, post-checkout waits for its end.
+ */
+export function operationInProgress(gitDir: string): string | null {
+  const markers: Array<[string, string]> = [
+    ["rebase-merge", "rebase"],
+    ["rebase-apply", "rebase"],
+    ["MERGE_HEAD", "merge"],
+    ["CHERRY_PICK_HEAD", "cherry-pick"],
+    ["REVERT_HEAD", "revert"],
+    ["BISECT_LOG", "bisect"],
+  ];
+  for (const [file, name] of markers) if (existsSync(path.join(gitDir, file))) return name;
+  return null;
+}
+
+/** A git config value, or null when unset. */
+export async function configValue(root: string, key: string): Promise<string | null> {
+  try {
+    return (await run(root, ["config", "--get", key])).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Whether git ignores this repo-relative path. */
+export async function isIgnored(root: string, file: string): Promise<boolean> {
+  try {
+    await run(root, ["check-ignore", "-q", "--no-index", "--", file]);
+    return true;
+  } catch {
+    return false;
   }
 }
 

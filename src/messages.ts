@@ -102,3 +102,41 @@ export const internalError = (error: unknown) =>
 
 export const unsafeTableName = (file: string, line: number, table: string) =>
   `${file}:${line}: table name ${JSON.stringify(table)} cannot become a file name (only letters, digits, _, ., $ and - are allowed in generated paths). Rename the table or exclude it with excludeTables.`;
+
+// Run lock
+export const runLockFailed = (lockDir: string, error: unknown) =>
+  `cannot create the run lock ${lockDir}: ${error instanceof Error ? error.message : String(error)}. Check that cacheDir is writable.`;
+export const runLockBusy = (lockDir: string, owner: { pid: number; host: string; command: string; started: string } | null, seconds: number) =>
+  `another zero-cache run holds ${lockDir}${owner ? ` (pid ${owner.pid} on ${owner.host}: \`${owner.command}\`, since ${owner.started})` : ""}; waited ${seconds}s. ` +
+  `Let it finish and run again; if no zero-cache is running, delete ${lockDir}.`;
+
+// Hooks
+export const hookSkipped = (name: string) => `zero-cache: ZERO_CACHE_SKIP is set; ${name} hook skipped.`;
+export const unknownHook = (name: string, known: string[]) =>
+  `unknown hook "${name}". zero-cache handles: ${known.join(", ")}.`;
+export const hookStale = (name: string) =>
+  `zero-cache (${name}): generated files are stale; postMerge/postCheckout is "warn", so nothing was regenerated.`;
+export const hookFailed = (name: string, error: string) =>
+  `zero-cache (${name}) failed: ${error}\nThe git command itself completed. Fix the error, then run \`npx zero-cache generate\`.`;
+export const hookGeneratorFailed = (name: string) =>
+  `zero-cache (${name}): the generator failed; the git command itself completed, but the tables above are still stale. Fix the error, then run \`npx zero-cache generate\`.`;
+export const commitRefused = (stale: number, total: number) =>
+  `zero-cache: commit refused: ${stale} of ${total} tables are stale in the staged files:`;
+export const commitRefusedShared = "zero-cache: commit refused: the shared generated files are stale in the staged files:";
+export const commitRetry =
+  "Then commit again. To commit anyway: git commit --no-verify (or ZERO_CACHE_SKIP=1 git commit).";
+export const commitError = (error: string) =>
+  `zero-cache: commit refused: the staged files cannot be checked:\n${error}\nFix it and commit again (git commit --no-verify skips the check).`;
+export const fixUnstaged = (files: string[]) =>
+  `zero-cache: commit refused: preCommit is "fix", but these watched files have changes that are not staged:\n${files.map((f) => `  ${f}`).join("\n")}\n` +
+  "Regenerating now would mix them into the commit. Stage them (git add) or set them aside (git stash push --keep-index --include-untracked), then commit again.";
+export const fixStaged = (files: number) => `zero-cache: regenerated the stale tables and staged ${files} file(s) with this commit.`;
+export const fixStillStale = "zero-cache: commit refused: still stale after regenerating:";
+
+// init
+export const initDone = (lines: string[]) => `zero-cache init:\n${lines.map((l) => `  ${l}`).join("\n")}`;
+export const initNoPackageJson = (dir: string) =>
+  `no package.json found from ${dir} up to the git top level. Run zero-cache init in your Rails app or its frontend folder, or pass --package <dir>.`;
+export const initNoHusky = (pkg: string) =>
+  `husky is not a dependency in ${pkg}. Install it (npm install --save-dev husky) and run zero-cache init again, or use the plain hooks: git config core.hooksPath node_modules/zero-cache/hooks (see README).`;
+export const initHuskyFailed = (why: string) => `husky could not install the hooks: ${why}`;

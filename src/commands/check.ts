@@ -29,15 +29,15 @@ export async function check(options: CheckOptions, log: Logger): Promise<number>
     if (options.explain) explainFresh(plan, log);
     return EXIT.ok;
   }
-  report(plan, log, options.explain);
+  report(plan, log, options.explain, msg.staleHeader(plan.stale.length, plan.stale.length + plan.fresh.length));
   log.info(msg.fixLine(fix));
   return EXIT.stale;
 }
 
-function report(plan: Plan, log: Logger, explain: boolean): void {
-  const total = plan.stale.length + plan.fresh.length;
+/** Lists the stale tables of a plan and why, under `header`. */
+export function report(plan: Plan, log: Logger, explain: boolean, header: string): void {
   const c = log.color;
-  log.info(msg.staleHeader(plan.stale.length, total));
+  log.info(header);
   for (const v of plan.stale) {
     log.info(`  ${c.bold(v.table)} (${v.model}): ${v.reasons.map((r) => r.message).join("; ")}`);
     if (explain) explainTable(plan, v.table, log);
@@ -76,12 +76,12 @@ function explainFresh(plan: Plan, log: Logger): void {
 const short = (hash: string | undefined) => (hash ? hash.slice(0, 12) : "-");
 
 /** The one command that makes the checked view fresh. */
-function fixCommand(plan: Plan, staged: boolean, lockfile: string, shared: string[]): string {
-  if (!staged) return msg.fixCommand;
+export function fixCommand(plan: Plan, staged: boolean, lockfile: string, shared: string[], generate: string = msg.fixCommand): string {
+  if (!staged) return generate;
   const files = [lockfile, ...plan.stale.flatMap((v) => plan.analysis.tables[v.table]!.outputs), ...shared];
-  return `${msg.fixCommand} && git add ${files.map(quote).join(" ")}`;
+  return `${generate} && git add ${files.map(quote).join(" ")}`;
 }
 
-function quote(file: string): string {
+export function quote(file: string): string {
   return /^[\w./@+-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,9 +1,10 @@
 import yoctoSpinner, { type Spinner } from "yocto-spinner";
 import { EXIT } from "../errors.js";
-import { generate as runGenerate, openProject, type GenerateResult, type Step } from "../engine.js";
+import { generate as runGenerate, openProject, type GenerateOptions, type GenerateResult, type Project, type Step } from "../engine.js";
 import type { Logger } from "../log.js";
 import * as msg from "../messages.js";
 import { generateJson } from "../report.js";
+import { withRunLock } from "../run-lock.js";
 
 export interface GenerateCommandOptions {
   cwd: string;
@@ -20,27 +21,41 @@ const CACHED_LINES = 30;
 /** `zero-cache generate`: regenerate what is stale. Exit 0 done, 1 generator failed or migrations pending. */
 export async function generate(options: GenerateCommandOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
-  // Generator output is streamed; under --json it goes to stderr so stdout stays one JSON document.
-  const quietChild = options.quiet;
-  const result = await runGenerate(project, {
-    all: options.all,
-    dryRun: options.dryRun,
-    stdout: quietChild ? null : options.json ? process.stderr : process.stdout,
-    stderr: quietChild ? null : process.stderr,
-    onStep: progress(log, log.tty && Boolean(process.stderr.isTTY)),
-  });
+  const run = () => runGenerate(project, { all: options.all, dryRun: options.dryRun, ...streams(log, options) });
+  const result = options.dryRun ? await run() : await locked(project, "zero-cache generate", run);
   const ok = result.failed.length === 0 && result.blocked.length === 0;
   if (options.json) {
     process.stdout.write(`${JSON.stringify(generateJson(result, options.dryRun), null, 2)}\n`);
     return ok ? EXIT.ok : EXIT.failed;
   }
-  for (const w of result.plan.warnings) log.warn(w);
   if (options.dryRun) {
+    for (const w of result.plan.warnings) log.warn(w);
     dryRun(result, log);
     return EXIT.ok;
   }
+  return reportGenerate(result, project, log, { quietWhenFresh: false });
+}
+
+/** Runs `fn` holding cacheDir's run lock, so two zero-cache runs never interleave their writes. */
+export function locked<T>(project: Project, command: string, fn: () => Promise<T>): Promise<T> {
+  return withRunLock(project.config.cacheDir, command, project.config.lockTimeoutMs, fn);
+}
+
+/** Where generator output and progress go: streamed, to stderr under --json (stdout stays one JSON document), nowhere under --quiet. */
+export function streams(log: Logger, options: { quiet: boolean; json: boolean }): Pick<GenerateOptions, "stdout" | "stderr" | "onStep"> {
+  return {
+    stdout: options.quiet ? null : options.json ? process.stderr : process.stdout,
+    stderr: options.quiet ? null : process.stderr,
+    onStep: progress(log, log.tty && Boolean(process.stderr.isTTY)),
+  };
+}
+
+/** Prints what a generation did; exit 0 done, 1 generator failed or migrations pending. */
+export function reportGenerate(result: GenerateResult, project: Project, log: Logger, options: { quietWhenFresh: boolean }): number {
+  const ok = result.failed.length === 0 && result.blocked.length === 0;
+  for (const w of result.plan.warnings) log.warn(w);
   if (result.runs.length === 0 && result.regenerated.length === 0 && ok) {
-    log.info(msg.nothingToDo(result.cached.length));
+    if (!options.quietWhenFresh) log.info(msg.nothingToDo(result.cached.length));
     return EXIT.ok;
   }
   summarize(result, log);

@@ -43,8 +43,11 @@ const GIT_ENV = {
  * node_modules linked in (as a Rails app with a frontend has its own), one
  * commit on main, removed when the test ends.
  */
-export function exampleRepo(options: { commit?: boolean; subdir?: string; config?: (config: Record<string, unknown>) => Record<string, unknown> } = {}): Repo {
-  const dir = mkdtempSync(path.join(tmpdir(), "zero-cache-test-"));
+export function exampleRepo(
+  options: { commit?: boolean; subdir?: string; dir?: string; config?: (config: Record<string, unknown>) => Record<string, unknown> } = {},
+): Repo {
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "zero-cache-test-"));
+  mkdirSync(dir, { recursive: true });
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const app = path.join(dir, options.subdir ?? "");
   cpSync(EXAMPLE, app, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) });

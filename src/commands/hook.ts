@@ -1,0 +1,150 @@
+import path from "node:path";
+import { isCI } from "ci-info";
+import picomatch from "picomatch";
+import { watchedGlobs } from "../config-file.js";
+import { computePlan, generate as runGenerate, openProject, type Project } from "../engine.js";
+import { EXIT, ZeroCacheError } from "../errors.js";
+import { repoDirs, stage, unstagedChanges } from "../git.js";
+import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../hook-scope.js";
+import type { Logger } from "../log.js";
+import * as msg from "../messages.js";
+import { isFresh } from "../staleness.js";
+import { fixCommand, quote, report } from "./check.js";
+import { locked, reportGenerate, streams } from "./generate.js";
+
+
+export interface HookOptions {
+  cwd: string;
+  config?: string;
+  name: string;
+  args: string[];
+  quiet: boolean;
+  /** post-rewrite's old/new commit pairs arrive on stdin; tests and manual runs may not have any. */
+  stdin: NodeJS.ReadableStream | null;
+}
+
+
+/**
+ * `zero-cache hook <name> [git's arguments]`: the one entry for every git
+ * hook. Exit codes: pre-commit 1 refuses a stale commit (2 when the staged
+ * files cannot be judged); the post-* hooks always exit 0, whatever happens,
+ * because their exit status would fail (post-checkout) or confuse the git
+ * command that ran them.
+ */
+export async function hook(options: HookOptions, log: Logger): Promise<number> {
+  if (!(HOOKS as readonly string[]).includes(options.name)) throw new ZeroCacheError(msg.unknownHook(options.name, [...HOOKS]), EXIT.usage);
+  const name = options.name as HookName;
+  if (isSkipSet()) {
+    log.info(msg.hookSkipped(name));
+    return EXIT.ok;
+  }
+  if (name === "pre-commit") {
+    try {
+      return await preCommit(options, log);
+    } catch (error) {
+      if (!(error instanceof ZeroCacheError)) throw error;
+      log.error(msg.commitError(error.message));
+      return error.exitCode === EXIT.failed ? EXIT.failed : EXIT.input;
+    }
+  }
+  try {
+    await postHook(name, options, log);
+  } catch (error) {
+    log.error(msg.hookFailed(name, error instanceof Error ? error.message : String(error)));
+    if (!(error instanceof ZeroCacheError)) log.debug(String((error as Error).stack));
+  }
+  return EXIT.ok;
+}
+
+
+
+async function postHook(name: Exclude<HookName, "pre-commit">, options: HookOptions, log: Logger): Promise<void> {
+  const dirs = await repoDirs(options.cwd);
+  const scope = await hookScope(name, options.args, dirs, options.stdin);
+  if (!(await touchesWatched(scope, options.cwd, dirs.root, options.config, log.debug))) return;
+  const project = await openProject(options.cwd, options.config, log.debug);
+  const { config } = project;
+  const mode = name === "post-checkout" ? config.hooks.postCheckout : config.hooks.postMerge;
+  if (mode === "off" || (isCI && !config.hooks.inCI)) {
+    log.debug(`${name}: ${mode === "off" ? "turned off in the config" : "CI detected and hooksInCI is false"}`);
+    return;
+  }
+  await locked(project, `zero-cache hook ${name}`, async () => {
+    if (mode === "warn") return warnIfStale(project, name, log);
+    const result = await runGenerate(project, { all: false, dryRun: false, ...streams(log, { quiet: options.quiet, json: false }) });
+    if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok && result.failed.length) log.error(msg.hookGeneratorFailed(name));
+  });
+}
+
+async function warnIfStale(project: Project, name: string, log: Logger): Promise<void> {
+  const plan = await computePlan(project, "worktree");
+  if (isFresh(plan)) return;
+  log.warn(msg.hookStale(name));
+  report(plan, log, false, msg.staleHeader(plan.stale.length, plan.stale.length + plan.fresh.length));
+  log.info(msg.fixLine(generateCommand(project)));
+}
+
+/**
+ * The generate command as the user can type it at the top level. A husky line
+ * for a package.json in a subfolder runs zero-cache from there (where
+ * node_modules/.bin has it), so the fix must go there too.
+ */
+function generateCommand(project: Project): string {
+  const { root, projectDir } = project.config;
+  const pkg = path.relative(root, process.cwd());
+  if (pkg === "" || pkg.startsWith("..") || path.isAbsolute(pkg)) return msg.fixCommand;
+  const back = path.relative(process.cwd(), projectDir) || ".";
+  const posix = (p: string) => quote(p.split(path.sep).join("/"));
+  return `(cd ${posix(pkg)} && npx zero-cache -C ${posix(back)} generate)`;
+}
+
+async function preCommit(options: HookOptions, log: Logger): Promise<number> {
+  const dirs = await repoDirs(options.cwd);
+  const scope = await hookScope("pre-commit", options.args, dirs, null);
+  if (!(await touchesWatched(scope, options.cwd, dirs.root, options.config, log.debug))) return EXIT.ok;
+  const project = await openProject(options.cwd, options.config, log.debug);
+  const plan = await computePlan(project, "index");
+  if (isFresh(plan)) return EXIT.ok;
+  const { config } = project;
+  if (config.hooks.preCommit === "check") {
+    report(plan, log, false, header(plan));
+    log.info(msg.fixLine(fixCommand(plan, true, config.lockfile, config.outputs.shared, generateCommand(project))));
+    log.info(msg.commitRetry);
+    return EXIT.stale;
+  }
+  return fixCommit(project, options, log);
+}
+
+const header = (plan: Awaited<ReturnType<typeof computePlan>>) =>
+  plan.stale.length === 0 && plan.dropped.length === 0 ? msg.commitRefusedShared : msg.commitRefused(plan.stale.length + plan.dropped.length, plan.stale.length + plan.fresh.length);
+
+/**
+ * preCommit: "fix": regenerate and stage the result with the commit. The
+ * generator reads the work tree, so this is only safe when every watched file
+ * in the work tree is exactly what is staged; otherwise unstaged work would be
+ * mixed into the commit, and the commit is refused instead.
+ */
+async function fixCommit(project: Project, options: HookOptions, log: Logger): Promise<number> {
+  const { config } = project;
+  const isWatched = picomatch(watchedGlobs(config, config.root, config.root, config.file) ?? ["**"], { dot: true });
+  const watchedUnstaged = async () => (await unstagedChanges(config.root)).filter((p) => isWatched(p));
+  const dirty = await watchedUnstaged();
+  if (dirty.length) {
+    log.error(msg.fixUnstaged(dirty));
+    return EXIT.stale;
+  }
+  return locked(project, "zero-cache hook pre-commit", async () => {
+    const result = await runGenerate(project, { all: false, dryRun: false, ...streams(log, { quiet: options.quiet, json: false }) });
+    if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok) return EXIT.stale;
+    // Nothing watched was unstaged before the run, so every such change now is the generator's.
+    const written = await watchedUnstaged();
+    await stage(config.root, written);
+    const after = await computePlan(project, "index");
+    if (!isFresh(after)) {
+      report(after, log, false, msg.fixStillStale);
+      return EXIT.stale;
+    }
+    log.info(msg.fixStaged(written.length));
+    return EXIT.ok;
+  });
+}

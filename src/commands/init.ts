@@ -1,0 +1,107 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeAtomic } from "../atomic.js";
+import { loadConfig } from "../config.js";
+import { findConfigFile } from "../config-file.js";
+import { ConfigError, EXIT, ZeroCacheError } from "../errors.js";
+import { configValue, isIgnored, repoDirs } from "../git.js";
+import type { Logger } from "../log.js";
+import * as msg from "../messages.js";
+import { HOOK_NAMES, hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withPrepare } from "../setup.js";
+
+export interface InitOptions {
+  cwd: string;
+  packageDir?: string;
+}
+
+/**
+ * `zero-cache init`: config, .gitignore, husky hook files and the prepare
+ * script, each only when missing, so running it again changes nothing.
+ * Run it in the Rails app (where the config lives or will live).
+ */
+export async function init(options: InitOptions, log: Logger): Promise<number> {
+  const { root } = await repoDirs(options.cwd);
+  const done: string[] = [];
+  const appDir = await ensureConfig(options.cwd, root, done);
+  const config = await loadConfig(appDir, root);
+  await ensureIgnored(root, relativeDir(root, config.cacheDir), done);
+
+  const pkgDir = options.packageDir ? path.resolve(options.cwd, options.packageDir) : findPackageDir(options.cwd, root);
+  const pkgFile = path.join(pkgDir, "package.json");
+  const pkgText = await readFile(pkgFile, "utf8");
+  if (!hasHusky(pkgText)) throw new ConfigError(msg.initNoHusky(pkgFile), pkgFile);
+  const packageFromRoot = relativeDir(root, pkgDir);
+  const prepare = withPrepare(pkgText, packageFromRoot);
+  if (prepare) {
+    await writeAtomic(pkgFile, prepare);
+    done.push(`package.json: prepare script runs husky (${relativeDir(root, pkgFile)})`);
+  }
+  for (const name of HOOK_NAMES) {
+    const file = path.join(pkgDir, ".husky", name);
+    const existing = existsSync(file) ? await readFile(file, "utf8") : "";
+    const next = withHookLine(existing, name, hookLine(name, packageFromRoot, relativeDir(pkgDir, appDir)));
+    if (next === null) continue;
+    await writeAtomic(file, next);
+    await chmod(file, 0o755);
+    done.push(`${relativeDir(root, file)}: ${existing ? "added" : "created with"} the zero-cache line`);
+  }
+  const hooksPath = `${packageFromRoot ? `${packageFromRoot}/` : ""}.husky/_`;
+  if ((await configValue(root, "core.hooksPath")) !== hooksPath || !existsSync(path.join(root, hooksPath, "h"))) {
+    installHusky(root, pkgDir, packageFromRoot, done);
+  }
+  log.info(msg.initDone(done.length ? done : ["everything was already set up"]));
+  return EXIT.ok;
+}
+
+async function ensureConfig(cwd: string, root: string, done: string[]): Promise<string> {
+  const existing = findConfigFile(cwd, root);
+  if (existing) return path.dirname(existing);
+  const target = path.join(cwd, ".zerocacherc");
+  await writeAtomic(target, await readFile(exampleConfig(), "utf8"));
+  done.push(`${relativeDir(root, target)}: created from .zerocacherc.example (review the paths)`);
+  return cwd;
+}
+
+async function ensureIgnored(root: string, cacheFromRoot: string, done: string[]): Promise<void> {
+  if (await isIgnored(root, `${cacheFromRoot}/parsed.json`)) return;
+  const file = path.join(root, ".gitignore");
+  await writeAtomic(file, withIgnored(existsSync(file) ? await readFile(file, "utf8") : "", cacheFromRoot));
+  done.push(`.gitignore: ignores /${cacheFromRoot}/`);
+}
+
+function findPackageDir(cwd: string, root: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (dir === root || path.dirname(dir) === dir) throw new ZeroCacheError(msg.initNoPackageJson(cwd), EXIT.usage);
+  }
+}
+
+/** Runs the project's own husky so the hooks work now, not only after the next npm install. */
+function installHusky(root: string, pkgDir: string, packageFromRoot: string, done: string[]): void {
+  const bin = nearest(pkgDir, root, "node_modules/husky/bin.js");
+  if (!bin) {
+    done.push("husky is not installed yet: run npm install to activate the hooks");
+    return;
+  }
+  const result = spawnSync(process.execPath, [bin, packageFromRoot ? `${packageFromRoot}/.husky` : ".husky"], { cwd: root, encoding: "utf8" });
+  const out = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
+  if (result.status !== 0 || out) throw new ZeroCacheError(msg.initHuskyFailed(out || String(result.error)), EXIT.failed);
+  done.push(`git hooks active (core.hooksPath=${packageFromRoot ? `${packageFromRoot}/` : ""}.husky/_)`);
+}
+
+function nearest(from: string, root: string, rel: string): string | null {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, rel))) return path.join(dir, rel);
+    if (dir === root || path.dirname(dir) === dir) return null;
+  }
+}
+
+/** .zerocacherc.example ships at the package root, above dist/ (and dist/chunks/). */
+function exampleConfig(): string {
+  const found = nearest(path.dirname(fileURLToPath(import.meta.url)), "/", ".zerocacherc.example");
+  if (!found) throw new ZeroCacheError("zero-cache's .zerocacherc.example is missing from its install; reinstall zero-cache.", EXIT.internal);
+  return found;
+}

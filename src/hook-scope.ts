@@ -1,0 +1,113 @@
+import { peekWatchedGlobs } from "./config-file.js";
+import { changedBetween, operationInProgress, stagedChanges } from "./git.js";
+import type { Debug } from "./log.js";
+
+/**
+ * Which paths a hook has to look at, and whether any of them is watched: the
+ * part of every hook that runs when nothing relevant changed, so it loads no
+ * parser, hashes nothing and reads the config without cosmiconfig or zod.
+ */
+
+export const HOOKS = ["post-merge", "post-checkout", "post-rewrite", "pre-commit"] as const;
+export type HookName = (typeof HOOKS)[number];
+
+/** Some changed paths, everything (a full check), or nothing; with why, for --debug. */
+export type Scope = { paths: string[] } | { all: string } | { none: string };
+
+const NULL_SHA = /^0+$/;
+
+/** ZERO_CACHE_SKIP=1 (any value but "", 0 or false) skips every hook. */
+export function isSkipSet(value = process.env.ZERO_CACHE_SKIP): boolean {
+  return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
+}
+
+export async function hookScope(
+  name: HookName,
+  args: string[],
+  dirs: { root: string; gitDir: string },
+  stdin: NodeJS.ReadableStream | null,
+): Promise<Scope> {
+  const [first, second, flag] = args;
+  const { root, gitDir } = dirs;
+  switch (name) {
+    case "pre-commit":
+      return { paths: await stagedChanges(root) };
+    case "post-merge":
+      // A squash merge leaves HEAD alone and stages the result.
+      if (first === "1") return { paths: await stagedChanges(root) };
+      return rangeScope(root, "ORIG_HEAD", "HEAD");
+    case "post-checkout": {
+      if (flag !== "1") return { none: "file checkout, not a branch checkout" };
+      const busy = operationInProgress(gitDir);
+      if (busy) return { none: `${busy} in progress: post-rewrite or the final checkout handles it once` };
+      if (first === second) return { none: "same commit" };
+      if (!first || NULL_SHA.test(first)) return { all: "no previous commit (fresh clone)" };
+      return rangeScope(root, first, second ?? "HEAD");
+    }
+    case "post-rewrite":
+      await drain(stdin);
+      // An amended commit went through pre-commit, and the work tree did not move.
+      if (first === "amend") return { none: "amend" };
+      // Rebase sets ORIG_HEAD to the branch before it, so this covers `git pull --rebase`.
+      return rangeScope(root, "ORIG_HEAD", "HEAD");
+  }
+}
+
+async function rangeScope(root: string, from: string, to: string): Promise<Scope> {
+  const paths = await changedBetween(root, from, to);
+  return paths ? { paths } : { all: `${from} is not available (shallow clone?)` };
+}
+
+/** Whether the scope touches a watched file; true when only a full config load could tell. */
+export async function touchesWatched(scope: Scope, cwd: string, root: string, configFile: string | undefined, debug: Debug): Promise<boolean> {
+  if ("none" in scope) {
+    debug(`nothing to do: ${scope.none}`);
+    return false;
+  }
+  if ("all" in scope) {
+    debug(`full check: ${scope.all}`);
+    return true;
+  }
+  if (scope.paths.length === 0) {
+    debug("no changed paths");
+    return false;
+  }
+  const globs = await peekWatchedGlobs(cwd, root, configFile);
+  if (globs === null) {
+    debug("the config needs a full load; full check");
+    return true;
+  }
+  const hits = await matchWatched(scope.paths, globs);
+  debug(`${scope.paths.length} changed path(s), ${hits.length} watched${hits.length ? `: ${hits.slice(0, 10).join(", ")}` : ""}`);
+  return hits.length > 0;
+}
+
+/**
+ * The changed paths matching a watched glob. Most hooks see no path under any
+ * glob's fixed leading folders, and then picomatch need not even load.
+ */
+export async function matchWatched(paths: string[], globs: string[]): Promise<string[]> {
+  const bases = globs.map(staticBase);
+  const candidates = paths.filter((p) => bases.some((base) => p === base || base === "" || p.startsWith(`${base}/`)));
+  if (candidates.length === 0) return [];
+  const { default: picomatch } = await import("picomatch");
+  const isWatched = picomatch(globs, { dot: true });
+  return candidates.filter((p) => isWatched(p));
+}
+
+/** The leading folders of a glob that hold no glob syntax ("db/migrate" for "db/migrate/*.rb"), or the whole path when it has none. */
+function staticBase(glob: string): string {
+  // picomatch reads a top-level "|" as "either side", anywhere in the glob.
+  if (glob.includes("|")) return "";
+  const parts = glob.split("/");
+  const firstMagic = parts.findIndex((part) => /[*?[\]{}()!+@|\\]/.test(part));
+  return firstMagic === -1 ? glob : parts.slice(0, firstMagic).join("/");
+}
+
+/** Reads stdin to its end so git never writes into a closed pipe; a terminal is left alone. */
+async function drain(stdin: NodeJS.ReadableStream | null): Promise<void> {
+  if (!stdin || (stdin as NodeJS.ReadStream).isTTY) return;
+  for await (const _ of stdin) {
+    // post-rewrite's old/new pairs are not needed: ORIG_HEAD..HEAD covers the whole rewrite
+  }
+}

@@ -1,0 +1,228 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { CLI, exampleRepo, makeRepo, PROJECT } from "../helpers/repo.js";
+import { addColumn, addTooling, expect0, git, HOOK_ENV, linkNodeModules, scratchDir, sh, team } from "../helpers/team.js";
+
+/** Setting the hooks up (`init`, husky, core.hooksPath) and the places they must work: subfolders, worktrees, GUI clients, races. */
+
+describe("zero-cache init", () => {
+  it("sets up husky hooks, the prepare script and the config, keeps what was there, and changes nothing when run again", () => {
+    const root = scratchDir();
+    const repo = exampleRepo({ dir: path.join(root, "app"), commit: false });
+    addTooling(repo);
+    repo.remove(".zerocacherc.json");
+    repo.write("package.json", `${JSON.stringify({ name: "app", private: true, scripts: { prepare: "echo ready" }, devDependencies: { husky: "^9.1.7" } }, null, 2)}\n`);
+    repo.write(".husky/pre-commit", "echo team-hook-ran");
+    git(repo.dir, "add", "-A");
+    git(repo.dir, "commit", "-q", "--no-verify", "-m", "app");
+
+    const first = expect0(repo.zc(["init"], { env: HOOK_ENV }), "init");
+    expect(first.stdout).toContain(".zerocacherc: created from .zerocacherc.example");
+    expect(JSON.parse(repo.read("package.json")).scripts.prepare).toBe("echo ready && husky");
+    expect(repo.read(".husky/pre-commit")).toMatch(/^echo team-hook-ran\n\(if command -v node .*zero-cache hook pre-commit "\$@"/);
+    for (const name of ["post-merge", "post-checkout", "post-rewrite"]) expect(repo.read(`.husky/${name}`)).toContain(`zero-cache hook ${name} "$@"`);
+    expect(git(repo.dir, "config", "core.hooksPath")).toBe(".husky/_\n");
+    // The example's .gitignore already ignores /tmp, so cacheDir needs no line.
+    expect(repo.read(".gitignore")).not.toContain("zero-cache's local cache");
+
+    const files = repo.tree("", true);
+    const second = expect0(repo.zc(["init"], { env: HOOK_ENV }), "init again");
+    expect(second.stdout).toContain("everything was already set up");
+    expect(repo.tree("", true)).toEqual(files);
+
+    // The team's own hook line still runs, and ours after it.
+    repo.write("docs/a.md", "x\n");
+    git(repo.dir, "add", "docs/a.md");
+    expect(git(repo.dir, "commit", "-m", "docs")).toContain("team-hook-ran");
+  });
+
+  it("adds cacheDir to .gitignore when git does not ignore it yet", () => {
+    const repo = exampleRepo({ dir: path.join(scratchDir(), "app"), commit: false, config: (c) => ({ ...c, cacheDir: ".cache/zero-cache" }) });
+    addTooling(repo);
+    expect0(repo.zc(["init"], { env: HOOK_ENV }), "init");
+    expect(repo.read(".gitignore")).toContain("\n/.cache/zero-cache/\n");
+    expect(git(repo.dir, "check-ignore", ".cache/zero-cache/parsed.json")).toBe(".cache/zero-cache/parsed.json\n");
+  });
+
+  it("works with package.json in a frontend/ subfolder: the hooks cd there and point back at the config", () => {
+    const repo = exampleRepo({ dir: path.join(scratchDir(), "app"), commit: false });
+    addTooling(repo, "frontend");
+    expect0(repo.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate");
+    expect0(repo.zc(["init", "--package", "frontend"], { env: HOOK_ENV }), "init");
+    expect(JSON.parse(repo.read("frontend/package.json")).scripts.prepare).toBe("cd .. && husky frontend/.husky");
+    expect(repo.read("frontend/.husky/pre-commit")).toContain("cd frontend && if command -v node");
+    expect(repo.read("frontend/.husky/pre-commit")).toContain('zero-cache -C .. hook pre-commit "$@"');
+    expect(git(repo.dir, "config", "core.hooksPath")).toBe("frontend/.husky/_\n");
+    git(repo.dir, "add", "-A");
+    git(repo.dir, "commit", "-q", "-m", "app");
+
+    addColumn(repo, "cacti", 't.datetime "due_at"');
+    git(repo.dir, "add", "db/schema.rb");
+    const refused = sh(repo.dir, "git", ["commit", "-m", "due_at"]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/commit refused: \d+ of 11 tables are stale/);
+    const fix = /^Fix: (.+)$/m.exec(refused.stderr)?.[1];
+    expect(fix).toMatch(/^\(cd frontend && npx zero-cache -C \.\. generate\) && git add zero-cache\.lock /);
+    expect0(sh(repo.dir, "sh", ["-c", fix!]), "the printed fix");
+    expect0(sh(repo.dir, "git", ["commit", "-m", "due_at"]), "commit after the fix");
+  });
+
+  it("refuses to set up hooks when husky is not a dependency, and says how to fix it", () => {
+    const repo = exampleRepo({ dir: path.join(scratchDir(), "app") });
+    addTooling(repo);
+    repo.write("package.json", '{ "name": "app" }\n');
+    const r = repo.zc(["init"], { env: HOOK_ENV });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("husky is not a dependency");
+    expect(r.stderr).toContain("npm install --save-dev husky");
+    expect(existsSync(path.join(repo.dir, ".husky"))).toBe(false);
+  });
+});
+
+describe("where hooks run", () => {
+  it("works in a linked worktree (git worktree add)", () => {
+    const { bob } = team();
+    const wt = path.join(path.dirname(bob.dir), "bob worktree");
+    git(bob.dir, "worktree", "add", "-q", "-b", "wt", wt);
+    linkNodeModules(wt);
+    expect0(sh(wt, "npm", ["run", "prepare", "--silent"]), "npm run prepare in the worktree");
+    const tree = makeRepo(wt);
+    addColumn(tree, "cacti", 't.datetime "due_at"');
+    git(wt, "add", "db/schema.rb");
+    const refused = sh(wt, "git", ["commit", "-m", "due_at"]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("commit refused");
+    git(wt, "commit", "-q", "--no-verify", "-m", "due_at without generated files");
+    git(wt, "checkout", "-q", "-b", "wt-before", "HEAD~1");
+    const out = git(wt, "checkout", "wt");
+    expect(out).toMatch(/\[REGEN\] Cactus/);
+    expect(tree.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+  });
+
+  it("treats a checkout from nothing (fresh clone) and a merge without ORIG_HEAD (shallow clone) as a full check", () => {
+    const { bob } = team();
+    addColumn(bob, "cacti", 't.datetime "due_at"');
+    const head = git(bob.dir, "rev-parse", "HEAD").trim();
+    const fresh = bob.zc(["hook", "post-checkout", "0".repeat(40), head, "1"], { env: HOOK_ENV });
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toMatch(/\[REGEN\] Cactus/);
+
+    addColumn(bob, "cacti", 't.datetime "due_on"');
+    expect(existsSync(path.join(bob.dir, ".git/ORIG_HEAD"))).toBe(false);
+    const merged = bob.zc(["hook", "post-merge", "0"], { env: HOOK_ENV });
+    expect(merged.code).toBe(0);
+    expect(merged.stdout).toMatch(/\[REGEN\] Cactus/);
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+  });
+
+  it("never fails a post-* hook: a broken generator is reported loudly and git completes", () => {
+    const { alice, bob } = team();
+    addColumn(alice, "cacti", 't.datetime "due_at"');
+    git(alice.dir, "commit", "-q", "--no-verify", "-am", "due_at");
+    git(alice.dir, "push", "-q");
+    git(bob.dir, "fetch", "-q");
+    bob.write("bin/rails", "#!/bin/sh\necho 'rails: boom' >&2\nexit 7\n");
+    const r = sh(bob.dir, "git", ["checkout", "-q", "-b", "next", "origin/main"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("exited with code 7");
+    expect(r.stderr).toContain("rails: boom");
+    expect(r.stderr).toContain("the git command itself completed");
+    expect(git(bob.dir, "rev-parse", "--abbrev-ref", "HEAD")).toBe("next\n");
+  });
+});
+
+describe("plain hooks/ scripts (core.hooksPath)", () => {
+  function plainHooks() {
+    const root = scratchDir();
+    const repo = exampleRepo({ dir: path.join(root, "app"), commit: false });
+    expect0(repo.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate");
+    git(repo.dir, "add", "-A");
+    git(repo.dir, "commit", "-q", "-m", "app");
+    // As installed from npm: node_modules/zero-cache/hooks next to its dist/.
+    mkdirSync(path.join(root, "pkg"));
+    symlinkSync(path.join(PROJECT, "hooks"), path.join(root, "pkg", "hooks"));
+    symlinkSync(path.join(PROJECT, "dist"), path.join(root, "pkg", "dist"));
+    git(repo.dir, "config", "core.hooksPath", path.join(root, "pkg", "hooks"));
+    addColumn(repo, "cacti", 't.datetime "due_at"');
+    git(repo.dir, "add", "db/schema.rb");
+    return repo;
+  }
+
+  it("refuse a stale commit", () => {
+    const repo = plainHooks();
+    const r = sh(repo.dir, "git", ["commit", "-m", "due_at"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("commit refused");
+  });
+
+  it("let the commit through with a clear line when node is not on the PATH (GUI git clients)", () => {
+    const repo = plainHooks();
+    // A PATH with git and the few tools the hook script uses, but no node.
+    const bin = path.join(path.dirname(repo.dir), "bin-without-node");
+    mkdirSync(bin);
+    for (const tool of ["git", "sh", "basename", "dirname"]) {
+      symlinkSync(sh("/", "sh", ["-c", `command -v ${tool}`]).stdout.trim(), path.join(bin, tool));
+    }
+    const r = sh(repo.dir, "git", ["commit", "-m", "due_at"], { PATH: bin });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("zero-cache: node is not on PATH, so the pre-commit hook was skipped");
+  });
+});
+
+describe("two runs at once", () => {
+  it("never interleave: the second waits for the first, then finds nothing left to do", async () => {
+    const repo = exampleRepo({ dir: path.join(scratchDir(), "app") });
+    expect0(repo.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate");
+    addColumn(repo, "cacti", 't.datetime "due_at"');
+    const slow = { ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "1500" };
+    const [a, b] = await Promise.all([run(repo.dir, ["generate"], slow), delay(300).then(() => run(repo.dir, ["generate"], slow))]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(a.stdout).toMatch(/\[REGEN\] Cactus/);
+    expect(b.stdout).toContain("the generator did not run");
+  });
+
+  it("the second gives up after lockTimeout and names the run holding the lock", async () => {
+    const repo = exampleRepo({ dir: path.join(scratchDir(), "app"), config: (c) => ({ ...c, lockTimeout: 1 }) });
+    addColumn(repo, "cacti", 't.datetime "due_at"');
+    const first = run(repo.dir, ["generate", "--all"], { ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "4000" });
+    await delay(800);
+    const second = await run(repo.dir, ["generate"], HOOK_ENV);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/another zero-cache run holds .*run\.lock \(pid \d+ on .*: `zero-cache generate`/);
+    expect(second.stderr).toContain("waited 1s");
+    expect((await first).code).toBe(0);
+  });
+
+  it("a lock left by a killed run is taken over at once", async () => {
+    const repo = exampleRepo({ dir: path.join(scratchDir(), "app"), config: (c) => ({ ...c, lockTimeout: 1 }) });
+    const child = spawn(process.execPath, [CLI, "generate", "--all"], { cwd: repo.dir, env: { ...process.env, ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "10000" }, stdio: "ignore" });
+    await waitFor(() => existsSync(path.join(repo.dir, "tmp/zero-cache/run.owner.json")));
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.on("exit", resolve));
+    expect(existsSync(path.join(repo.dir, "tmp/zero-cache/run.lock"))).toBe(true);
+    const next = await run(repo.dir, ["generate", "--all", "-q"], HOOK_ENV);
+    expect(next.code).toBe(0);
+    expect(repo.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+  });
+});
+
+function run(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await delay(50);
+  if (!condition()) throw new Error("condition not met in 10 s");
+}

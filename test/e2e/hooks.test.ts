@@ -1,0 +1,204 @@
+import { describe, expect, it } from "vitest";
+import { addColumn, git, HOOK_ENV, sh, staleModels, staleTables, team } from "../helpers/team.js";
+
+/**
+ * The hooks as a team meets them: real clones of a bare remote, hooks
+ * installed by `zero-cache init` and husky, driven by real git commands.
+ */
+
+/** Lines of the form "[REGEN] Model (...)" in hook output, as model names. */
+function regenerated(output: string): string[] {
+  return [...output.matchAll(/^\[REGEN\] (\S+)/gm)].map((m) => m[1]!).sort();
+}
+
+describe("git pull", () => {
+  it("regenerates only the tables a teammate's pushed schema change affects (merge)", () => {
+    const { alice, bob } = team();
+    addColumn(alice, "cacti", 't.datetime "due_at"');
+    const expected = staleModels(alice);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(11);
+    // A backend teammate without the hooks pushes the schema change alone.
+    git(alice.dir, "commit", "-q", "--no-verify", "-am", "add due_at");
+    git(alice.dir, "push", "-q");
+
+    const out = git(bob.dir, "pull", "--no-rebase");
+    expect(regenerated(out)).toEqual(expected);
+    expect(out).toMatch(/\[CACHED\] Person/);
+    expect(out).toMatch(/zero-cache: \d+ regenerated, \d+ cached/);
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+    expect(bob.read("frontend/src/lib/models/types/cactus-data.ts")).toMatch(/due_?[aA]t/);
+  });
+
+  it("regenerates after git pull --rebase, which fires post-rewrite instead of post-merge", () => {
+    const { alice, bob } = team();
+    addColumn(alice, "cacti", 't.string "nickname"');
+    git(alice.dir, "commit", "-q", "--no-verify", "-am", "nickname");
+    git(alice.dir, "push", "-q");
+    // Bob has a local commit, so the pull replays it on top (a real rebase).
+    bob.write("docs/notes.md", "local work\n");
+    git(bob.dir, "add", "docs/notes.md");
+    git(bob.dir, "commit", "-q", "-m", "local notes");
+
+    const out = git(bob.dir, "pull", "--rebase");
+    expect(regenerated(out)).toContain("Cactus");
+    expect(out.match(/zero-cache: \d+ regenerated/g)).toHaveLength(1);
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+  });
+
+  it("adds no output when the pull touches no watched file", () => {
+    const { alice, bob } = team();
+    alice.write("README.md", "changed\n");
+    git(alice.dir, "commit", "-q", "-am", "docs");
+    git(alice.dir, "push", "-q");
+    const out = git(bob.dir, "pull", "--no-rebase");
+    expect(out).not.toMatch(/zero-cache[ :(]|husky -/);
+    const rebase = git(bob.dir, "pull", "--rebase");
+    expect(rebase).not.toMatch(/zero-cache[ :(]|husky -/);
+  });
+});
+
+describe("git checkout", () => {
+  it("leaves check at exit 0 after switching to a branch with another schema and back", () => {
+    const { bob } = team();
+    git(bob.dir, "checkout", "-q", "-b", "feature");
+    addColumn(bob, "cacti", 't.integer "spines"');
+    git(bob.dir, "commit", "-q", "--no-verify", "-am", "spines, generated files not committed");
+    git(bob.dir, "checkout", "-q", "main");
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+
+    const there = git(bob.dir, "checkout", "feature");
+    expect(regenerated(there)).toContain("Cactus");
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+    expect(bob.read("frontend/src/lib/models/types/cactus-data.ts")).toContain("spines");
+
+    const back = git(bob.dir, "checkout", "main");
+    expect(regenerated(back)).toContain("Cactus");
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+    expect(bob.read("frontend/src/lib/models/types/cactus-data.ts")).not.toContain("spines");
+    expect(git(bob.dir, "status", "--porcelain")).toBe("");
+  });
+
+  it("works on a detached HEAD and says nothing for a file checkout or a new branch at the same commit", () => {
+    const { bob } = team();
+    addColumn(bob, "cacti", 't.integer "spines"');
+    git(bob.dir, "commit", "-q", "--no-verify", "-am", "spines, generated files not committed");
+    git(bob.dir, "checkout", "-q", "-b", "before", "HEAD~1");
+    const detached = git(bob.dir, "checkout", "--detach", "main");
+    expect(regenerated(detached)).toContain("Cactus");
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+    expect(git(bob.dir, "checkout", "-b", "same-commit")).not.toMatch(/zero-cache[ :(]/);
+    bob.write("README.md", "scribble\n");
+    expect(git(bob.dir, "checkout", "main", "--", "README.md")).not.toMatch(/zero-cache[ :(]/);
+  });
+
+  it("regenerates once after a rebase that replays several schema commits, not once per commit", () => {
+    const { alice, bob } = team();
+    // Bob's feature: three people columns, each committed with its generated files.
+    git(bob.dir, "checkout", "-q", "-b", "feature");
+    for (const column of ["a", "b", "c"]) {
+      addColumn(bob, "people", `t.integer "${column}"`);
+      expect(bob.zc(["generate", "-q"], { env: HOOK_ENV }).code).toBe(0);
+      git(bob.dir, "add", "-A");
+      git(bob.dir, "commit", "-q", "-m", `column ${column}`);
+    }
+    // Meanwhile main gets a cacti column from a teammate without the hooks.
+    addColumn(alice, "cacti", 't.integer "spines"');
+    git(alice.dir, "commit", "-q", "--no-verify", "-am", "spines");
+    git(alice.dir, "push", "-q");
+    git(bob.dir, "fetch", "-q");
+
+    // --exec makes git stop after each replayed commit, like an interactive rebase's steps;
+    // post-checkout fires as the rebase starts and must leave the work to post-rewrite.
+    const out = git(bob.dir, "rebase", "--exec", "true", "origin/main");
+    expect(out.match(/zero-cache: \d+ regenerated/g)).toHaveLength(1);
+    expect(regenerated(out)).toContain("Cactus");
+    expect(regenerated(out)).not.toContain("Person");
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+    expect(bob.read("frontend/src/lib/models/types/cactus-data.ts")).toContain("spines");
+  });
+});
+
+describe("git commit", () => {
+  it("refuses a schema change without regenerated files, names the tables and the fix, and accepts it after the fix", () => {
+    const { bob } = team();
+    addColumn(bob, "cacti", 't.datetime "due_at"');
+    const expected = staleTables(bob);
+    git(bob.dir, "add", "db/schema.rb");
+    const refused = sh(bob.dir, "git", ["commit", "-m", "due_at"]);
+    expect(refused.code).not.toBe(0);
+    const text = refused.stdout + refused.stderr;
+    expect(text).toContain(`commit refused: ${expected.length} of 11 tables are stale in the staged files`);
+    for (const table of expected) expect(text).toMatch(new RegExp(`^ {2}${table} \\(`, "m"));
+    const fix = /^Fix: (.+)$/m.exec(text)?.[1];
+    expect(fix).toMatch(/^npx zero-cache generate && git add zero-cache\.lock /);
+    expect(git(bob.dir, "log", "--oneline").split("\n")[0]).not.toContain("due_at");
+
+    expect(sh(bob.dir, "sh", ["-c", fix!]).code).toBe(0);
+    const accepted = sh(bob.dir, "git", ["commit", "-m", "due_at"]);
+    expect(accepted.code).toBe(0);
+    expect(git(bob.dir, "log", "-1", "--format=%s")).toBe("due_at\n");
+    expect(bob.zc(["check", "--staged"], { env: HOOK_ENV }).code).toBe(0);
+    expect(git(bob.dir, "status", "--porcelain")).toBe("");
+  });
+
+  it('with preCommit "fix" regenerates and stages the files with the commit', () => {
+    const { bob } = team({ config: (c) => ({ ...c, preCommit: "fix" }) });
+    addColumn(bob, "cacti", 't.datetime "due_at"');
+    git(bob.dir, "add", "db/schema.rb");
+    const out = git(bob.dir, "commit", "-m", "due_at");
+    expect(regenerated(out)).toContain("Cactus");
+    expect(out).toMatch(/regenerated the stale tables and staged \d+ file/);
+    const committed = git(bob.dir, "show", "--name-only", "--format=", "HEAD");
+    expect(committed).toContain("zero-cache.lock");
+    expect(committed).toContain("frontend/src/lib/models/types/cactus-data.ts");
+    expect(git(bob.dir, "status", "--porcelain")).toBe("");
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+  });
+
+  it('with preCommit "fix" refuses, and keeps the work, when watched files have unstaged changes', () => {
+    const { bob } = team({ config: (c) => ({ ...c, preCommit: "fix" }) });
+    addColumn(bob, "cacti", 't.datetime "due_at"');
+    git(bob.dir, "add", "db/schema.rb");
+    // Half-done work on a model, not staged: must not leak into the generated files of this commit.
+    bob.edit("app/models/cactus.rb", (s) => s.replace(/end\s*$/, "  # unstaged work\nend\n"));
+    const modelBefore = bob.read("app/models/cactus.rb");
+    const refused = sh(bob.dir, "git", ["commit", "-m", "due_at"]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("have changes that are not staged");
+    expect(refused.stderr).toContain("app/models/cactus.rb");
+    expect(bob.read("app/models/cactus.rb")).toBe(modelBefore);
+    expect(git(bob.dir, "diff", "--cached", "--name-only")).toBe("db/schema.rb\n");
+  });
+
+  it("does not run the check when no watched file is staged", () => {
+    const { bob } = team();
+    addColumn(bob, "cacti", 't.datetime "due_at"'); // stale but not staged
+    bob.write("docs/readme.md", "x\n");
+    git(bob.dir, "add", "docs/readme.md");
+    const out = git(bob.dir, "commit", "-m", "docs");
+    expect(out).not.toMatch(/zero-cache[ :(]/);
+  });
+});
+
+describe("skips", () => {
+  it("ZERO_CACHE_SKIP=1 skips every hook with one line", () => {
+    const { bob } = team();
+    addColumn(bob, "cacti", 't.datetime "due_at"');
+    git(bob.dir, "add", "db/schema.rb");
+    const r = sh(bob.dir, "git", ["commit", "-m", "skip"], { ZERO_CACHE_SKIP: "1" });
+    expect(r.code).toBe(0);
+    expect((r.stdout + r.stderr).match(/zero-cache: ZERO_CACHE_SKIP is set; pre-commit hook skipped\./g)).toHaveLength(1);
+  });
+
+  it("in CI the post-* hooks do nothing unless hooksInCI is set", () => {
+    const { alice, bob } = team();
+    addColumn(alice, "cacti", 't.datetime "due_at"');
+    git(alice.dir, "commit", "-q", "--no-verify", "-am", "due_at");
+    git(alice.dir, "push", "-q");
+    const r = sh(bob.dir, "git", ["pull", "--no-rebase"], { CI: "true" });
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain("[REGEN]");
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(1);
+  });
+});

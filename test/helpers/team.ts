@@ -1,0 +1,144 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, lstatSync, unlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { onTestFinished } from "vitest";
+import { exampleRepo, makeRepo, PROJECT, type Repo, type Result } from "./repo.js";
+
+/**
+ * Repositories set up the way a team uses zero-cache: a package.json with
+ * husky and zero-cache installed (node_modules links to this project's), the
+ * hooks installed by `zero-cache init` and husky, a bare "remote" and clones.
+ * Folder names hold a space and non-ASCII letters on purpose.
+ */
+
+/** Environment for git commands that fire hooks: not CI (hooks act), no colour, fixed identity. */
+export const HOOK_ENV: NodeJS.ProcessEnv = {
+  CI: "false",
+  NO_COLOR: "1",
+  GIT_AUTHOR_NAME: "Test",
+  GIT_AUTHOR_EMAIL: "test@example.com",
+  GIT_COMMITTER_NAME: "Test",
+  GIT_COMMITTER_EMAIL: "test@example.com",
+  GIT_CONFIG_NOSYSTEM: "1",
+};
+
+/** Runs a command in `cwd` and returns its exit code and output, whatever the code. */
+export function sh(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Result {
+  const r = spawnSync(command, args, { cwd, env: { ...process.env, ...HOOK_ENV, ...env }, encoding: "utf8", input });
+  return { code: r.status, stdout: r.stdout ?? "", stderr: `${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
+}
+
+/** Runs git, expecting success; returns its output (stdout + stderr: hooks write to both). */
+export function git(cwd: string, ...args: string[]): string {
+  const r = sh(cwd, "git", args);
+  if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed (${r.code}):\n${r.stdout}${r.stderr}`);
+  return r.stdout + r.stderr;
+}
+
+/** A scratch folder whose name has a space and non-ASCII letters, removed after the test. */
+export function scratchDir(): string {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "zero-cache-hooks-")), "équipe rails");
+  mkdirSync(dir, { recursive: true });
+  onTestFinished(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * What `npm install` gives a team's app: package.json (in `pkgDir`) listing
+ * husky and zero-cache, and a node_modules whose packages link to this
+ * project's, with zero-cache itself in node_modules/.bin.
+ */
+export function addTooling(repo: Repo, pkgDir = ""): void {
+  const pkg = path.join(repo.dir, pkgDir);
+  if (!repo.exists(path.join(pkgDir, "package.json"))) {
+    repo.write(path.join(pkgDir, "package.json"), `${JSON.stringify({ name: "rails-app", private: true, devDependencies: { husky: "^9.1.7", "zero-cache": "file:zero-cache" } }, null, 2)}\n`);
+  }
+  if (pkgDir) repo.write(".gitignore", `${repo.read(".gitignore")}/${pkgDir}/node_modules\n`);
+  linkNodeModules(pkg);
+}
+
+export function linkNodeModules(pkg: string): void {
+  const modules = path.join(pkg, "node_modules");
+  try {
+    if (lstatSync(modules).isSymbolicLink()) unlinkSync(modules);
+  } catch {
+    // none yet
+  }
+  mkdirSync(path.join(modules, ".bin"), { recursive: true });
+  const source = path.join(PROJECT, "node_modules");
+  for (const name of readdirSync(source)) {
+    if (name === ".bin" || name.startsWith(".")) continue;
+    symlinkSync(path.join(source, name), path.join(modules, name));
+  }
+  for (const name of readdirSync(path.join(source, ".bin"))) symlinkSync(path.join(source, ".bin", name), path.join(modules, ".bin", name));
+  symlinkSync(PROJECT, path.join(modules, "zero-cache"));
+  symlinkSync(path.join(PROJECT, "dist/cli.js"), path.join(modules, ".bin", "zero-cache"));
+}
+
+export interface Team {
+  remote: string;
+  /** The clone where zero-cache was set up and first pushed from. */
+  alice: Repo;
+  /** A teammate's fresh clone, after `npm install` (husky's prepare). */
+  bob: Repo;
+}
+
+/**
+ * The example app with zero-cache set up (generated, `init` run, all
+ * committed) pushed to a bare remote, and a second clone made from it.
+ */
+export function team(options: { config?: (c: Record<string, unknown>) => Record<string, unknown> } = {}): Team {
+  const root = scratchDir();
+  const alice = exampleRepo({ dir: path.join(root, "alice"), commit: false, config: options.config });
+  addTooling(alice);
+  expect0(alice.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate --all");
+  expect0(alice.zc(["init"], { env: HOOK_ENV }), "init");
+  git(alice.dir, "add", "-A");
+  git(alice.dir, "commit", "-q", "-m", "example app with zero-cache");
+  const remote = path.join(root, "remote.git");
+  git(root, "init", "-q", "--bare", "-b", "main", remote);
+  git(alice.dir, "remote", "add", "origin", remote);
+  git(alice.dir, "push", "-q", "-u", "origin", "main");
+  const bob = clone(remote, path.join(root, "bob"));
+  return { remote, alice, bob };
+}
+
+/** `git clone` then `npm install` as a teammate would: tooling linked and husky's prepare run. */
+export function clone(remote: string, dir: string): Repo {
+  git(path.dirname(dir), "clone", "-q", remote, dir);
+  const repo = makeRepo(dir);
+  git(dir, "config", "pull.rebase", "false");
+  linkNodeModules(dir);
+  expect0(sh(dir, "npm", ["run", "prepare", "--silent"]), "npm run prepare");
+  return repo;
+}
+
+export function expect0(r: Result, what: string): Result {
+  if (r.code !== 0) throw new Error(`${what} failed (${r.code}):\n${r.stdout}${r.stderr}`);
+  return r;
+}
+
+/** Adds a column to one table of db/schema.rb. */
+export function addColumn(repo: Repo, table: string, line: string): void {
+  repo.edit("db/schema.rb", (s) => s.replace(`create_table "${table}", force: :cascade do |t|\n`, `create_table "${table}", force: :cascade do |t|\n    ${line}\n`));
+}
+
+/** The tables `check` calls stale, from its JSON report. */
+export function staleTables(repo: Repo, args: string[] = []): string[] {
+  return staleReport(repo, args).map((t) => t.table).sort();
+}
+
+/** The models of the tables `check` calls stale. */
+export function staleModels(repo: Repo, args: string[] = []): string[] {
+  return staleReport(repo, args).map((t) => t.model).sort();
+}
+
+function staleReport(repo: Repo, args: string[]): Array<{ table: string; model: string }> {
+  const r = repo.zc(["check", "--json", ...args], { env: HOOK_ENV });
+  return (JSON.parse(r.stdout) as { stale: Array<{ table: string; model: string }> }).stale;
+}
+
+export function writeJson(file: string, value: unknown): void {
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
