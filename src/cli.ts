@@ -11,7 +11,9 @@ Exit codes:
   0  fresh / done
   1  stale (check), or the generator failed (generate)
   2  usage, config or input error (the message names the file and line)
-  3  internal error (a bug: please report it with --debug output)`;
+  3  internal error (a bug: please report it with --debug output)
+hook pre-commit exits 1 to refuse a stale commit; hook post-* always exits 0.
+ZERO_CACHE_SKIP=1 skips every hook.`;
 
 interface GlobalOptions extends LogOptions {
   config?: string;

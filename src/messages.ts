@@ -139,4 +139,5 @@ export const initNoPackageJson = (dir: string) =>
   `no package.json found from ${dir} up to the git top level. Run zero-cache init in your Rails app or its frontend folder, or pass --package <dir>.`;
 export const initNoHusky = (pkg: string) =>
   `husky is not a dependency in ${pkg}. Install it (npm install --save-dev husky) and run zero-cache init again, or use the plain hooks: git config core.hooksPath node_modules/zero-cache/hooks (see README).`;
+export const initNoExample = "zero-cache's .zerocacherc.example is missing from its install; reinstall zero-cache.";
 export const initHuskyFailed = (why: string) => `husky could not install the hooks: ${why}`;

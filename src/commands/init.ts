@@ -102,6 +102,6 @@ function nearest(from: string, root: string, rel: string): string | null {
 /** .zerocacherc.example ships at the package root, above dist/ (and dist/chunks/). */
 function exampleConfig(): string {
   const found = nearest(path.dirname(fileURLToPath(import.meta.url)), "/", ".zerocacherc.example");
-  if (!found) throw new ZeroCacheError("zero-cache's .zerocacherc.example is missing from its install; reinstall zero-cache.", EXIT.internal);
+  if (!found) throw new ZeroCacheError(msg.initNoExample, EXIT.internal);
   return found;
 }

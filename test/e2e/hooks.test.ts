@@ -171,6 +171,24 @@ describe("git commit", () => {
     expect(git(bob.dir, "diff", "--cached", "--name-only")).toBe("db/schema.rb\n");
   });
 
+  it("refuses a commit it cannot judge, naming the file and line", () => {
+    const { bob } = team();
+    bob.edit("app/models/cactus.rb", (s) => `${s}\ndef broken(\n`);
+    git(bob.dir, "add", "app/models/cactus.rb");
+    const refused = sh(bob.dir, "git", ["commit", "-m", "broken"]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("commit refused: the staged files cannot be checked");
+    expect(refused.stderr).toMatch(/app\/models\/cactus\.rb:\d+/);
+  });
+
+  it("judges what git commit -a would commit", () => {
+    const { bob } = team();
+    addColumn(bob, "cacti", 't.datetime "due_at"');
+    const refused = sh(bob.dir, "git", ["commit", "-a", "-m", "due_at"]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/^ {2}cacti \(Cactus\): schema cacti changed$/m);
+  });
+
   it("does not run the check when no watched file is staged", () => {
     const { bob } = team();
     addColumn(bob, "cacti", 't.datetime "due_at"'); // stale but not staged
