@@ -4,7 +4,7 @@
 # If the zero-cache config is not at the repository's top level, tell the
 # hooks where it is:  git config zerocache.dir backend
 name=$(basename "$0")
-cli="$(cd "$(dirname "$0")/.." && pwd)/dist/cli.js"
+cli="$(cd "$(dirname "$0")/.." && pwd)/dist/cli.cjs"
 if ! command -v node >/dev/null 2>&1; then
   echo "zero-cache: node is not on PATH, so the $name hook was skipped. GUI git clients often start without your shell's PATH: start the client from a terminal, or add node's folder to the PATH it sees (see README: hooks in GUI git clients)." >&2
   exit 0

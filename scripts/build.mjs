@@ -1,4 +1,4 @@
-// Bundles the CLI. dist/cli.js is the entry and holds, in one file, only the
+// Bundles the CLI. dist/cli.cjs is the entry and holds, in one CommonJS file, only the
 // hooks' fast path (few files means Node resolves few modules, which is most
 // of what a hook costs when nothing changed). Everything else is dist/main.js
 // and chunks loaded when first needed (zod for config validation, the Ruby
@@ -34,12 +34,14 @@ const common = {
 await build({ ...common, entryPoints: ["src/cli.ts"], outdir: out, entryNames: "main", chunkNames: "chunks/[name]-[hash]", splitting: true });
 await build({
   ...common,
+  format: "cjs",
+  banner: {},
   entryPoints: ["src/bin.ts"],
-  outfile: `${out}/cli.js`,
+  outfile: `${out}/cli.cjs`,
   // yaml (YAML configs only) and picomatch (only when a changed path is under a watched folder) load from node_modules when needed.
   external: [...common.external, "yaml", "picomatch"],
   plugins: [{ name: "main", setup: (b) => b.onResolve({ filter: /^\.\/cli\.js$/ }, () => ({ path: "./main.js", external: true })) }],
 });
-chmodSync(`${out}/cli.js`, 0o755);
+chmodSync(`${out}/cli.cjs`, 0o755);
 rmSync("dist", { recursive: true, force: true });
 renameSync(out, "dist");

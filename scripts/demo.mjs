@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const project = path.resolve(fileURLToPath(import.meta.url), "../..");
-const cli = path.join(project, "dist/cli.js");
+const cli = path.join(project, "dist/cli.cjs");
 const PREFIX = "zero-cache-demo-";
 
 if (process.argv.includes("--clean")) {

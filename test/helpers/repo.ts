@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 
 export const PROJECT = path.resolve(fileURLToPath(import.meta.url), "../../..");
-export const CLI = path.join(PROJECT, "dist/cli.js");
+export const CLI = path.join(PROJECT, "dist/cli.cjs");
 export const EXAMPLE = path.join(PROJECT, "examples/rails-app");
 
 export interface Result {

@@ -73,7 +73,7 @@ export function linkNodeModules(pkg: string): void {
   }
   for (const name of readdirSync(path.join(source, ".bin"))) symlinkSync(path.join(source, ".bin", name), path.join(modules, ".bin", name));
   symlinkSync(PROJECT, path.join(modules, "zero-cache"));
-  symlinkSync(path.join(PROJECT, "dist/cli.js"), path.join(modules, ".bin", "zero-cache"));
+  symlinkSync(path.join(PROJECT, "dist/cli.cjs"), path.join(modules, ".bin", "zero-cache"));
 }
 
 export interface Team {
