@@ -12,7 +12,6 @@ import { isFresh } from "../staleness.js";
 import { fixCommand, quote, report } from "./check.js";
 import { locked, reportGenerate, streams } from "./generate.js";
 
-
 export interface HookOptions {
   cwd: string;
   config?: string;
@@ -22,7 +21,6 @@ export interface HookOptions {
   /** post-rewrite's old/new commit pairs arrive on stdin; tests and manual runs may not have any. */
   stdin: NodeJS.ReadableStream | null;
 }
-
 
 /**
  * `zero-cache hook <name> [git's arguments]`: the one entry for every git
@@ -55,8 +53,6 @@ export async function hook(options: HookOptions, log: Logger): Promise<number> {
   }
   return EXIT.ok;
 }
-
-
 
 async function postHook(name: Exclude<HookName, "pre-commit">, options: HookOptions, log: Logger): Promise<void> {
   const dirs = await repoDirs(options.cwd);

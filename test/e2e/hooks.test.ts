@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { CLI } from "../helpers/repo.js";
 import { addColumn, git, HOOK_ENV, sh, staleModels, staleTables, team } from "../helpers/team.js";
 
 /**
@@ -40,8 +42,9 @@ describe("git pull", () => {
     git(bob.dir, "add", "docs/notes.md");
     git(bob.dir, "commit", "-q", "-m", "local notes");
 
+    const expected = staleModels(alice);
     const out = git(bob.dir, "pull", "--rebase");
-    expect(regenerated(out)).toContain("Cactus");
+    expect(regenerated(out)).toEqual(expected);
     expect(out.match(/zero-cache: \d+ regenerated/g)).toHaveLength(1);
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
   });
@@ -199,6 +202,39 @@ describe("git commit", () => {
   });
 });
 
+describe("post-* modes and races", () => {
+  it('with postMerge "warn" lists the stale tables and the fix, and regenerates nothing', () => {
+    const { alice, bob } = team({ config: (c) => ({ ...c, postMerge: "warn" }) });
+    addColumn(alice, "cacti", 't.datetime "due_at"');
+    git(alice.dir, "commit", "-q", "--no-verify", "-am", "due_at");
+    git(alice.dir, "push", "-q");
+    const r = sh(bob.dir, "git", ["pull", "--no-rebase"]);
+    expect(r.code).toBe(0);
+    // git shows hook output on stderr.
+    expect(r.stderr).toContain('postMerge/postCheckout is "warn", so nothing was regenerated');
+    expect(r.stderr).toMatch(/^ {2}cacti \(Cactus\): schema cacti changed$/m);
+    expect(r.stderr).toContain("Fix: npx zero-cache generate");
+    expect(r.stdout + r.stderr).not.toContain("[REGEN]");
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(1);
+  });
+
+  it("two hooks firing at once never interleave: one regenerates, the other waits and finds nothing to do", async () => {
+    const { alice, bob } = team();
+    addColumn(alice, "cacti", 't.datetime "due_at"');
+    git(alice.dir, "commit", "-q", "--no-verify", "-am", "due_at");
+    git(alice.dir, "push", "-q");
+    expect(sh(bob.dir, "git", ["pull", "--no-rebase"], { ZERO_CACHE_SKIP: "1" }).code).toBe(0);
+    // As if an editor's git and a terminal both ran post-merge for this pull.
+    const slow = { ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "1500" };
+    const [a, b] = await Promise.all([shAsync(bob.dir, ["hook", "post-merge", "0"], slow), shAsync(bob.dir, ["hook", "post-merge", "0"], slow)]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect([a.stdout, b.stdout].filter((out) => out.includes("[REGEN] Cactus"))).toHaveLength(1);
+    expect([a.stdout, b.stdout].filter((out) => out === "")).toHaveLength(1);
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
+  });
+});
+
 describe("skips", () => {
   it("ZERO_CACHE_SKIP=1 skips every hook with one line", () => {
     const { bob } = team();
@@ -220,3 +256,15 @@ describe("skips", () => {
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(1);
   });
 });
+
+/** Runs the built CLI without blocking, so two can run at once. */
+function shAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
