@@ -54,12 +54,13 @@ function program(): Command {
     .description("run the generator for stale tables only and update the lock file")
     .option("--all", "regenerate every table")
     .option("--dry-run", "show what would run, run nothing, write nothing")
+    .option("--stage", "git add what it regenerated or deleted, and the lock (the fix for a refused commit)")
     .option("--json", "print a JSON report (generator output goes to stderr)")
-    .action(async (opts: { all?: boolean; dryRun?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { all?: boolean; dryRun?: boolean; stage?: boolean; json?: boolean }, cmd: Command) => {
       const g = globals(cmd);
       const { generate } = await import("./commands/generate.js");
       process.exitCode = await generate(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, json: !!opts.json, quiet: !!g.quiet },
+        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!opts.json, quiet: !!g.quiet },
         createLogger({ ...g, json: opts.json }),
       );
     });

@@ -65,6 +65,7 @@ export const allFresh = (tables: number) => `zero-cache: all ${tables} tables fr
 export const staleHeader = (stale: number, total: number) => `zero-cache: ${stale} of ${total} tables stale:`;
 export const sharedHeader = "shared generated files stale:";
 export const fixCommand = "npx zero-cache generate";
+export const fixStagedCommand = "npx zero-cache generate --stage";
 export const fixLine = (command: string) => `Fix: ${command}`;
 export const migrateHint = "Pending migrations: run bin/rails db:migrate first (or configure beforeGenerate).";
 

@@ -18,7 +18,7 @@ export async function check(options: CheckOptions, log: Logger): Promise<number>
   const project = await openProject(options.cwd, options.config, log.debug);
   const plan = await computePlan(project, options.staged ? "index" : "worktree");
   const fresh = isFresh(plan);
-  const fix = fixCommand(plan, options.staged, project.config.lockfile, project.config.outputs.shared);
+  const fix = options.staged ? msg.fixStagedCommand : msg.fixCommand;
   if (options.json) {
     process.stdout.write(`${JSON.stringify(planJson(plan, options.staged ? "index" : "worktree", fresh, fix), null, 2)}\n`);
     return fresh ? EXIT.ok : EXIT.stale;
@@ -74,13 +74,6 @@ function explainFresh(plan: Plan, log: Logger): void {
 }
 
 const short = (hash: string | undefined) => (hash ? hash.slice(0, 12) : "-");
-
-/** The one command that makes the checked view fresh. */
-export function fixCommand(plan: Plan, staged: boolean, lockfile: string, shared: string[], generate: string = msg.fixCommand): string {
-  if (!staged) return generate;
-  const files = [lockfile, ...plan.stale.flatMap((v) => plan.analysis.tables[v.table]!.outputs), ...shared];
-  return `${generate} && git add ${files.map(quote).join(" ")}`;
-}
 
 export function quote(file: string): string {
   return /^[\w./@+-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;

@@ -5,12 +5,15 @@ import type { Logger } from "../log.js";
 import * as msg from "../messages.js";
 import { generateJson } from "../report.js";
 import { withRunLock } from "../run-lock.js";
+import { stage, unstagedChanges } from "../git.js";
 
 export interface GenerateCommandOptions {
   cwd: string;
   config?: string;
   all: boolean;
   dryRun: boolean;
+  /** Stage what the run wrote or deleted, and the lock (the fix for a refused commit). */
+  stage: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -21,7 +24,11 @@ const CACHED_LINES = 30;
 /** `zero-cache generate`: regenerate what is stale. Exit 0 done, 1 generator failed or migrations pending. */
 export async function generate(options: GenerateCommandOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
-  const run = () => runGenerate(project, { all: options.all, dryRun: options.dryRun, ...streams(log, options) });
+  const run = async () => {
+    const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, ...streams(log, options) });
+    if (options.stage && !options.dryRun) await stageResult(project, result);
+    return result;
+  };
   const result = options.dryRun ? await run() : await locked(project, "zero-cache generate", run);
   const ok = result.failed.length === 0 && result.blocked.length === 0;
   if (options.json) {
@@ -34,6 +41,23 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
     return EXIT.ok;
   }
   return reportGenerate(result, project, log, { quietWhenFresh: false });
+}
+
+/**
+ * Stages the lock and every file the run may have written or deleted: the
+ * outputs of the regenerated and dropped tables and the shared ones. Only
+ * those that differ from the index are named to git (others may not exist).
+ */
+export async function stageResult(project: Project, result: GenerateResult): Promise<void> {
+  const { config } = project;
+  const { analysis, lock } = result.plan;
+  const candidates = new Set([
+    config.lockfile,
+    ...config.outputs.shared,
+    ...result.regenerated.flatMap((v) => [...analysis.tables[v.table]!.outputs, ...Object.keys(lock.lock?.tables[v.table]?.outputs ?? {})]),
+    ...result.plan.dropped.flatMap((d) => Object.keys(d.outputs)),
+  ]);
+  await stage(config.root, (await unstagedChanges(config.root)).filter((p) => candidates.has(p)));
 }
 
 /** Runs `fn` holding cacheDir's run lock, so two zero-cache runs never interleave their writes. */

@@ -4,13 +4,13 @@ import picomatch from "picomatch";
 import { watchedGlobs } from "../config-file.js";
 import { computePlan, generate as runGenerate, openProject, type Project } from "../engine.js";
 import { EXIT, ZeroCacheError } from "../errors.js";
-import { repoDirs, stage, unstagedChanges } from "../git.js";
+import { repoDirs, unstagedChanges } from "../git.js";
 import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../hook-scope.js";
 import type { Logger } from "../log.js";
 import * as msg from "../messages.js";
 import { isFresh } from "../staleness.js";
-import { fixCommand, quote, report } from "./check.js";
-import { locked, reportGenerate, streams } from "./generate.js";
+import { quote, report } from "./check.js";
+import { locked, reportGenerate, stageResult, streams } from "./generate.js";
 
 export interface HookOptions {
   cwd: string;
@@ -85,13 +85,14 @@ async function warnIfStale(project: Project, name: string, log: Logger): Promise
  * for a package.json in a subfolder runs zero-cache from there (where
  * node_modules/.bin has it), so the fix must go there too.
  */
-function generateCommand(project: Project): string {
+function generateCommand(project: Project, flags: string[] = []): string {
   const { root, projectDir } = project.config;
+  const command = [msg.fixCommand, ...flags].join(" ");
   const pkg = path.relative(root, process.cwd());
-  if (pkg === "" || pkg.startsWith("..") || path.isAbsolute(pkg)) return msg.fixCommand;
+  if (pkg === "" || pkg.startsWith("..") || path.isAbsolute(pkg)) return command;
   const back = path.relative(process.cwd(), projectDir) || ".";
   const posix = (p: string) => quote(p.split(path.sep).join("/"));
-  return `(cd ${posix(pkg)} && npx zero-cache -C ${posix(back)} generate)`;
+  return `(cd ${posix(pkg)} && ${command.replace("zero-cache ", `zero-cache -C ${posix(back)} `)})`;
 }
 
 async function preCommit(options: HookOptions, log: Logger): Promise<number> {
@@ -101,10 +102,9 @@ async function preCommit(options: HookOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
   const plan = await computePlan(project, "index");
   if (isFresh(plan)) return EXIT.ok;
-  const { config } = project;
-  if (config.hooks.preCommit === "check") {
+  if (project.config.hooks.preCommit === "check") {
     report(plan, log, false, header(plan));
-    log.info(msg.fixLine(fixCommand(plan, true, config.lockfile, config.outputs.shared, generateCommand(project))));
+    log.info(msg.fixLine(generateCommand(project, ["--stage"])));
     log.info(msg.commitRetry);
     return EXIT.stale;
   }
@@ -134,7 +134,7 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
     if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok) return EXIT.stale;
     // Nothing watched was unstaged before the run, so every such change now is the generator's.
     const written = await watchedUnstaged();
-    await stage(config.root, written);
+    await stageResult(project, result);
     const after = await computePlan(project, "index");
     if (!isFresh(after)) {
       report(after, log, false, msg.fixStillStale);

@@ -150,10 +150,30 @@ describe("check --staged judges the index, not the work tree", () => {
     const staged = repo.zc(["check", "--staged"]);
     expect(staged.code).toBe(1);
     expect(staged.stdout).toContain("cacti (Cactus): schema cacti changed");
-    expect(staged.stdout).toMatch(/Fix: npx zero-cache generate && git add zero-cache\.lock .*frontend\/src\/lib\/models\/cactus\.ts/);
+    expect(staged.stdout).toContain("Fix: npx zero-cache generate --stage");
     expect(repo.zc(["generate"]).code).toBe(0);
     expect(repo.zc(["check", "--staged"]).code).toBe(1); // generated, not yet staged
     repo.git("add", "-A");
     expect(repo.zc(["check", "--staged"]).code).toBe(0);
+  });
+
+  it("generate --stage stages exactly what it wrote or deleted and the lock, nothing else", () => {
+    const repo = exampleRepo();
+    repo.zc(["generate"]);
+    repo.commitAll("generated");
+    repo.edit("db/schema.rb", (s) => s.replace('t.string "species", null: false', 't.string "species"'));
+    repo.write("docs/unrelated.md", "not staged\n");
+    repo.edit("README.md", (s) => `${s}\nunstaged edit\n`);
+    // A dropped table's files are deleted; the deletions are staged too.
+    repo.edit("db/schema.rb", (s) => s.replace(/  create_table "taggings"[\s\S]*?\n  end\n/, ""));
+    repo.git("add", "db/schema.rb");
+    expect(repo.zc(["generate", "--stage", "-q"]).code).toBe(0);
+    const staged = repo.git("diff", "--cached", "--name-status").trim().split("\n").sort();
+    expect(staged).toContain("M\tzero-cache.lock");
+    expect(staged).toContain("M\tfrontend/src/lib/models/types/cactus-data.ts");
+    expect(staged).toContain("D\tfrontend/src/lib/models/tagging.ts");
+    expect(staged.filter((l) => /docs\/|README/.test(l))).toEqual([]);
+    expect(repo.zc(["check", "--staged"]).code).toBe(0);
+    expect(repo.git("status", "--porcelain", "--", "README.md", "docs")).toMatch(/^ M README.md\n\?\? docs\/$/m);
   });
 });
