@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, exampleRepo, makeRepo, PROJECT } from "../helpers/repo.js";
@@ -130,6 +130,28 @@ describe("where hooks run", () => {
     expect(r.stderr).toContain("rails: boom");
     expect(r.stderr).toContain("the git command itself completed");
     expect(git(bob.dir, "rev-parse", "--abbrev-ref", "HEAD")).toBe("next\n");
+  });
+});
+
+describe("the fast path", () => {
+  it("decides from dist/cli.cjs alone: no CLI parser, config loader, schema or parser is loaded when nothing watched changed", () => {
+    const { bob } = team();
+    const before = git(bob.dir, "rev-parse", "HEAD").trim();
+    bob.write("docs/readme.md", "x\n");
+    git(bob.dir, "add", "docs/readme.md");
+    git(bob.dir, "commit", "-q", "--no-verify", "-m", "docs");
+    const after = git(bob.dir, "rev-parse", "HEAD").trim();
+    // The entry copied away from dist/main.js, its chunks and node_modules: loading any of them would fail.
+    const alone = path.join(path.dirname(bob.dir), "alone");
+    mkdirSync(alone);
+    copyFileSync(path.join(PROJECT, "dist/cli.cjs"), path.join(alone, "cli.cjs"));
+    const quick = sh(bob.dir, process.execPath, [path.join(alone, "cli.cjs"), "hook", "post-checkout", before, after, "1"]);
+    expect(quick).toEqual({ code: 0, stdout: "", stderr: "" });
+    expect(sh(bob.dir, process.execPath, [path.join(alone, "cli.cjs"), "hook", "pre-commit"])).toEqual({ code: 0, stdout: "", stderr: "" });
+    // A watched change needs the rest of the CLI, which is not there.
+    addColumn(bob, "cacti", 't.datetime "due_at"');
+    git(bob.dir, "add", "db/schema.rb");
+    expect(sh(bob.dir, process.execPath, [path.join(alone, "cli.cjs"), "hook", "pre-commit"]).code).not.toBe(0);
   });
 });
 
