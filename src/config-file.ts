@@ -34,6 +34,11 @@ export const SEARCH_PLACES = [
 
 export const TABLE_PLACEHOLDERS = ["{table}", "{model}", "{model_snake}", "{model_kebab}"];
 
+/** An outputs.perTable pattern as a glob matching the files of every table. */
+export function anyTableGlob(pattern: string): string {
+  return TABLE_PLACEHOLDERS.reduce((p, ph) => p.split(ph).join("*"), pattern);
+}
+
 /** A config path or glob made repo-relative (POSIX); null when it leaves the repo. */
 export function toRepoPath(root: string, projectDir: string, pattern: string): string | null {
   const rel = path.relative(root, path.resolve(projectDir, pattern)).split(path.sep).join("/");
@@ -82,7 +87,6 @@ interface WatchedKeys {
  */
 export function watchedGlobs(keys: WatchedKeys, root: string, projectDir: string, file: string | null): string[] | null {
   const list = (g: Globs) => (Array.isArray(g) ? g : [g]);
-  const anyName = (pattern: string) => TABLE_PLACEHOLDERS.reduce((p, ph) => p.split(ph).join("*"), pattern);
   const globs = [
     keys.schema,
     ...list(keys.models),
@@ -92,7 +96,7 @@ export function watchedGlobs(keys: WatchedKeys, root: string, projectDir: string
     keys.inflections,
     ...keys.globalInputs,
     ...keys.beforeGenerate.flatMap((step) => list(step.when)),
-    ...keys.outputs.perTable.map(anyName),
+    ...keys.outputs.perTable.map(anyTableGlob),
     ...keys.outputs.shared,
     keys.lockfile,
   ].map((g) => toRepoPath(root, projectDir, g));

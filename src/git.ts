@@ -92,6 +92,31 @@ export async function unstagedChanges(root: string): Promise<string[]> {
   return nulList(`${modified}\0${untracked}`);
 }
 
+/** The unstaged changes of these tracked paths as a binary patch (work tree against the index). */
+export async function unstagedPatch(root: string, paths: string[]): Promise<string> {
+  return raw(root, ["--literal-pathspecs", "diff", "--binary", "--no-ext-diff", "--no-color", "--", ...paths]);
+}
+
+/** Makes these tracked paths in the work tree what the index holds. */
+export async function checkoutFromIndex(root: string, paths: string[]): Promise<void> {
+  if (paths.length) await raw(root, ["--literal-pathspecs", "checkout", "--", ...paths]);
+}
+
+/** Applies a patch made by unstagedPatch to the work tree (not the index). */
+export async function applyPatch(root: string, patchFile: string): Promise<void> {
+  await raw(root, ["apply", "--binary", "--whitespace=nowarn", patchFile]);
+}
+
+/** Whether the work tree already holds the changes of this patch. */
+export async function isPatchApplied(root: string, patchFile: string): Promise<boolean> {
+  try {
+    await run(root, ["apply", "--binary", "--reverse", "--check", patchFile]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Stages exactly these paths, additions and deletions alike (names taken literally, never as globs). */
 export async function stage(root: string, paths: string[]): Promise<void> {
   if (paths.length) await raw(root, ["--literal-pathspecs", "add", "-A", "--", ...paths]);

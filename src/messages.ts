@@ -129,8 +129,15 @@ export const commitRetry =
 export const commitError = (error: string) =>
   `zero-cache: commit refused: the staged files cannot be checked:\n${error}\nFix it and commit again (git commit --no-verify skips the check).`;
 export const fixUnstaged = (files: string[]) =>
-  `zero-cache: commit refused: preCommit is "fix", but these watched files have changes that are not staged:\n${files.map((f) => `  ${f}`).join("\n")}\n` +
-  "Regenerating now would mix them into the commit. Stage them (git add) or set them aside (git stash push --keep-index --include-untracked), then commit again.";
+  `zero-cache: commit refused: preCommit is "fix", but these generated files have changes that are not staged:\n${files.map((f) => `  ${f}`).join("\n")}\n` +
+  "Regenerating would overwrite them. Stage them (git add) or set them aside (git stash push --keep-index), then commit again.";
+export const setAsideNotice = (files: number) =>
+  `zero-cache: set aside unstaged changes in ${files} watched file(s) while regenerating (as lint-staged does); they are back in place.`;
+export const setAsideRestored =
+  "zero-cache: put back unstaged changes set aside by an earlier run that was interrupted.";
+export const setAsideRestoreFailed = (patch: string) =>
+  "could not put back the unstaged changes set aside while regenerating. " +
+  `They are kept in ${patch}: apply them with \`git apply --binary ${patch}\` once the conflict is resolved, then delete that folder.`;
 export const fixStaged = (files: number) => `zero-cache: regenerated the stale tables and staged ${files} file(s) with this commit.`;
 export const fixStillStale = "zero-cache: commit refused: still stale after regenerating:";
 

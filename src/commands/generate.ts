@@ -6,6 +6,7 @@ import * as msg from "../messages.js";
 import { generateJson } from "../report.js";
 import { withRunLock } from "../run-lock.js";
 import { stage, unstagedChanges } from "../git.js";
+import { restorePending } from "../set-aside.js";
 
 export interface GenerateCommandOptions {
   cwd: string;
@@ -24,6 +25,7 @@ const CACHED_LINES = 30;
 /** `zero-cache generate`: regenerate what is stale. Exit 0 done, 1 generator failed or migrations pending. */
 export async function generate(options: GenerateCommandOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
+  if (!options.dryRun && (await restorePending(project.config.root, project.config.cacheDir))) log.warn(msg.setAsideRestored);
   const run = async () => {
     const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, ...streams(log, options) });
     if (options.stage && !options.dryRun) await stageResult(project, result);

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { isCI } from "ci-info";
 import picomatch from "picomatch";
-import { watchedGlobs } from "../config-file.js";
+import { anyTableGlob, watchedGlobs } from "../config-file.js";
+import { restorePending, setAside } from "../set-aside.js";
 import { computePlan, generate as runGenerate, openProject, type Project } from "../engine.js";
 import { EXIT, ZeroCacheError } from "../errors.js";
 import { repoDirs, unstagedChanges } from "../git.js";
@@ -100,6 +101,7 @@ async function preCommit(options: HookOptions, log: Logger): Promise<number> {
   const scope = await hookScope("pre-commit", options.args, dirs, null);
   if (!(await touchesWatched(scope, options.cwd, dirs.root, options.config, log.debug))) return EXIT.ok;
   const project = await openProject(options.cwd, options.config, log.debug);
+  if (await restorePending(project.config.root, project.config.cacheDir)) log.warn(msg.setAsideRestored);
   const plan = await computePlan(project, "index");
   if (isFresh(plan)) return EXIT.ok;
   if (project.config.hooks.preCommit === "check") {
@@ -116,31 +118,38 @@ const header = (plan: Awaited<ReturnType<typeof computePlan>>) =>
 
 /**
  * preCommit: "fix": regenerate and stage the result with the commit. The
- * generator reads the work tree, so this is only safe when every watched file
- * in the work tree is exactly what is staged; otherwise unstaged work would be
- * mixed into the commit, and the commit is refused instead.
+ * generator reads the work tree, so unstaged changes to watched inputs are
+ * set aside first and put back after (as lint-staged does): nothing unstaged
+ * is committed or lost. Unstaged edits of generated files would be
+ * overwritten, so they refuse the commit instead.
  */
 async function fixCommit(project: Project, options: HookOptions, log: Logger): Promise<number> {
   const { config } = project;
   const isWatched = picomatch(watchedGlobs(config, config.root, config.root, config.file) ?? ["**"], { dot: true });
+  const isGenerated = picomatch([...config.outputs.perTable.map(anyTableGlob), ...config.outputs.shared, config.lockfile], { dot: true });
   const watchedUnstaged = async () => (await unstagedChanges(config.root)).filter((p) => isWatched(p));
   const dirty = await watchedUnstaged();
-  if (dirty.length) {
-    log.error(msg.fixUnstaged(dirty));
+  const generated = dirty.filter((p) => isGenerated(p));
+  if (generated.length) {
+    log.error(msg.fixUnstaged(generated));
     return EXIT.stale;
   }
   return locked(project, "zero-cache hook pre-commit", async () => {
-    const result = await runGenerate(project, { all: false, dryRun: false, ...streams(log, { quiet: options.quiet, json: false }) });
-    if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok) return EXIT.stale;
-    // Nothing watched was unstaged before the run, so every such change now is the generator's.
-    const written = await watchedUnstaged();
-    await stageResult(project, result);
-    const after = await computePlan(project, "index");
-    if (!isFresh(after)) {
-      report(after, log, false, msg.fixStillStale);
-      return EXIT.stale;
+    if (dirty.length) await setAside(config.root, config.cacheDir, dirty);
+    try {
+      const result = await runGenerate(project, { all: false, dryRun: false, ...streams(log, { quiet: options.quiet, json: false }) });
+      if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok) return EXIT.stale;
+      const written = await watchedUnstaged();
+      await stageResult(project, result);
+      const after = await computePlan(project, "index");
+      if (!isFresh(after)) {
+        report(after, log, false, msg.fixStillStale);
+        return EXIT.stale;
+      }
+      log.info(msg.fixStaged(written.length));
+      return EXIT.ok;
+    } finally {
+      if (dirty.length && (await restorePending(config.root, config.cacheDir))) log.info(msg.setAsideNotice(dirty.length));
     }
-    log.info(msg.fixStaged(written.length));
-    return EXIT.ok;
   });
 }

@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI } from "../helpers/repo.js";
 import { addColumn, git, HOOK_ENV, sh, staleModels, staleTables, team } from "../helpers/team.js";
@@ -159,19 +161,61 @@ describe("git commit", () => {
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
   });
 
-  it('with preCommit "fix" refuses, and keeps the work, when watched files have unstaged changes', () => {
+  it('with preCommit "fix" sets unstaged work aside while regenerating, like lint-staged: nothing unstaged is committed or lost', () => {
     const { bob } = team({ config: (c) => ({ ...c, preCommit: "fix" }) });
     addColumn(bob, "cacti", 't.datetime "due_at"');
     git(bob.dir, "add", "db/schema.rb");
-    // Half-done work on a model, not staged: must not leak into the generated files of this commit.
-    bob.edit("app/models/cactus.rb", (s) => s.replace(/end\s*$/, "  # unstaged work\nend\n"));
-    const modelBefore = bob.read("app/models/cactus.rb");
+    // Unstaged work that would change generated files (a new association), and an untracked model.
+    bob.edit("app/models/cactus.rb", (s) => s.replace(/end\s*$/, "  has_many :notes, as: :notable\nend\n"));
+    bob.write("app/models/shrub.rb", "class Shrub < ApplicationRecord\nend\n");
+    const model = bob.read("app/models/cactus.rb");
+
+    const out = git(bob.dir, "commit", "-m", "due_at");
+    expect(out).toContain("set aside unstaged changes in 2 watched file(s)");
+    expect(bob.read("app/models/cactus.rb")).toBe(model);
+    expect(bob.read("app/models/shrub.rb")).toBe("class Shrub < ApplicationRecord\nend\n");
+    expect(git(bob.dir, "status", "--porcelain", "--", "app")).toBe(" M app/models/cactus.rb\n?? app/models/shrub.rb\n");
+    expect(git(bob.dir, "show", "HEAD:app/models/cactus.rb")).not.toContain("has_many :notes");
+    // What was committed is fresh by itself (the generated files match the staged model) ...
+    expect(bob.zc(["check", "--staged"], { env: HOOK_ENV }).code).toBe(0);
+    expect(git(bob.dir, "show", "--name-only", "--format=", "HEAD")).toContain("frontend/src/lib/models/types/cactus-data.ts");
+    // ... and the work tree, with the unstaged association, is not.
+    expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(1);
+  });
+
+  it('with preCommit "fix" refuses when a generated file has unstaged edits, which regenerating would overwrite', () => {
+    const { bob } = team({ config: (c) => ({ ...c, preCommit: "fix" }) });
+    addColumn(bob, "cacti", 't.datetime "due_at"');
+    git(bob.dir, "add", "db/schema.rb");
+    bob.edit("frontend/src/lib/models/cactus.ts", (s) => `// hand edit\n${s}`);
+    const edited = bob.read("frontend/src/lib/models/cactus.ts");
     const refused = sh(bob.dir, "git", ["commit", "-m", "due_at"]);
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain("have changes that are not staged");
-    expect(refused.stderr).toContain("app/models/cactus.rb");
-    expect(bob.read("app/models/cactus.rb")).toBe(modelBefore);
+    expect(refused.stderr).toContain("these generated files have changes that are not staged");
+    expect(refused.stderr).toContain("frontend/src/lib/models/cactus.ts");
+    expect(bob.read("frontend/src/lib/models/cactus.ts")).toBe(edited);
     expect(git(bob.dir, "diff", "--cached", "--name-only")).toBe("db/schema.rb\n");
+  });
+
+  it('puts set-aside work back on the next run when a preCommit "fix" commit was killed mid-way', async () => {
+    const { bob } = team({ config: (c) => ({ ...c, preCommit: "fix" }) });
+    addColumn(bob, "cacti", 't.datetime "due_at"');
+    git(bob.dir, "add", "db/schema.rb");
+    bob.edit("app/models/cactus.rb", (s) => s.replace(/end\s*$/, "  # unstaged work\nend\n"));
+    const model = bob.read("app/models/cactus.rb");
+    const commit = spawn("git", ["commit", "-m", "due_at"], { cwd: bob.dir, env: { ...process.env, ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "20000" }, detached: true, stdio: "ignore" });
+    const record = path.join(bob.dir, "tmp/zero-cache/set-aside/record.json");
+    for (let i = 0; i < 300 && !(existsSync(record) && !bob.read("app/models/cactus.rb").includes("unstaged work")); i++) await delay(50);
+    expect(bob.read("app/models/cactus.rb")).not.toContain("unstaged work"); // set aside while the generator runs
+    process.kill(-commit.pid!, "SIGKILL");
+    await new Promise((resolve) => commit.on("exit", resolve));
+    rmSync(path.join(bob.dir, ".git/index.lock"), { force: true });
+
+    const next = bob.zc(["generate", "-q"], { env: HOOK_ENV });
+    expect(next.code).toBe(0);
+    expect(next.stderr).toContain("put back unstaged changes set aside by an earlier run");
+    expect(bob.read("app/models/cactus.rb")).toBe(model);
+    expect(existsSync(record)).toBe(false);
   });
 
   it("refuses a commit it cannot judge, naming the file and line", () => {
@@ -268,3 +312,5 @@ function shAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
