@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, exampleRepo, makeRepo, PROJECT } from "../helpers/repo.js";
-import { addColumn, addTooling, expect0, git, HOOK_ENV, linkNodeModules, scratchDir, sh, team } from "../helpers/team.js";
+import { addColumn, addTooling, delay, expect0, zcAsync, git, HOOK_ENV, linkNodeModules, scratchDir, sh, team } from "../helpers/team.js";
 
 /** Setting the hooks up (`init`, husky, core.hooksPath) and the places they must work: subfolders, worktrees, GUI clients, races. */
 
@@ -199,7 +199,7 @@ describe("two runs at once", () => {
     expect0(repo.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate");
     addColumn(repo, "cacti", 't.datetime "due_at"');
     const slow = { ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "1500" };
-    const [a, b] = await Promise.all([run(repo.dir, ["generate"], slow), delay(300).then(() => run(repo.dir, ["generate"], slow))]);
+    const [a, b] = await Promise.all([zcAsync(repo.dir, ["generate"], slow), delay(300).then(() => zcAsync(repo.dir, ["generate"], slow))]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect(a.stdout).toMatch(/\[REGEN\] Cactus/);
@@ -209,9 +209,9 @@ describe("two runs at once", () => {
   it("the second gives up after lockTimeout and names the run holding the lock", async () => {
     const repo = exampleRepo({ dir: path.join(scratchDir(), "app"), config: (c) => ({ ...c, lockTimeout: 1 }) });
     addColumn(repo, "cacti", 't.datetime "due_at"');
-    const first = run(repo.dir, ["generate", "--all"], { ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "4000" });
+    const first = zcAsync(repo.dir, ["generate", "--all"], { ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "4000" });
     await delay(800);
-    const second = await run(repo.dir, ["generate"], HOOK_ENV);
+    const second = await zcAsync(repo.dir, ["generate"], HOOK_ENV);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/another zero-cache run holds .*run\.lock \(pid \d+ on .*: `zero-cache generate`/);
     expect(second.stderr).toContain("waited 1s");
@@ -225,24 +225,11 @@ describe("two runs at once", () => {
     child.kill("SIGKILL");
     await new Promise((resolve) => child.on("exit", resolve));
     expect(existsSync(path.join(repo.dir, "tmp/zero-cache/run.lock"))).toBe(true);
-    const next = await run(repo.dir, ["generate", "--all", "-q"], HOOK_ENV);
+    const next = await zcAsync(repo.dir, ["generate", "--all", "-q"], HOOK_ENV);
     expect(next.code).toBe(0);
     expect(repo.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
   });
 });
-
-function run(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await delay(50);

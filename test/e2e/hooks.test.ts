@@ -2,8 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLI } from "../helpers/repo.js";
-import { addColumn, git, HOOK_ENV, sh, staleModels, staleTables, team } from "../helpers/team.js";
+import { addColumn, delay, git, HOOK_ENV, sh, staleModels, staleTables, team, zcAsync } from "../helpers/team.js";
 
 /**
  * The hooks as a team meets them: real clones of a bare remote, hooks
@@ -270,7 +269,7 @@ describe("post-* modes and races", () => {
     expect(sh(bob.dir, "git", ["pull", "--no-rebase"], { ZERO_CACHE_SKIP: "1" }).code).toBe(0);
     // As if an editor's git and a terminal both ran post-merge for this pull.
     const slow = { ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "1500" };
-    const [a, b] = await Promise.all([shAsync(bob.dir, ["hook", "post-merge", "0"], slow), shAsync(bob.dir, ["hook", "post-merge", "0"], slow)]);
+    const [a, b] = await Promise.all([zcAsync(bob.dir, ["hook", "post-merge", "0"], slow), zcAsync(bob.dir, ["hook", "post-merge", "0"], slow)]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect([a.stdout, b.stdout].filter((out) => out.includes("[REGEN] Cactus"))).toHaveLength(1);
@@ -300,17 +299,3 @@ describe("skips", () => {
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(1);
   });
 });
-
-/** Runs the built CLI without blocking, so two can run at once. */
-function shAsync(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
