@@ -135,6 +135,8 @@ export const setAsideNotice = (files: number) =>
   `zero-cache: set aside unstaged changes in ${files} watched file(s) while regenerating (as lint-staged does); they are back in place.`;
 export const setAsideRestored =
   "zero-cache: put back unstaged changes set aside by an earlier run that was interrupted.";
+export const setAsideOccupied = (file: string, kept: string) =>
+  `could not put back ${file}, set aside while regenerating: a file exists there now. The set-aside copy is ${kept}; move it back by hand, then delete that folder.`;
 export const setAsideRestoreFailed = (patch: string) =>
   "could not put back the unstaged changes set aside while regenerating. " +
   `They are kept in ${patch}: apply them with \`git apply --binary ${patch}\` once the conflict is resolved, then delete that folder.`;

@@ -16,7 +16,7 @@ import * as msg from "./messages.js";
  * is undone by the next one (restorePending).
  */
 
-interface Record {
+interface SetAsideRecord {
   patch: string | null;
   untracked: string[];
 }
@@ -31,7 +31,7 @@ export async function setAside(root: string, cacheDir: string, paths: string[]):
   await mkdir(dir, { recursive: true });
   const patch = tracked.length ? await unstagedPatch(root, tracked) : "";
   if (patch) await writeAtomic(path.join(dir, "unstaged.patch"), patch);
-  const record: Record = { patch: patch ? "unstaged.patch" : null, untracked };
+  const record: SetAsideRecord = { patch: patch ? "unstaged.patch" : null, untracked };
   await writeAtomic(path.join(dir, "record.json"), JSON.stringify(record));
   if (patch) await checkoutFromIndex(root, tracked);
   for (const file of untracked) {
@@ -46,10 +46,12 @@ export async function restorePending(root: string, cacheDir: string): Promise<bo
   const dir = dirOf(cacheDir);
   const recordFile = path.join(dir, "record.json");
   if (!existsSync(recordFile)) return false;
-  const record = JSON.parse(await readFile(recordFile, "utf8")) as Record;
+  const record = JSON.parse(await readFile(recordFile, "utf8")) as SetAsideRecord;
   for (const file of record.untracked) {
     const from = path.join(dir, "untracked", file);
     if (!existsSync(from)) continue;
+    // Never overwrite: a file made there since is someone's newer work.
+    if (existsSync(path.join(root, file))) throw new ZeroCacheError(msg.setAsideOccupied(file, path.relative(root, from)), EXIT.failed);
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });
     await rename(from, path.join(root, file));
   }
