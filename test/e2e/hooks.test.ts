@@ -204,7 +204,17 @@ describe("git commit", () => {
     const model = bob.read("app/models/cactus.rb");
     const commit = spawn("git", ["commit", "-m", "due_at"], { cwd: bob.dir, env: { ...process.env, ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "20000" }, detached: true, stdio: "ignore" });
     const record = path.join(bob.dir, "tmp/zero-cache/set-aside/record.json");
-    for (let i = 0; i < 300 && !(existsSync(record) && !bob.read("app/models/cactus.rb").includes("unstaged work")); i++) await delay(50);
+    // git checkout replaces the file, so it can be missing for a moment.
+    const current = () => {
+      try {
+        return bob.read("app/models/cactus.rb");
+      } catch {
+        return null;
+      }
+    };
+    const setAside = () => existsSync(record) && current()?.includes("unstaged work") === false;
+    for (let i = 0; i < 300 && !setAside(); i++) await delay(50);
+    await delay(200);
     expect(bob.read("app/models/cactus.rb")).not.toContain("unstaged work"); // set aside while the generator runs
     process.kill(-commit.pid!, "SIGKILL");
     await new Promise((resolve) => commit.on("exit", resolve));
