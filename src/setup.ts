@@ -15,7 +15,8 @@ export function relativeDir(from: string, to: string): string {
   return posix(path.relative(from, to));
 }
 
-function shellWord(word: string): string {
+/** A word as a POSIX shell reads it back unchanged: bare when safe, single-quoted otherwise. */
+export function shellWord(word: string): string {
   return /^[\w./@+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

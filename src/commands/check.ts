@@ -74,7 +74,3 @@ function explainFresh(plan: Plan, log: Logger): void {
 }
 
 const short = (hash: string | undefined) => (hash ? hash.slice(0, 12) : "-");
-
-export function quote(file: string): string {
-  return /^[\w./@+-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
-}

@@ -50,7 +50,7 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
  * outputs of the regenerated and dropped tables and the shared ones. Only
  * those that differ from the index are named to git (others may not exist).
  */
-export async function stageResult(project: Project, result: GenerateResult): Promise<void> {
+export async function stageResult(project: Project, result: GenerateResult): Promise<string[]> {
   const { config } = project;
   const { analysis, lock } = result.plan;
   const candidates = new Set([
@@ -59,7 +59,9 @@ export async function stageResult(project: Project, result: GenerateResult): Pro
     ...result.regenerated.flatMap((v) => [...analysis.tables[v.table]!.outputs, ...Object.keys(lock.lock?.tables[v.table]?.outputs ?? {})]),
     ...result.plan.dropped.flatMap((d) => Object.keys(d.outputs)),
   ]);
-  await stage(config.root, (await unstagedChanges(config.root)).filter((p) => candidates.has(p)));
+  const changed = (await unstagedChanges(config.root)).filter((p) => candidates.has(p));
+  await stage(config.root, changed);
+  return changed;
 }
 
 /** Runs `fn` holding cacheDir's run lock, so two zero-cache runs never interleave their writes. */

@@ -10,7 +10,8 @@ import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../h
 import type { Logger } from "../log.js";
 import * as msg from "../messages.js";
 import { isFresh } from "../staleness.js";
-import { quote, report } from "./check.js";
+import { report } from "./check.js";
+import { shellWord } from "../setup.js";
 import { locked, reportGenerate, stageResult, streams } from "./generate.js";
 
 export interface HookOptions {
@@ -92,7 +93,7 @@ function generateCommand(project: Project, flags: string[] = []): string {
   const pkg = path.relative(root, process.cwd());
   if (pkg === "" || pkg.startsWith("..") || path.isAbsolute(pkg)) return command;
   const back = path.relative(process.cwd(), projectDir) || ".";
-  const posix = (p: string) => quote(p.split(path.sep).join("/"));
+  const posix = (p: string) => shellWord(p.split(path.sep).join("/"));
   return `(cd ${posix(pkg)} && ${command.replace("zero-cache ", `zero-cache -C ${posix(back)} `)})`;
 }
 
@@ -127,8 +128,7 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
   const { config } = project;
   const isWatched = picomatch(watchedGlobs(config, config.root, config.root, config.file) ?? ["**"], { dot: true });
   const isGenerated = picomatch([...config.outputs.perTable.map(anyTableGlob), ...config.outputs.shared, config.lockfile], { dot: true });
-  const watchedUnstaged = async () => (await unstagedChanges(config.root)).filter((p) => isWatched(p));
-  const dirty = await watchedUnstaged();
+  const dirty = (await unstagedChanges(config.root)).filter((p) => isWatched(p));
   const generated = dirty.filter((p) => isGenerated(p));
   if (generated.length) {
     log.error(msg.fixUnstaged(generated));
@@ -139,14 +139,13 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
     try {
       const result = await runGenerate(project, { all: false, dryRun: false, ...streams(log, { quiet: options.quiet, json: false }) });
       if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok) return EXIT.stale;
-      const written = await watchedUnstaged();
-      await stageResult(project, result);
+      const staged = await stageResult(project, result);
       const after = await computePlan(project, "index");
       if (!isFresh(after)) {
         report(after, log, false, msg.fixStillStale);
         return EXIT.stale;
       }
-      log.info(msg.fixStaged(written.length));
+      log.info(msg.fixStaged(staged.length));
       return EXIT.ok;
     } finally {
       if (dirty.length && (await restorePending(config.root, config.cacheDir))) log.info(msg.setAsideNotice(dirty.length));

@@ -73,10 +73,9 @@ async function ensureIgnored(root: string, cacheFromRoot: string, done: string[]
 }
 
 function findPackageDir(cwd: string, root: string): string {
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, "package.json"))) return dir;
-    if (dir === root || path.dirname(dir) === dir) throw new ZeroCacheError(msg.initNoPackageJson(cwd), EXIT.usage);
-  }
+  const found = nearest(path.resolve(cwd), root, "package.json");
+  if (!found) throw new ZeroCacheError(msg.initNoPackageJson(cwd), EXIT.usage);
+  return path.dirname(found);
 }
 
 /** Runs the project's own husky so the hooks work now, not only after the next npm install. */
