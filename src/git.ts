@@ -108,13 +108,8 @@ export async function applyPatch(root: string, patchFile: string): Promise<void>
 }
 
 /** Whether the work tree already holds the changes of this patch. */
-export async function isPatchApplied(root: string, patchFile: string): Promise<boolean> {
-  try {
-    await run(root, ["apply", "--binary", "--reverse", "--check", patchFile]);
-    return true;
-  } catch {
-    return false;
-  }
+export function isPatchApplied(root: string, patchFile: string): Promise<boolean> {
+  return succeeds(root, ["apply", "--binary", "--reverse", "--check", patchFile]);
 }
 
 /** Stages exactly these paths, additions and deletions alike (names taken literally, never as globs). */
@@ -149,9 +144,14 @@ export async function configValue(root: string, key: string): Promise<string | n
 }
 
 /** Whether git ignores this repo-relative path. */
-export async function isIgnored(root: string, file: string): Promise<boolean> {
+export function isIgnored(root: string, file: string): Promise<boolean> {
+  return succeeds(root, ["check-ignore", "-q", "--no-index", "--", file]);
+}
+
+/** For git commands whose answer is their exit status. */
+async function succeeds(cwd: string, args: string[]): Promise<boolean> {
   try {
-    await run(root, ["check-ignore", "-q", "--no-index", "--", file]);
+    await run(cwd, args);
     return true;
   } catch {
     return false;

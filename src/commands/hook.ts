@@ -9,7 +9,7 @@ import { repoDirs, unstagedChanges } from "../git.js";
 import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../hook-scope.js";
 import type { Logger } from "../log.js";
 import * as msg from "../messages.js";
-import { isFresh } from "../staleness.js";
+import { isFresh, type Plan } from "../staleness.js";
 import { report } from "./check.js";
 import { shellWord } from "../setup.js";
 import { locked, reportGenerate, stageResult, streams } from "./generate.js";
@@ -114,7 +114,7 @@ async function preCommit(options: HookOptions, log: Logger): Promise<number> {
   return fixCommit(project, options, log);
 }
 
-const header = (plan: Awaited<ReturnType<typeof computePlan>>) =>
+const header = (plan: Plan) =>
   plan.stale.length === 0 && plan.dropped.length === 0 ? msg.commitRefusedShared : msg.commitRefused(plan.stale.length + plan.dropped.length, plan.stale.length + plan.fresh.length);
 
 /**
