@@ -31,6 +31,8 @@ export interface Analysis {
   excluded: string[];
   /** Input file -> SHA-256. */
   inputs: Record<string, string>;
+  /** Table -> its schema block (create_table plus the statements naming it), for describing changes. */
+  schemaBlocks: Record<string, string>;
   /** Schema version from define(version: ...), digits only. */
   schemaVersion: string | null;
   migrations: string[];
@@ -144,6 +146,7 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
     tables,
     excluded,
     inputs: hashes,
+    schemaBlocks: Object.fromEntries(schema.tables.map((t) => [t.name, t.source])),
     schemaVersion: schema.version,
     migrations: inputs.migrations,
     notes: app.notes,

@@ -189,6 +189,15 @@ export async function listIndex(root: string): Promise<IndexEntry[]> {
 
 /** Reads many blobs with one `git cat-file --batch` process. */
 export function readBlobs(root: string, oids: string[]): Promise<Map<string, Buffer>> {
+  return catFile(root, oids, false);
+}
+
+/** Files at revisions (`ORIG_HEAD:db/schema.rb`); a revision or path that does not exist is left out. */
+export function readAtRevisions(root: string, specs: string[]): Promise<Map<string, Buffer>> {
+  return catFile(root, specs, true);
+}
+
+function catFile(root: string, oids: string[], missingOk: boolean): Promise<Map<string, Buffer>> {
   const wanted = [...new Set(oids)];
   if (wanted.length === 0) return Promise.resolve(new Map());
   return new Promise((resolve, reject) => {
@@ -201,7 +210,7 @@ export function readBlobs(root: string, oids: string[]): Promise<Map<string, Buf
     child.on("close", (code) => {
       if (code !== 0) return reject(new ZeroCacheError(msg.gitFailed(["cat-file", "--batch"], stderr), EXIT.input));
       try {
-        resolve(parseBatch(Buffer.concat(chunks), wanted));
+        resolve(parseBatch(Buffer.concat(chunks), wanted, missingOk));
       } catch (error) {
         reject(error);
       }
@@ -210,14 +219,19 @@ export function readBlobs(root: string, oids: string[]): Promise<Map<string, Buf
   });
 }
 
-function parseBatch(out: Buffer, oids: string[]): Map<string, Buffer> {
+function parseBatch(out: Buffer, oids: string[], missingOk: boolean): Map<string, Buffer> {
   const blobs = new Map<string, Buffer>();
   let pos = 0;
   for (const oid of oids) {
     const eol = out.indexOf(10, pos);
     const header = out.subarray(pos, eol).toString();
-    const [, type, size] = header.split(" ");
-    if (type === "missing" || size === undefined) throw new ZeroCacheError(msg.gitFailed(["cat-file", "--batch"], `missing object ${oid}`), EXIT.input);
+    // "<oid> <type> <size>", or "<name> missing" / "<name> ambiguous" (names may contain spaces).
+    const [type, size] = header.split(" ").slice(-2);
+    if (missingOk && (header.endsWith(" missing") || header.endsWith(" ambiguous"))) {
+      pos = eol + 1;
+      continue;
+    }
+    if (type === "missing" || size === undefined || !/^\d+$/.test(size)) throw new ZeroCacheError(msg.gitFailed(["cat-file", "--batch"], `missing object ${oid}`), EXIT.input);
     const start = eol + 1;
     const end = start + Number(size);
     blobs.set(oid, out.subarray(start, end));

@@ -50,7 +50,12 @@ export const reason = {
   newTable: "new table (not in the lock file)",
   noLock: "no lock file yet",
   untrustedLock: "lock file cannot be trusted",
-  component: (names: string[]) => `${names.join(", ")} changed`,
+  /** "schema changed: + column due_at; model app/models/job.rb changed" */
+  component: (names: string[], changes: Record<string, string[]> = {}) => {
+    const plain = names.filter((n) => !changes[n]);
+    const detailed = names.filter((n) => changes[n]).map((n) => `${n} changed: ${changes[n]!.join(", ")}`);
+    return [...(plain.length ? [`${plain.join(", ")} changed`] : []), ...detailed].join("; ");
+  },
   outputMissing: (file: string) => `generated file missing: ${file}`,
   outputEdited: (file: string) => `generated file edited by hand: ${file}`,
   droppedTable: (files: number) => `table dropped or excluded; ${files} orphaned generated file(s)`,

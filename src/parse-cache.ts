@@ -50,6 +50,13 @@ export class ParseCache {
     return value;
   }
 
+  /** Every value of a kind this cache holds, from this run and earlier ones. */
+  values<T>(kind: string): T[] {
+    const prefix = `${kind}:`;
+    const keys = new Set([...this.used.keys(), ...this.stored.keys()].filter((k) => k.startsWith(prefix)));
+    return [...keys].map((k) => (this.used.get(k) ?? this.stored.get(k)) as T);
+  }
+
   /** Writes what this run used first, then older entries up to a bound. Never throws: the cache is optional. */
   async save(): Promise<void> {
     if (!this.file || !this.dirty) return;

@@ -12,6 +12,7 @@ const reasonJson = (r: Reason) => ({
   kind: r.kind,
   message: r.message,
   ...(r.components ? { components: r.components } : {}),
+  ...(r.changes ? { changes: r.changes } : {}),
   ...(r.file ? { file: r.file } : {}),
 });
 

@@ -2,7 +2,7 @@ import type { Analysis } from "./analyze.js";
 import type { Config } from "./config.js";
 import { sha256 } from "./hash.js";
 import { decodeUtf8 } from "./utf8.js";
-import type { LockRead } from "./lock.js";
+import type { Lock, LockRead } from "./lock.js";
 import type { ParseCache } from "./parse-cache.js";
 import type { Snapshot } from "./snapshot.js";
 import * as msg from "./messages.js";
@@ -28,6 +28,8 @@ export interface Reason {
   message: string;
   /** Changed component names (kind "component"). */
   components?: string[];
+  /** Component name -> what changed in it, where known ("+ column due_at"). */
+  changes?: Record<string, string[]>;
   /** The file concerned (outputs, migrations). */
   file?: string;
 }
@@ -86,7 +88,9 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
       continue;
     }
     if (before.fingerprint !== now.fingerprint) {
-      const names = [...globalChanged, ...changedKeys(before.components, now.components)];
+      // The table's own changes first, then its neighbours', then the global ones.
+      const own = changedKeys(before.components, now.components);
+      const names = [...own.filter((k) => !k.startsWith("neighbour ")), ...own.filter((k) => k.startsWith("neighbour ")), ...globalChanged];
       push(table, {
         kind: "component",
         message: names.length ? msg.reason.component(names) : msg.reason.component(["fingerprint"]),
@@ -98,6 +102,8 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
       if (verdict) push(table, verdict);
     }
   }
+
+  if (lock) await describeSchemaChanges(config, snapshot, analysis, lock, cache, reasons);
 
   const dropped: Dropped[] = Object.entries(lock?.tables ?? {})
     .filter(([table]) => !analysis.tables[table])
@@ -155,6 +161,39 @@ function outputVerdict(file: string, recorded: string | null | undefined, curren
   if (recorded === current) return null;
   if (current === null) return { kind: "output-missing", message: msg.reason.outputMissing(file), file };
   return { kind: "output-edited", message: msg.reason.outputEdited(file), file };
+}
+
+/** Adds what changed in each changed schema block to the reasons, where the earlier block can be found. */
+async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysis: Analysis, lock: Lock, cache: ParseCache, reasons: Map<string, Reason[]>) {
+  const schemaTable = (component: string) => /^(?:neighbour )?schema (.+)$/.exec(component)?.[1];
+  const wanted = new Set<string>();
+  for (const [table, list] of reasons) {
+    for (const r of list) {
+      for (const c of r.components ?? []) {
+        const was = lock.tables[table]?.components[c];
+        if (was && schemaTable(c)) wanted.add(was);
+      }
+    }
+  }
+  if (wanted.size === 0) return;
+  const { describeBlockChange, findEarlierBlocks } = await import("./schema-changes.js");
+  const earlier = await findEarlierBlocks(wanted, cache, snapshot.root, config.schema);
+  for (const [table, list] of reasons) {
+    for (const r of list) {
+      if (r.kind !== "component") continue;
+      const changes: Record<string, string[]> = {};
+      for (const c of r.components!) {
+        const name = schemaTable(c);
+        const was = lock.tables[table]?.components[c];
+        const before = name && was && earlier.get(was);
+        const after = name && analysis.schemaBlocks[name];
+        if (before && after) changes[c] = describeBlockChange(before, after);
+      }
+      if (Object.keys(changes).length === 0) continue;
+      r.changes = changes;
+      r.message = msg.reason.component(r.components!.map((c) => (c === `schema ${table}` ? "schema" : c)), Object.fromEntries(Object.entries(changes).map(([c, v]) => [c === `schema ${table}` ? "schema" : c, v])));
+    }
+  }
 }
 
 function changedKeys(before: Record<string, string>, now: Record<string, string>): string[] {

@@ -149,7 +149,7 @@ describe("check --staged judges the index, not the work tree", () => {
     repo.git("add", "db/schema.rb");
     const staged = repo.zc(["check", "--staged"]);
     expect(staged.code).toBe(1);
-    expect(staged.stdout).toContain("cacti (Cactus): schema cacti changed");
+    expect(staged.stdout).toContain("cacti (Cactus): schema changed: ~ column species");
     expect(staged.stdout).toContain("Fix: npx zero-cache generate --stage");
     expect(repo.zc(["generate"]).code).toBe(0);
     expect(repo.zc(["check", "--staged"]).code).toBe(1); // generated, not yet staged

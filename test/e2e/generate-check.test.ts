@@ -29,13 +29,13 @@ describe("generate and check on the example app", () => {
     addColumn(repo, "people", 't.datetime "due_at"');
     const stale = repo.zc(["check"]);
     expect(stale.code).toBe(1);
-    expect(stale.stdout).toMatch(/^ {2}people \(Person\): schema people changed$/m);
-    expect(stale.stdout).toMatch(/^ {2}notes \(Note\): neighbour schema people changed$/m);
+    expect(stale.stdout).toMatch(/^ {2}people \(Person\): schema changed: \+ column due_at$/m);
+    expect(stale.stdout).toMatch(/^ {2}notes \(Note\): neighbour schema people changed: \+ column due_at$/m);
     expect(stale.stdout).toContain("Fix: npx zero-cache generate");
     const staleJson = json(repo, ["check"]);
     expect(staleJson.body.stale.map((t: { table: string }) => t.table)).toEqual(["people", ...PEOPLE_NEIGHBOURS].sort());
     expect(staleJson.body.stale.find((t: { table: string }) => t.table === "people").reasons).toEqual([
-      { kind: "component", message: "schema people changed", components: ["schema people"] },
+      { kind: "component", message: "schema changed: + column due_at", components: ["schema people"], changes: { "schema people": ["+ column due_at"] } },
     ]);
 
     const incremental = json(repo, ["generate"]);
@@ -66,7 +66,7 @@ describe("generate and check on the example app", () => {
     addColumn(repo, "cacti", 't.string "colour"');
     const r = repo.zc(["generate"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^\[REGEN\] Cactus \(schema cacti changed\)$/m);
+    expect(r.stdout).toMatch(/^\[REGEN\] Cactus \(schema changed: \+ column colour\)$/m);
     expect(r.stdout).toMatch(/^\[CACHED\] Person$/m);
     expect(r.stdout).toMatch(/zero-cache: 1 regenerated, 10 cached, 1 file\(s\) written, [\d.]+s, cache hit 91%/);
   });

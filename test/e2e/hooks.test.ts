@@ -242,7 +242,7 @@ describe("git commit", () => {
     addColumn(bob, "cacti", 't.datetime "due_at"');
     const refused = sh(bob.dir, "git", ["commit", "-a", "-m", "due_at"]);
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/^ {2}cacti \(Cactus\): schema cacti changed$/m);
+    expect(refused.stderr).toMatch(/^ {2}cacti \(Cactus\): schema changed: \+ column due_at$/m);
   });
 
   it("does not run the check when no watched file is staged", () => {
@@ -265,7 +265,7 @@ describe("post-* modes and races", () => {
     expect(r.code).toBe(0);
     // git shows hook output on stderr.
     expect(r.stderr).toContain('postMerge/postCheckout is "warn", so nothing was regenerated');
-    expect(r.stderr).toMatch(/^ {2}cacti \(Cactus\): schema cacti changed$/m);
+    expect(r.stderr).toMatch(/^ {2}cacti \(Cactus\): schema changed: \+ column due_at$/m);
     expect(r.stderr).toContain("Fix: npx zero-cache generate");
     expect(r.stdout + r.stderr).not.toContain("[REGEN]");
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(1);

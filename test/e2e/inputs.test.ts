@@ -133,7 +133,7 @@ describe("migrations", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("zero-cache: running node -e");
     expect(r.stdout).toContain("changed: db/migrate/20240601000000_add_slug_to_tags.rb");
-    expect(r.stdout).toMatch(/\[REGEN\] Tag \(schema tags changed\)/);
+    expect(r.stdout).toMatch(/\[REGEN\] Tag \(schema changed: \+ column slug\)/);
     expect(repo.read("frontend/src/lib/models/types/tag-data.ts")).toContain("slug");
   });
 });
