@@ -153,7 +153,7 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
   };
 }
 
-function prefixKeys(record: Record<string, string>, prefix: string): Record<string, string> {
+export function prefixKeys(record: Record<string, string>, prefix: string): Record<string, string> {
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [prefix + k, v]));
 }
 

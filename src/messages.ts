@@ -50,11 +50,15 @@ export const reason = {
   newTable: "new table (not in the lock file)",
   noLock: "no lock file yet",
   untrustedLock: "lock file cannot be trusted",
-  /** "schema changed: + column due_at; model app/models/job.rb changed" */
-  component: (names: string[], changes: Record<string, string[]> = {}) => {
-    const plain = names.filter((n) => !changes[n]);
-    const detailed = names.filter((n) => changes[n]).map((n) => `${n} changed: ${changes[n]!.join(", ")}`);
-    return [...(plain.length ? [`${plain.join(", ")} changed`] : []), ...detailed].join("; ");
+  /** "schema changed: + column due_at; model app/models/job.rb changed; new inputs: model app/models/concerns/notable.rb" */
+  component: (c: { changed: string[]; added: string[]; removed: string[]; details: Record<string, string[]> }) => {
+    const plain = c.changed.filter((n) => !c.details[n]);
+    return [
+      ...c.changed.filter((n) => c.details[n]).map((n) => `${n} changed: ${c.details[n]!.join(", ")}`),
+      ...(plain.length ? [`${plain.join(", ")} changed`] : []),
+      ...(c.added.length ? [`new inputs: ${c.added.join(", ")}`] : []),
+      ...(c.removed.length ? [`removed inputs: ${c.removed.join(", ")}`] : []),
+    ].join("; ");
   },
   outputMissing: (file: string) => `generated file missing: ${file}`,
   outputEdited: (file: string) => `generated file edited by hand: ${file}`,

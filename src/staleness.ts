@@ -1,4 +1,4 @@
-import type { Analysis } from "./analyze.js";
+import { prefixKeys, type Analysis } from "./analyze.js";
 import type { Config } from "./config.js";
 import { sha256 } from "./hash.js";
 import { decodeUtf8 } from "./utf8.js";
@@ -91,11 +91,8 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
       // The table's own changes first, then its neighbours', then the global ones.
       const own = changedKeys(before.components, now.components);
       const names = [...own.filter((k) => !k.startsWith("neighbour ")), ...own.filter((k) => k.startsWith("neighbour ")), ...globalChanged];
-      push(table, {
-        kind: "component",
-        message: names.length ? msg.reason.component(names) : msg.reason.component(["fingerprint"]),
-        components: names.length ? names : ["fingerprint"],
-      });
+      const components = names.length ? names : ["fingerprint"];
+      push(table, { kind: "component", message: componentMessage(table, components, lock, analysis), components });
     }
     for (const file of now.outputs) {
       const verdict = outputVerdict(file, before.outputs[file], outputHashes.get(file) ?? null);
@@ -191,9 +188,25 @@ async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysi
       }
       if (Object.keys(changes).length === 0) continue;
       r.changes = changes;
-      r.message = msg.reason.component(r.components!.map((c) => (c === `schema ${table}` ? "schema" : c)), Object.fromEntries(Object.entries(changes).map(([c, v]) => [c === `schema ${table}` ? "schema" : c, v])));
+      r.message = componentMessage(table, r.components!, lock, analysis, changes);
     }
   }
+}
+
+/** "schema changed: + column due_at; new inputs: model app/models/concerns/notable.rb" */
+function componentMessage(table: string, components: string[], lock: Lock, analysis: Analysis, changes: Record<string, string[]> = {}): string {
+  const was = { ...prefixKeys(lock.global, "global "), ...lock.tables[table]?.components };
+  const is = { ...prefixKeys(analysis.global, "global "), ...analysis.tables[table]?.components };
+  // The table's own schema block is just "schema": the line already names the table.
+  const label = (c: string) => (c === `schema ${table}` ? "schema" : c);
+  const added = components.filter((c) => !(c in was) && c in is);
+  const removed = components.filter((c) => c in was && !(c in is));
+  return msg.reason.component({
+    changed: components.filter((c) => !added.includes(c) && !removed.includes(c)).map(label),
+    added: added.map(label),
+    removed: removed.map(label),
+    details: Object.fromEntries(Object.entries(changes).map(([c, d]) => [label(c), d])),
+  });
 }
 
 function changedKeys(before: Record<string, string>, now: Record<string, string>): string[] {
