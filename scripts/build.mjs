@@ -43,5 +43,13 @@ await build({
   plugins: [{ name: "main", setup: (b) => b.onResolve({ filter: /^\.\/cli\.js$/ }, () => ({ path: "./main.js", external: true })) }],
 });
 chmodSync(`${out}/cli.cjs`, 0o755);
-rmSync("dist", { recursive: true, force: true });
+// Two renames, then the removal: dist/ is missing only between the renames, not while
+// the old tree is deleted (tests and the demo may be running the CLI meanwhile).
+const old = `dist.${process.pid}.old`;
+try {
+  renameSync("dist", old);
+} catch {
+  // no dist yet
+}
 renameSync(out, "dist");
+rmSync(old, { recursive: true, force: true });
