@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
 import type { Config } from "./config.js";
+import { staticBase, underBase } from "./config-file.js";
 import { InputError } from "./errors.js";
 import { hashRecord, sha256 } from "./hash.js";
 import { outputPaths } from "./names.js";
@@ -8,6 +9,7 @@ import * as msg from "./messages.js";
 import type { ParseCache } from "./parse-cache.js";
 import type { Snapshot } from "./snapshot.js";
 import type { Debug } from "./log.js";
+import { VERSION } from "./version.js";
 
 /**
  * Bumped whenever the way fingerprints are computed changes, so every lock
@@ -31,8 +33,6 @@ export interface Analysis {
   excluded: string[];
   /** Input file -> SHA-256. */
   inputs: Record<string, string>;
-  /** Table -> its schema block (create_table plus the statements naming it), for describing changes. */
-  schemaBlocks: Record<string, string>;
   /** Schema version from define(version: ...), digits only. */
   schemaVersion: string | null;
   migrations: string[];
@@ -50,8 +50,13 @@ interface Inputs {
 }
 
 /** Matches config globs against the snapshot's paths. */
-function selectInputs(config: Config, snapshot: Snapshot): Inputs {
-  const matcher = (globs: string[]) => picomatch(globs, { dot: true });
+export function selectInputs(config: Config, snapshot: Snapshot): Inputs {
+  // Most paths are under none of a glob's fixed leading folders: skip the regex for them.
+  const matcher = (globs: string[]) => {
+    const bases = globs.map(staticBase);
+    const isMatch = picomatch(globs, { dot: true });
+    return (p: string) => underBase(p, bases) && isMatch(p);
+  };
   const isModel = matcher([...config.models, ...config.concerns]);
   const isMigration = matcher(config.migrations);
   const isTemplate = matcher(config.templates);
@@ -71,17 +76,38 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
   const inputs = selectInputs(config, snapshot);
   const files = [inputs.schema, ...inputs.models, ...inputs.migrations, ...inputs.templates, ...inputs.globalInputs];
   if (inputs.inflections) files.push(inputs.inflections);
-  const contents = await snapshot.read([...new Set(files)]);
-  const schemaBytes = contents.get(inputs.schema);
-  if (!schemaBytes) throw new InputError(msg.schemaMissing(inputs.schema), inputs.schema);
-
   const hashes: Record<string, string> = {};
-  for (const [file, bytes] of contents) hashes[file] = sha256(bytes);
+  for (const [file, hash] of await snapshot.hashes(files)) if (hash) hashes[file] = hash;
+  if (!hashes[inputs.schema]) throw new InputError(msg.schemaMissing(inputs.schema), inputs.schema);
   debug(`inputs: ${inputs.models.length} model/concern files, ${inputs.migrations.length} migrations, ${inputs.templates.length} templates, ${inputs.globalInputs.length} global inputs`);
 
-  const text = (file: string) => decodeUtf8(contents.get(file)!, file);
+  // Same tool, config, file lists and contents: the same analysis, without parsing or resolving anything.
+  const key = sha256(JSON.stringify([VERSION, FINGERPRINT_VERSION, config, inputs, Object.entries(hashes).sort()]));
+  const stored = await cache.analysis(snapshot.view, key);
+  if (stored) {
+    debug("analysis: inputs unchanged since the last run, reused");
+    return stored as Analysis;
+  }
+  const analysis = await analyzeFiles(config, snapshot, cache, inputs, hashes);
+  cache.keepAnalysis(snapshot.view, key, analysis);
+  return analysis;
+}
+
+async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCache, inputs: Inputs, hashes: Record<string, string>): Promise<Analysis> {
+  // Only files whose facts are not cached are read.
+  const kindOf = (file: string) => (file === inputs.schema ? "schema" : file === inputs.inflections ? "inflections" : "model");
+  const parsedFiles = [inputs.schema, ...(inputs.inflections ? [inputs.inflections] : []), ...inputs.models];
+  const unparsed = [];
+  for (const file of parsedFiles) if (hashes[file] && !(await cache.has(kindOf(file), hashes[file]))) unparsed.push(file);
+  const contents = await snapshot.read(unparsed);
+  const text = (file: string) => {
+    const bytes = contents.get(file);
+    // Hashed a moment ago but gone now: deleted while zero-cache ran.
+    if (!bytes) throw new InputError(msg.inputUnreadable(file, "the file disappeared while zero-cache was reading"), file);
+    return decodeUtf8(bytes, file);
+  };
   // Listed but unreadable means deleted in the work tree (git still tracks it).
-  const inflections = inputs.inflections && contents.has(inputs.inflections) ? inputs.inflections : null;
+  const inflections = inputs.inflections && hashes[inputs.inflections] ? inputs.inflections : null;
   const rules = inflections
     ? await cache.get("inflections", hashes[inflections]!, async () => (await import("./ruby/inflections.js")).parseInflections(text(inflections), inflections))
     : undefined;
@@ -91,7 +117,7 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
   const schema = await cache.get("schema", hashes[inputs.schema]!, async () => (await import("./ruby/schema.js")).parseSchema(text(inputs.schema), inputs.schema));
   const sources = new Map<string, Awaited<ReturnType<typeof import("./ruby/models.js").parseModelFile>>>();
   for (const file of inputs.models) {
-    if (!contents.has(file)) continue;
+    if (!hashes[file]) continue;
     sources.set(file, await cache.get("model", hashes[file]!, async () => (await import("./ruby/models.js")).parseModelFile(text(file), file)));
   }
 
@@ -146,7 +172,6 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
     tables,
     excluded,
     inputs: hashes,
-    schemaBlocks: Object.fromEntries(schema.tables.map((t) => [t.name, t.source])),
     schemaVersion: schema.version,
     migrations: inputs.migrations,
     notes: app.notes,

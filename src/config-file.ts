@@ -131,3 +131,17 @@ async function readPlain(file: string): Promise<Record<string, unknown> | null> 
   else data = (await import("yaml")).parse(text) ?? {};
   return data !== null && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
 }
+
+/** The leading folders of a glob that hold no glob syntax ("db/migrate" for "db/migrate/*.rb"), or the whole path when it has none. */
+export function staticBase(glob: string): string {
+  // picomatch reads a top-level "|" as "either side", anywhere in the glob.
+  if (glob.includes("|")) return "";
+  const parts = glob.split("/");
+  const firstMagic = parts.findIndex((part) => /[*?[\]{}()!+@|\\]/.test(part));
+  return firstMagic === -1 ? glob : parts.slice(0, firstMagic).join("/");
+}
+
+/** True when `path` is, or is under, one of `bases` (an empty base holds everything). */
+export function underBase(path: string, bases: string[]): boolean {
+  return bases.some((base) => base === "" || path === base || path.startsWith(`${base}/`));
+}

@@ -9,9 +9,11 @@ import { topLevel } from "./git.js";
 import { chooseRuns, readTimings, recordTiming, runCommand, type Run, type RunResult } from "./generator.js";
 import { emptyLock, parseLock, serializeLock, type Lock } from "./lock.js";
 import type { Debug } from "./log.js";
+import { BlobHashes } from "./blob-hashes.js";
+import { knownFresh, recordFresh } from "./fresh-record.js";
 import { ParseCache } from "./parse-cache.js";
-import { takeSnapshot, type Snapshot, type View } from "./snapshot.js";
-import { hashOutputs, isFresh, makePlan, type Plan, type TableVerdict } from "./staleness.js";
+import { hashDisk, takeSnapshot, type Snapshot, type View } from "./snapshot.js";
+import { isFresh, makePlan, type Plan, type TableVerdict } from "./staleness.js";
 import * as msg from "./messages.js";
 
 /**
@@ -34,18 +36,43 @@ export async function openProject(cwd: string, configFile: string | undefined, d
 
 /** Everything `check` needs: the verdict for every table in one view (work tree or index). */
 export async function computePlan(project: Project, view: View): Promise<Plan> {
-  const { config, debug } = project;
-  const snapshot = await takeSnapshot(config.root, view);
-  return planFor(project, snapshot, await ParseCache.open(config.cacheDir, debug));
+  const caches = await openCaches(project);
+  return planFor(project, await takeSnapshot(project.config, view, caches.blobs), caches);
 }
 
-async function planFor(project: Project, snapshot: Snapshot, cache: ParseCache): Promise<Plan> {
+/** The number of tables when the last fresh verdict of `view` still holds (nothing it was made from changed), else null. */
+export async function knownFreshTables(project: Project, view: View): Promise<number | null> {
   const { config, debug } = project;
+  const tables = await knownFresh(config, view);
+  debug(tables === null ? "no earlier fresh verdict holds: full check" : `nothing changed since the last fresh verdict of ${tables} tables`);
+  return tables;
+}
+
+interface Caches {
+  parsed: ParseCache;
+  blobs: BlobHashes;
+}
+
+async function openCaches({ config, debug }: Project): Promise<Caches> {
+  const [parsed, blobs] = await Promise.all([ParseCache.open(config.cacheDir, debug), BlobHashes.open(config.cacheDir, debug)]);
+  return { parsed, blobs };
+}
+
+async function planFor(project: Project, snapshot: Snapshot, caches: Caches): Promise<Plan> {
+  const { config, debug } = project;
+  const cache = caches.parsed;
   const analysis = await analyze(config, snapshot, cache, debug);
   const lockText = (await snapshot.read([config.lockfile])).get(config.lockfile);
   const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile);
   const plan = await makePlan(config, snapshot, analysis, lock, cache);
-  await cache.save();
+  const tables = Object.values(analysis.tables);
+  await Promise.all([
+    cache.save(),
+    caches.blobs.save(),
+    isFresh(plan) && plan.warnings.length === 0
+      ? recordFresh(config, snapshot, [...tables.flatMap((t) => t.outputs), ...config.outputs.shared, config.lockfile, config.schema, config.inflections], tables.length)
+      : null,
+  ]);
   debug(`${Object.keys(analysis.tables).length} tables, ${plan.stale.length} stale, ${plan.dropped.length} dropped; lock ${lock.status}`);
   for (const note of analysis.notes) debug(note);
   return plan;
@@ -84,15 +111,15 @@ export interface GenerateResult {
 export async function generate(project: Project, options: GenerateOptions): Promise<GenerateResult> {
   const start = performance.now();
   const { config, debug } = project;
-  const cache = await ParseCache.open(config.cacheDir, debug);
-  let snapshot = await takeSnapshot(config.root, "worktree");
-  let plan = await planFor(project, snapshot, cache);
+  const caches = await openCaches(project);
+  let snapshot = await takeSnapshot(config, "worktree", caches.blobs);
+  let plan = await planFor(project, snapshot, caches);
 
   if (!options.dryRun && (options.all || !isFresh(plan))) {
     const ran = await runBeforeGenerate(project, plan, options);
     if (ran) {
-      snapshot = await takeSnapshot(config.root, "worktree");
-      plan = await planFor(project, snapshot, cache);
+      snapshot = await takeSnapshot(config, "worktree", caches.blobs);
+      plan = await planFor(project, snapshot, caches);
     }
   }
 
@@ -136,7 +163,7 @@ export async function generate(project: Project, options: GenerateOptions): Prom
     }
     await recordTiming(config.cacheDir, timings, run, outcome.ms, all.length);
     const files = run.tables.flatMap((t) => plan.analysis.tables[t]!.outputs);
-    const after = await hashOutputs(snapshot, files);
+    const after = await hashDisk(config.root, files);
     for (const table of run.tables) {
       const now = plan.analysis.tables[table]!;
       const outputs: Record<string, string | null> = {};
@@ -156,7 +183,7 @@ export async function generate(project: Project, options: GenerateOptions): Prom
   for (const d of plan.dropped) delete lock.tables[d.table];
 
   if (result.failed.length === 0) {
-    const shared = await hashOutputs(snapshot, config.outputs.shared);
+    const shared = await hashDisk(config.root, config.outputs.shared);
     lock.shared = Object.fromEntries(config.outputs.shared.map((f) => [f, shared.get(f) ?? null]));
     for (const f of config.outputs.shared) if (shared.get(f) !== plan.outputHashes.get(f)) written.add(f);
     lock.global = plan.analysis.global;
@@ -201,7 +228,7 @@ async function removeOrphans(config: Config, plan: Plan, regenerated: string[], 
   const recorded = plan.lock.lock?.tables ?? {};
   const candidates = [...plan.dropped.map((d) => d.table), ...regenerated].flatMap((t) => Object.entries(recorded[t]?.outputs ?? {}));
   const orphans = candidates.filter(([file, hash]) => hash !== null && !live.has(file));
-  const current = await hashOutputs(snapshot, orphans.map(([file]) => file));
+  const current = await hashDisk(config.root, orphans.map(([file]) => file));
   for (const [file, hash] of orphans) {
     if (current.get(file) === null) continue;
     if (current.get(file) === hash) {

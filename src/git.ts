@@ -164,6 +164,60 @@ export async function listWorktreeFiles(root: string): Promise<string[]> {
   return [...new Set(out.split("\0").filter(Boolean))];
 }
 
+/**
+ * What git lists of a view, restricted to paths under `bases` (null: the
+ * whole tree), as git printed it: for the index, `ls-files -s -v` (tag,
+ * mode, blob id, stage, path); for the work tree also the paths that differ
+ * from the index (modified, deleted, untracked and not ignored). Two git
+ * processes at once.
+ */
+export interface Listing {
+  index: string;
+  /** NUL-separated; empty for the index view. */
+  differing: string;
+}
+
+export async function listing(root: string, view: "worktree" | "index", bases: string[] | null): Promise<Listing> {
+  const where = bases ? ["--", ...bases] : [];
+  // Bases are literal paths: no pathspec magic, whatever the folder names hold.
+  const git = (args: string[]) => raw(root, ["--literal-pathspecs", ...args, ...where]);
+  const [index, differing] = await Promise.all([
+    git(["ls-files", "-s", "-v", "-z"]),
+    view === "worktree" ? git(["ls-files", "-z", "--modified", "--deleted", "--others", "--exclude-standard"]) : "",
+  ]);
+  return { index, differing };
+}
+
+/**
+ * The work tree's paths, and the blob id of each tracked file whose work-tree
+ * copy git vouches for. Not vouched for: modified, deleted, unmerged,
+ * assume-unchanged or skip-worktree entries, symlinks and submodules, and
+ * untracked files; those are read from disk.
+ */
+export function worktreeFiles(list: Listing): { paths: string[]; blobs: Map<string, string> } {
+  const unsure = new Set(list.differing.split("\0").filter(Boolean));
+  const paths = new Set(unsure);
+  const blobs = new Map<string, string>();
+  for (const record of list.index.split("\0")) {
+    if (!record) continue;
+    const tab = record.indexOf("\t");
+    const [tag, mode, oid, stage] = record.slice(0, tab).split(" ");
+    const file = record.slice(tab + 1);
+    paths.add(file);
+    if (isVouched(tag!, mode!, stage!) && !unsure.has(file)) blobs.set(file, oid!);
+    else blobs.delete(file);
+  }
+  return { paths: [...paths], blobs };
+}
+
+// "H": cached, neither assume-unchanged ("h") nor skip-worktree ("S"); a regular file at stage 0.
+const isVouched = (tag: string, mode: string, stage: string) => tag === "H" && stage === "0" && (mode === "100644" || mode === "100755");
+
+/** True when every entry of an index listing is vouched for (see worktreeFiles). */
+export function allVouched(list: Listing): boolean {
+  return !/(?:^|\0)(?!H 100(?:644|755) [0-9a-f]{40,64} 0\t)[^\0]/.test(list.index);
+}
+
 export interface IndexEntry {
   mode: string;
   oid: string;
@@ -172,13 +226,16 @@ export interface IndexEntry {
 
 /** Every path staged in the index with its blob id; refuses an index with unresolved conflicts. */
 export async function listIndex(root: string): Promise<IndexEntry[]> {
-  const out = await raw(root, ["ls-files", "-s", "-z"]);
+  return indexEntries(await listing(root, "index", null), root);
+}
+
+export function indexEntries(list: Listing, root: string): IndexEntry[] {
   const entries: IndexEntry[] = [];
   const unmerged: string[] = [];
-  for (const record of out.split("\0")) {
+  for (const record of list.index.split("\0")) {
     if (!record) continue;
     const tab = record.indexOf("\t");
-    const [mode, oid, stage] = record.slice(0, tab).split(" ");
+    const [, mode, oid, stage] = record.slice(0, tab).split(" ");
     const path = record.slice(tab + 1);
     if (stage !== "0") unmerged.push(path);
     else entries.push({ mode: mode!, oid: oid!, path });

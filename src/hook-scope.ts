@@ -1,4 +1,4 @@
-import { peekWatchedGlobs } from "./config-file.js";
+import { peekWatchedGlobs, staticBase, underBase } from "./config-file.js";
 import { changedBetween, operationInProgress, stagedChanges } from "./git.js";
 import type { Debug } from "./log.js";
 
@@ -88,20 +88,11 @@ export async function touchesWatched(scope: Scope, cwd: string, root: string, co
  */
 export async function matchWatched(paths: string[], globs: string[]): Promise<string[]> {
   const bases = globs.map(staticBase);
-  const candidates = paths.filter((p) => bases.some((base) => p === base || base === "" || p.startsWith(`${base}/`)));
+  const candidates = paths.filter((p) => underBase(p, bases));
   if (candidates.length === 0) return [];
   const { default: picomatch } = await import("picomatch");
   const isWatched = picomatch(globs, { dot: true });
   return candidates.filter((p) => isWatched(p));
-}
-
-/** The leading folders of a glob that hold no glob syntax ("db/migrate" for "db/migrate/*.rb"), or the whole path when it has none. */
-function staticBase(glob: string): string {
-  // picomatch reads a top-level "|" as "either side", anywhere in the glob.
-  if (glob.includes("|")) return "";
-  const parts = glob.split("/");
-  const firstMagic = parts.findIndex((part) => /[*?[\]{}()!+@|\\]/.test(part));
-  return firstMagic === -1 ? glob : parts.slice(0, firstMagic).join("/");
 }
 
 /** Reads stdin to its end so git never writes into a closed pipe; a terminal is left alone. */

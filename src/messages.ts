@@ -36,6 +36,8 @@ export const unmergedInIndex = (files: string[]) =>
   `the index has unresolved merge conflicts in ${files.join(", ")}. Resolve them and stage the result, then run again.`;
 export const inputUnreadable = (file: string, error: unknown) =>
   `${file}: cannot read: ${errorText(error)}`;
+export const changedWhileReading = (file: string) =>
+  `${file} changed while zero-cache was reading it. Run the command again once the file is saved.`;
 export const schemaMissing = (file: string) =>
   `${file}: schema file not found. Set \`schema\` in the config, or run bin/rails db:schema:dump.`;
 export const notUtf8 = (file: string) =>

@@ -5,42 +5,58 @@ import type { Debug } from "./log.js";
 import { VERSION } from "./version.js";
 
 /**
- * Parsed facts of Ruby files, keyed by kind and content hash, kept in
- * cacheDir so each content is parsed once. Local and disposable: a missing or
- * unreadable cache only costs a re-parse.
+ * What zero-cache learnt from files, kept in cacheDir so it is learnt once:
+ * parsed facts of Ruby files keyed by kind and content hash (parsed.json),
+ * and the last analysis of each view keyed by everything it was made from
+ * (analysis-<view>.json). Local and disposable: a missing or unreadable file
+ * only costs a re-parse. Each file is read only when first needed: a run
+ * whose inputs did not change never loads parsed.json.
  */
 // A new zero-cache may parse differently: never reuse facts another version produced.
 const CACHE_VERSION = `1:${VERSION}`;
 const MAX_ENTRIES = 20000;
 
 export class ParseCache {
+  private stored: Map<string, unknown> | null = null;
   private used = new Map<string, unknown>();
   private dirty = false;
+  private analyses = new Map<string, { key: string; analysis: unknown }>();
 
   private constructor(
-    private readonly file: string | null,
-    private readonly stored: Map<string, unknown>,
+    private readonly dir: string | null,
     private readonly debug: Debug,
   ) {}
 
   static async open(cacheDir: string | null, debug: Debug): Promise<ParseCache> {
-    const file = cacheDir ? path.join(cacheDir, "parsed.json") : null;
-    const stored = new Map<string, unknown>();
-    if (file) {
-      try {
-        const data = JSON.parse(await readFile(file, "utf8")) as { version?: string; entries?: Record<string, unknown> };
-        if (data.version === CACHE_VERSION && data.entries) for (const [k, v] of Object.entries(data.entries)) stored.set(k, v);
-      } catch {
-        // missing or corrupt: start empty
-      }
+    return new ParseCache(cacheDir, debug);
+  }
+
+  private async load(): Promise<Map<string, unknown>> {
+    if (this.stored) return this.stored;
+    this.stored = new Map();
+    const data = await this.readJson<{ version?: string; entries?: Record<string, unknown> }>("parsed.json");
+    if (data?.version === CACHE_VERSION && data.entries) for (const [k, v] of Object.entries(data.entries)) this.stored.set(k, v);
+    return this.stored;
+  }
+
+  private async readJson<T>(name: string): Promise<T | null> {
+    if (!this.dir) return null;
+    try {
+      return JSON.parse(await readFile(path.join(this.dir, name), "utf8")) as T;
+    } catch {
+      return null; // missing or corrupt: start empty
     }
-    return new ParseCache(file, stored, debug);
+  }
+
+  async has(kind: string, hash: string): Promise<boolean> {
+    const key = `${kind}:${hash}`;
+    return this.used.has(key) || (await this.load()).has(key);
   }
 
   async get<T>(kind: string, hash: string, produce: () => Promise<T>): Promise<T> {
     const key = `${kind}:${hash}`;
     if (this.used.has(key)) return this.used.get(key) as T;
-    let value = this.stored.get(key) as T | undefined;
+    let value = (await this.load()).get(key) as T | undefined;
     if (value === undefined) {
       this.debug(`parse ${kind} ${hash.slice(0, 12)}`);
       value = await produce();
@@ -51,28 +67,45 @@ export class ParseCache {
   }
 
   /** Every value of a kind this cache holds, from this run and earlier ones. */
-  values<T>(kind: string): T[] {
+  async values<T>(kind: string): Promise<T[]> {
+    const stored = await this.load();
     const prefix = `${kind}:`;
-    const keys = new Set([...this.used.keys(), ...this.stored.keys()].filter((k) => k.startsWith(prefix)));
-    return [...keys].map((k) => (this.used.get(k) ?? this.stored.get(k)) as T);
+    const keys = new Set([...this.used.keys(), ...stored.keys()].filter((k) => k.startsWith(prefix)));
+    return [...keys].map((k) => (this.used.get(k) ?? stored.get(k)) as T);
+  }
+
+  /** The analysis last made for this view, if it was made from exactly `key`. */
+  async analysis(view: string, key: string): Promise<unknown> {
+    const data = await this.readJson<{ version?: string; key?: string; analysis?: unknown }>(`analysis-${view}.json`);
+    return data?.version === CACHE_VERSION && data.key === key ? data.analysis : null;
+  }
+
+  keepAnalysis(view: string, key: string, analysis: unknown): void {
+    this.analyses.set(view, { key, analysis });
   }
 
   /** Writes what this run used first, then older entries up to a bound. Never throws: the cache is optional. */
   async save(): Promise<void> {
-    if (!this.file || !this.dirty) return;
-    const entries: Record<string, unknown> = Object.fromEntries(this.used);
-    let count = this.used.size;
-    for (const [k, v] of this.stored) {
-      if (count >= MAX_ENTRIES) break;
-      if (!(k in entries)) {
-        entries[k] = v;
-        count++;
-      }
-    }
+    if (!this.dir) return;
     try {
-      await writeAtomic(this.file, JSON.stringify({ version: CACHE_VERSION, entries }));
+      for (const [view, { key, analysis }] of this.analyses) {
+        await writeAtomic(path.join(this.dir, `analysis-${view}.json`), JSON.stringify({ version: CACHE_VERSION, key, analysis }));
+      }
+      this.analyses.clear();
+      if (!this.dirty) return;
+      const entries: Record<string, unknown> = Object.fromEntries(this.used);
+      let count = this.used.size;
+      for (const [k, v] of this.stored ?? []) {
+        if (count >= MAX_ENTRIES) break;
+        if (!(k in entries)) {
+          entries[k] = v;
+          count++;
+        }
+      }
+      await writeAtomic(path.join(this.dir, "parsed.json"), JSON.stringify({ version: CACHE_VERSION, entries }));
+      this.dirty = false;
     } catch (error) {
-      this.debug(`parse cache not saved: ${(error as Error).message}`);
+      this.debug(`cache not saved: ${(error as Error).message}`);
     }
   }
 }

@@ -83,16 +83,24 @@ export async function findEarlierBlocks(
       if (wanted.has(h)) found.set(h, t.source);
     }
   };
-  for (const schema of cache.values<ParsedSchema>("schema")) search(schema);
+  for (const schema of await cache.values<ParsedSchema>("schema")) search(schema);
   if (found.size === wanted.size) return found;
   const files = await readAtRevisions(root, ["ORIG_HEAD", "HEAD"].map((rev) => `${rev}:${schemaFile}`));
   for (const bytes of files.values()) {
     try {
-      const { parseSchema } = await import("./ruby/schema.js");
-      search(await cache.get("schema", sha256(bytes), () => parseSchema(decodeUtf8(bytes, schemaFile), schemaFile)));
+      search(await parsedSchema(cache, sha256(bytes), bytes, schemaFile));
     } catch {
       // An old schema that does not parse only costs the detail.
     }
   }
   return found;
+}
+
+/** The parsed schema of a content hash, from the cache or by parsing `bytes`. */
+export async function parsedSchema(cache: ParseCache, hash: string, bytes: Buffer | undefined, file: string): Promise<ParsedSchema> {
+  return cache.get("schema", hash, async () => {
+    if (!bytes) throw new Error(`${file}: no content to parse`);
+    const { parseSchema } = await import("./ruby/schema.js");
+    return parseSchema(decodeUtf8(bytes, file), file);
+  });
 }

@@ -63,7 +63,7 @@ export interface Plan {
 export async function makePlan(config: Config, snapshot: Snapshot, analysis: Analysis, lockRead: LockRead, cache: ParseCache): Promise<Plan> {
   const lock = lockRead.lock;
   const warnings = lockRead.status === "corrupt" ? [lockRead.warning] : [];
-  const outputHashes = await hashOutputs(snapshot, [
+  const outputHashes = await snapshot.hashes([
     ...Object.values(analysis.tables).flatMap((t) => t.outputs),
     ...config.outputs.shared,
     ...Object.values(lock?.tables ?? {}).flatMap((t) => Object.keys(t.outputs)),
@@ -173,8 +173,11 @@ async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysi
     }
   }
   if (wanted.size === 0) return;
-  const { describeBlockChange, findEarlierBlocks } = await import("./schema-changes.js");
+  const { describeBlockChange, findEarlierBlocks, parsedSchema } = await import("./schema-changes.js");
   const earlier = await findEarlierBlocks(wanted, cache, snapshot.root, config.schema);
+  const hash = analysis.inputs[config.schema]!;
+  const schema = await parsedSchema(cache, hash, (await cache.has("schema", hash)) ? undefined : (await snapshot.read([config.schema])).get(config.schema), config.schema);
+  const blocks = new Map(schema.tables.map((t) => [t.name, t.source]));
   for (const [table, list] of reasons) {
     for (const r of list) {
       if (r.kind !== "component") continue;
@@ -183,7 +186,7 @@ async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysi
         const name = schemaTable(c);
         const was = lock.tables[table]?.components[c];
         const before = name && was && earlier.get(was);
-        const after = name && analysis.schemaBlocks[name];
+        const after = name && blocks.get(name);
         if (before && after) changes[c] = describeBlockChange(before, after);
       }
       if (Object.keys(changes).length === 0) continue;
@@ -222,10 +225,4 @@ function pending(analysis: Analysis): string[] {
     const version = /^(\d+)_/.exec(file.slice(file.lastIndexOf("/") + 1))?.[1];
     return version !== undefined && BigInt(version) > schemaVersion;
   });
-}
-
-export async function hashOutputs(snapshot: Snapshot, files: string[]): Promise<Map<string, string | null>> {
-  const unique = [...new Set(files)];
-  const contents = await snapshot.read(unique);
-  return new Map(unique.map((f) => [f, contents.has(f) ? sha256(contents.get(f)!) : null]));
 }

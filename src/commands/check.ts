@@ -1,5 +1,5 @@
 import { EXIT } from "../errors.js";
-import { computePlan, openProject } from "../engine.js";
+import { computePlan, knownFreshTables, openProject } from "../engine.js";
 import type { Logger } from "../log.js";
 import * as msg from "../messages.js";
 import { isFresh, type Plan } from "../staleness.js";
@@ -16,11 +16,19 @@ export interface CheckOptions {
 /** `zero-cache check`: are the generated files current? Exit 0 fresh, 1 stale. */
 export async function check(options: CheckOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
-  const plan = await computePlan(project, options.staged ? "index" : "worktree");
+  const view = options.staged ? "index" : "worktree";
+  if (!options.json && !options.explain) {
+    const tables = await knownFreshTables(project, view);
+    if (tables !== null) {
+      log.info(msg.allFresh(tables));
+      return EXIT.ok;
+    }
+  }
+  const plan = await computePlan(project, view);
   const fresh = isFresh(plan);
   const fix = options.staged ? msg.fixStagedCommand : msg.fixCommand;
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(planJson(plan, options.staged ? "index" : "worktree", fresh, fix), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(planJson(plan, view, fresh, fix), null, 2)}\n`);
     return fresh ? EXIT.ok : EXIT.stale;
   }
   for (const w of plan.warnings) log.warn(w);

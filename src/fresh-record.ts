@@ -1,0 +1,74 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { FINGERPRINT_VERSION } from "./analyze.js";
+import { writeAtomic } from "./atomic.js";
+import type { Config } from "./config.js";
+import { allVouched, listing, type Listing } from "./git.js";
+import { hashDisk, watchedBases, type Snapshot, type View } from "./snapshot.js";
+import { VERSION } from "./version.js";
+
+/**
+ * The last fresh verdict of a view, with what identifies the state it was
+ * made from. A verdict is a function of the tool, the config, and the names
+ * and contents of the watched files, so while none of those changed it still
+ * holds, and `check` can say "fresh" from git's listing of the watched
+ * folders alone: no lock read, no parsing, no per-file work. git's listing
+ * names each tracked file's content by blob id; files it cannot vouch for
+ * (modified, untracked, ignored outputs) are hashed. Any difference, any
+ * entry git does not vouch for, any doubt: a full check.
+ */
+const VERSION_TAG = `1:${VERSION}:${FINGERPRINT_VERSION}`;
+
+interface FreshRecord {
+  version: string;
+  digest: string;
+  /** Paths the verdict read that git does not list (git-ignored outputs): hashed from disk each time. */
+  extra: string[];
+  tables: number;
+}
+
+const recordFile = (config: Config, view: View) => path.join(config.cacheDir, `fresh-${view}.json`);
+
+function digest(config: Config, view: View, list: Listing, contents: Map<string, string | null>): string {
+  const hash = createHash("sha256");
+  for (const part of [VERSION_TAG, view, JSON.stringify(config), list.index, list.differing]) hash.update(`${part}\u0001`);
+  for (const p of [...contents.keys()].sort()) hash.update(`${p}\0${contents.get(p) ?? "absent"}\0`);
+  return hash.digest("hex");
+}
+
+const differing = (list: Listing) => list.differing.split("\0").filter(Boolean);
+
+/** The number of tables, when the last fresh verdict of this view still holds; null otherwise. */
+export async function knownFresh(config: Config, view: View): Promise<number | null> {
+  let record: FreshRecord;
+  try {
+    record = JSON.parse(await readFile(recordFile(config, view), "utf8")) as FreshRecord;
+  } catch {
+    return null;
+  }
+  if (record.version !== VERSION_TAG || !Array.isArray(record.extra)) return null;
+  const list = await listing(config.root, view, watchedBases(config));
+  if (!allVouched(list)) return null;
+  const toHash = [...differing(list), ...record.extra];
+  const contents = view === "worktree" ? await hashDisk(config.root, toHash) : new Map(toHash.map((p) => [p, null]));
+  return digest(config, view, list, contents) === record.digest ? record.tables : null;
+}
+
+/**
+ * Records a fresh verdict made from `snapshot`; `read` is every path the
+ * verdict depended on. Contents come from the snapshot, so they are what the
+ * verdict saw. Never throws: the record is optional.
+ */
+export async function recordFresh(config: Config, snapshot: Snapshot, read: string[], tables: number): Promise<void> {
+  try {
+    if (!allVouched(snapshot.listing)) return;
+    const listed = new Set(snapshot.paths);
+    const extra = [...new Set(read)].filter((p) => !listed.has(p)).sort();
+    const contents = await snapshot.hashes([...differing(snapshot.listing), ...extra]);
+    const record: FreshRecord = { version: VERSION_TAG, digest: digest(config, snapshot.view, snapshot.listing, contents), extra, tables };
+    await writeAtomic(recordFile(config, snapshot.view), JSON.stringify(record));
+  } catch {
+    // a read-only or full cacheDir, a file changed meanwhile: the next check is a full one
+  }
+}
