@@ -73,6 +73,9 @@ export class AppModel {
     this.modules = modules;
     this.classNames = [...classes.keys()].sort(byString);
     this.targetCache = new Map();
+    // Memos: the classes never change once read, and without them a run over
+    // an app of thousands of tables is quadratic (every table asks about every class).
+    this.memo = { isModel: new Map(), tableName: new Map(), ownAssociations: new Map(), byTable: null, subclasses: null, referencedBy: null };
   }
 
   // ---- constants & classes -------------------------------------------------
@@ -92,7 +95,11 @@ export class AppModel {
     return this.resolveConst(record.superclass, record.name.split("::").slice(0, -1).join("::"), this.classes);
   }
 
-  isModel(record, seen = new Set()) {
+  isModel(record, seen) {
+    if (!seen) {
+      if (!this.memo.isModel.has(record)) this.memo.isModel.set(record, this.isModel(record, new Set()));
+      return this.memo.isModel.get(record);
+    }
     if (seen.has(record.name)) return false;
     seen.add(record.name);
     if (!record.superclass) return false;
@@ -110,6 +117,11 @@ export class AppModel {
   }
 
   tableNameOf(record) {
+    if (!this.memo.tableName.has(record)) this.memo.tableName.set(record, this.computeTableName(record));
+    return this.memo.tableName.get(record);
+  }
+
+  computeTableName(record) {
     if (!this.isModel(record) || record.abstract) return null;
     if (typeof record.tableName === "string") return record.tableName;
     const base = this.baseClass(record);
@@ -134,9 +146,16 @@ export class AppModel {
 
   /** Concrete model classes (base classes) mapped to `table`, sorted by name. */
   baseModelsFor(table) {
-    return this.classNames
-      .map((n) => this.classes.get(n))
-      .filter((c) => this.isModel(c) && !c.abstract && this.baseClass(c) === c && this.tableNameOf(c) === table);
+    if (!this.memo.byTable) {
+      this.memo.byTable = new Map();
+      for (const c of this.classNames.map((n) => this.classes.get(n))) {
+        if (!(this.isModel(c) && !c.abstract && this.baseClass(c) === c)) continue;
+        const t = this.tableNameOf(c);
+        if (!this.memo.byTable.has(t)) this.memo.byTable.set(t, []);
+        this.memo.byTable.get(t).push(c);
+      }
+    }
+    return this.memo.byTable.get(table) ?? [];
   }
 
   modelRecordFor(table) {
@@ -150,15 +169,28 @@ export class AppModel {
   }
 
   stiSubclasses(record) {
-    return this.classNames
-      .map((n) => this.classes.get(n))
-      .filter((c) => c !== record && this.isModel(c) && this.baseClass(c) === record);
+    if (!this.memo.subclasses) {
+      this.memo.subclasses = new Map();
+      for (const c of this.classNames.map((n) => this.classes.get(n))) {
+        if (!this.isModel(c)) continue;
+        const base = this.baseClass(c);
+        if (base === c) continue;
+        if (!this.memo.subclasses.has(base)) this.memo.subclasses.set(base, []);
+        this.memo.subclasses.get(base).push(c);
+      }
+    }
+    return this.memo.subclasses.get(record) ?? [];
   }
 
   // ---- associations --------------------------------------------------------
 
   /** Associations declared by the class itself, concerns expanded in place. */
   ownAssociations(record) {
+    if (!this.memo.ownAssociations.has(record)) this.memo.ownAssociations.set(record, this.expandAssociations(record));
+    return this.memo.ownAssociations.get(record);
+  }
+
+  expandAssociations(record) {
     const out = [];
     const expand = (items, fromName, seen) => {
       for (const a of items) {
@@ -336,22 +368,7 @@ export class AppModel {
     });
 
     // Models (of any table) whose associations point at this table.
-    const referencedBy = [];
-    for (const name of this.classNames) {
-      const cls = this.classes.get(name);
-      if (!this.isModel(cls) || cls.abstract) continue;
-      for (const a of this.ownAssociations(cls)) {
-        const target = this.resolveTarget(a, cls);
-        if (!this.targetTables(target).includes(tableName)) continue;
-        referencedBy.push({
-          model: namesFor(name).model,
-          className: name,
-          association: a.name,
-          kind: KIND[a.kind],
-          through: target.through ? JSON.stringify(target.through) : "null",
-        });
-      }
-    }
+    const referencedBy = this.referencedByIndex().get(tableName) ?? [];
 
     // Polymorphic belongs_to: the *_type column can only hold the declarers.
     const typeUnions = new Map();
@@ -412,6 +429,31 @@ export class AppModel {
       referencedBy,
       subclasses: subclasses.map((c) => ({ name: c.name, json: JSON.stringify(c.name) })),
     };
+  }
+
+  /** table -> the associations (of any model) pointing at it, in class then declaration order. */
+  referencedByIndex() {
+    if (this.memo.referencedBy) return this.memo.referencedBy;
+    const index = new Map();
+    for (const name of this.classNames) {
+      const cls = this.classes.get(name);
+      if (!this.isModel(cls) || cls.abstract) continue;
+      for (const a of this.ownAssociations(cls)) {
+        const target = this.resolveTarget(a, cls);
+        for (const table of this.targetTables(target)) {
+          if (!index.has(table)) index.set(table, []);
+          index.get(table).push({
+            model: namesFor(name).model,
+            className: name,
+            association: a.name,
+            kind: KIND[a.kind],
+            through: target.through ? JSON.stringify(target.through) : "null",
+          });
+        }
+      }
+    }
+    this.memo.referencedBy = index;
+    return index;
   }
 
   primaryKeyOfTable(table) {

@@ -1,0 +1,46 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, onTestFinished, test } from "vitest";
+import { PROJECT } from "../helpers/repo.js";
+
+// A smoke run of `npm run bench` so the script cannot rot. It times nothing:
+// CI asserts no figure, only that every figure was measured.
+const FIGURES = [
+  "check (nothing changed)",
+  "hook post-merge (fast path)",
+  "hook post-checkout (fast path)",
+  "hook post-rewrite (fast path)",
+  "hook pre-commit (fast path)",
+  "check --staged (one model staged)",
+  "per-table generator run (bin/rails … --table=X)",
+  "generate, one column changed",
+  "generate --all",
+  "generate, model referenced by 8 changed",
+  "check peak RSS",
+];
+
+test("npm run bench -- --quick measures every figure and writes the results table", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "zero-cache-bench-test-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const out = path.join(dir, "results.md");
+  const r = spawnSync(process.execPath, ["scripts/bench.mjs", "--quick", "--out", out], { cwd: PROJECT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+  expect(r.stdout).toContain("| tables | measurement | median | baseline | ratio | runs |");
+  expect(r.stdout).toMatch(/targets met/);
+
+  const md = readFileSync(out, "utf8");
+  expect(md).toContain(`node ${process.version}`);
+  expect(md).toContain("ZERO_EXAMPLE_BOOT_MS=0");
+  const rows = md.split("\n").filter((l) => /^\| 10 \|/.test(l)).map((l) => l.split("|").map((c) => c.trim()).slice(1, -1));
+  expect(rows.map((c) => c[1])).toEqual(FIGURES);
+  for (const [, figure, median, baseline, , runs] of rows) {
+    expect(median, figure).toMatch(/^\d+(\.\d+)? (ms|s|MB)\b/);
+    expect(Number(runs), figure).toBeGreaterThanOrEqual(1);
+    if (figure !== "generate --all" && figure !== "per-table generator run (bin/rails … --table=X)") expect(baseline, figure).toMatch(/^\d+(\.\d+)? (ms|s|MB) \(/);
+  }
+  // Every target that applies at 10 tables is judged, PASS or FAIL.
+  expect(md).toMatch(/^- (PASS|FAIL) hook fast paths ≤ 1\.3 × node -e 0 at 10 tables/m);
+  expect(md).toMatch(/^- (PASS|FAIL) one-column change ≤ one per-table generator run \+ 150 ms at 10 tables/m);
+}, 120_000);
