@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError, ZeroCacheError, EXIT } from "./errors.js";
 import * as msg from "./messages.js";
@@ -30,6 +30,8 @@ async function raw(cwd: string, args: string[]): Promise<string> {
 
 /** The top level of the work tree containing `cwd`. */
 export async function topLevel(cwd: string): Promise<string> {
+  const found = findTopLevel(cwd);
+  if (found) return found;
   try {
     return (await run(cwd, ["rev-parse", "--show-toplevel"])).trim();
   } catch (error) {
@@ -59,6 +61,25 @@ export function repoDirsAt(cwd: string): { root: string; gitDir: string } | null
     if (statSync(dotGit).isDirectory()) return { root: cwd, gitDir: dotGit };
     const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, "utf8"));
     return pointer ? { root: cwd, gitDir: path.resolve(cwd, pointer[1]!.trim()) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The nearest folder from `cwd` up holding `.git` (a folder, or a linked
+ * worktree's or submodule's pointer file), found with stat calls: what git
+ * itself finds, without starting git. Null whenever git's environment
+ * variables could change the answer, and the caller asks git.
+ */
+function findTopLevel(cwd: string): string | null {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE || process.env.GIT_CEILING_DIRECTORIES || process.env.GIT_DISCOVERY_ACROSS_FILESYSTEM) return null;
+  try {
+    for (let dir = realpathSync(cwd); ; dir = path.dirname(dir)) {
+      const dotGit = path.join(dir, ".git");
+      if (existsSync(dotGit)) return statSync(dotGit).isDirectory() || /^gitdir: /.test(readFileSync(dotGit, "utf8")) ? dir : null;
+      if (path.dirname(dir) === dir) return null;
+    }
   } catch {
     return null;
   }
@@ -156,12 +177,6 @@ async function succeeds(cwd: string, args: string[]): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Tracked and untracked-but-not-ignored files of the work tree, repo-relative. Deleted tracked files are still listed. */
-export async function listWorktreeFiles(root: string): Promise<string[]> {
-  const out = await raw(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
-  return [...new Set(out.split("\0").filter(Boolean))];
 }
 
 /**
