@@ -1,9 +1,18 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
+import { EXIT, ZeroCacheError } from "./errors.js";
+import * as msg from "./messages.js";
 
 /** Writes via a temp file and rename, so a crash leaves either the old file or the new one. */
 export async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, data);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, data);
+  } catch (error) {
+    // A full disk, a folder where the file should be, a read-only folder: the
+    // user's environment, not a bug, so exit 2 naming the file instead of a
+    // stack trace. The old file is intact (the rename never happened).
+    throw new ZeroCacheError(msg.cannotWrite(file, error), EXIT.input, { cause: error });
+  }
 }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { parse as parseShell } from "shell-quote";
 import { ConfigError } from "./errors.js";
 import type { RawConfig } from "./config-schema.js";
@@ -51,8 +51,14 @@ export async function loadConfig(cwd: string, root: string, explicitFile?: strin
   const found = explicitFile ? await loadFile(path.resolve(cwd, explicitFile)) : await search(cwd, root);
   const file = found?.filepath ?? null;
   const projectDir = file ? path.dirname(file) : root;
-  const raw = await validate(found?.config ?? {}, file, projectDir);
-  return resolveConfig(raw, file, root, projectDir);
+  const { raw, save } = await validate(found?.config ?? {}, file, projectDir);
+  const config = resolveConfig(raw, file, root, projectDir);
+  // Cached only once the whole config is known good (a cacheDir outside the
+  // repo must never be written), and only into a cacheDir that exists: a run
+  // that then fails on bad input, or a first run in an empty repo, leaves
+  // nothing behind. The next successful run creates cacheDir anyway.
+  if (save && existsSync(config.cacheDir)) await save(path.join(config.cacheDir, "config.json"));
+  return config;
 }
 
 async function explorer() {
@@ -96,7 +102,11 @@ async function search(cwd: string, root: string) {
  * Values that do not survive JSON (a function in a .js config) are never
  * cached, so they always meet the schema.
  */
-async function validate(data: unknown, file: string | null, projectDir: string): Promise<RawConfig> {
+async function validate(
+  data: unknown,
+  file: string | null,
+  projectDir: string,
+): Promise<{ raw: RawConfig; save?: (cacheFile: string) => Promise<void> }> {
   const json = isPlainJson(data) ? JSON.stringify(data) : null;
   const cacheDir = (data as { cacheDir?: unknown })?.cacheDir;
   const cacheFile = path.join(projectDir, typeof cacheDir === "string" ? cacheDir : DEFAULTS.cacheDir, "config.json");
@@ -104,14 +114,17 @@ async function validate(data: unknown, file: string | null, projectDir: string):
   if (key) {
     try {
       const cached = JSON.parse(await readFile(cacheFile, "utf8")) as { key?: string; config?: RawConfig };
-      if (cached.key === key && cached.config) return cached.config;
+      if (cached.key === key && cached.config) return { raw: cached.config };
     } catch {
       // no cache yet, or unreadable: validate
     }
   }
   const raw = (await import("./config-schema.js")).validateConfig(data, file);
-  if (key) await (await import("./atomic.js")).writeAtomic(cacheFile, JSON.stringify({ key, config: raw })).catch(() => {});
-  return raw;
+  if (!key) return { raw };
+  const save = async (target: string) => {
+    await (await import("./atomic.js")).writeAtomic(target, JSON.stringify({ key, config: raw })).catch(() => {});
+  };
+  return { raw, save };
 }
 
 function isPlainJson(value: unknown): boolean {
@@ -136,6 +149,21 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
     }
     return toRepo(`outputs.perTable[${i}]`, p);
   });
+  const outputs = { perTable, shared: raw.outputs.shared.map((p, i) => toRepo(`outputs.shared[${i}]`, p)) };
+  const lockfile = toRepo("lockfile", raw.lockfile);
+  const cacheDir = toRepo("cacheDir", raw.cacheDir);
+  // What zero-cache (and the generator) write must not leave the repo through a symlink either.
+  const realRoot = realpathSync(root);
+  const written: Array<[string, string, string]> = [
+    ...outputs.perTable.map((p, i): [string, string, string] => [`outputs.perTable[${i}]`, raw.outputs.perTable[i]!, p]),
+    ...outputs.shared.map((p, i): [string, string, string] => [`outputs.shared[${i}]`, raw.outputs.shared[i]!, p]),
+    ["lockfile", raw.lockfile, lockfile],
+    ["cacheDir", raw.cacheDir, cacheDir],
+  ];
+  for (const [key, pattern, rel] of written) {
+    const escape = symlinkEscape(root, realRoot, rel);
+    if (escape) throw new ConfigError(msg.configThroughSymlink(where, key, pattern, escape.through, escape.real, root), file ?? undefined);
+  }
   return {
     file,
     root,
@@ -148,7 +176,7 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
     inflections: toRepo("inflections", raw.inflections),
     globalInputs: globs("globalInputs", raw.globalInputs),
     excludeTables: raw.excludeTables,
-    outputs: { perTable, shared: raw.outputs.shared.map((p, i) => toRepo(`outputs.shared[${i}]`, p)) },
+    outputs,
     generator: resolveGenerator(raw.generator, where, file),
     beforeGenerate: raw.beforeGenerate.map((step, i) => ({
       run: splitArgv(step.run, `beforeGenerate[${i}].run`, where, file),
@@ -157,9 +185,33 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
     cascade: raw.cascade,
     hooks: { preCommit: raw.preCommit, postMerge: raw.postMerge, postCheckout: raw.postCheckout, inCI: raw.hooksInCI },
     lockTimeoutMs: raw.lockTimeout * 1000,
-    lockfile: toRepo("lockfile", raw.lockfile),
-    cacheDir: path.join(root, toRepo("cacheDir", raw.cacheDir)),
+    lockfile,
+    cacheDir: path.join(root, cacheDir),
   };
+}
+
+/**
+ * The first existing part of a repo-relative path (up to its first placeholder
+ * or glob character) whose real location is outside the repo, or null. A few
+ * realpath calls: cheap enough for every run.
+ */
+function symlinkEscape(root: string, realRoot: string, rel: string): { through: string; real: string } | null {
+  const wild = rel.search(/[{*?[]/);
+  const fixed = wild === -1 ? rel : rel.slice(0, rel.lastIndexOf("/", wild) + 1);
+  const realOf = (dir: string) => {
+    try {
+      return realpathSync(dir);
+    } catch {
+      return null; // not created yet: its parent decides
+    }
+  };
+  let dir = path.join(root, fixed);
+  while (dir !== root && realOf(dir) === null && isInside(root, dir)) dir = path.dirname(dir);
+  const real = realOf(dir);
+  if (real === null || isInside(realRoot, real)) return null;
+  // Name the link itself: the topmost part of the path that is already outside.
+  while (path.dirname(dir) !== root && isInside(root, path.dirname(dir)) && !isInside(realRoot, realOf(path.dirname(dir)) ?? realRoot)) dir = path.dirname(dir);
+  return { through: path.relative(root, dir).split(path.sep).join("/"), real: realOf(dir)! };
 }
 
 const REQUIRED_PLACEHOLDER = { table: "{table}", tables: "{tables}", exclude: "{excluded}" } as const;

@@ -162,3 +162,32 @@ export const initNoHusky = (pkg: string) =>
   `husky is not a dependency in ${pkg}. Install it (npm install --save-dev husky) and run zero-cache init again, or use the plain hooks: git config core.hooksPath node_modules/zero-cache/hooks (see README).`;
 export const initNoExample = "zero-cache's .zerocacherc.example is missing from its install; reinstall zero-cache.";
 export const initHuskyFailed = (why: string) => `husky could not install the hooks: ${why}`;
+
+// Bad input and faults
+const fsHint = (error: unknown): string => {
+  switch ((error as NodeJS.ErrnoException)?.code) {
+    case "ENOSPC":
+    case "EDQUOT":
+      return "The disk is full: free some space and run again.";
+    case "EISDIR":
+    case "ENOTDIR":
+    case "EEXIST":
+      return "Something of the wrong kind (a file or a folder) is in the way: move it away and run again.";
+    case "EACCES":
+    case "EPERM":
+    case "EROFS":
+      return "The folder is not writable: fix its permissions and run again.";
+    default:
+      return "Check that the folder exists and is writable, then run again.";
+  }
+};
+export const cannotWrite = (file: string, error: unknown) =>
+  `cannot write ${file}: ${errorText(error)}. ${fsHint(error)} The previous version of the file, if any, is unchanged.`;
+export const cacheDirNotFolder = (cacheDir: string, error: unknown) =>
+  `cacheDir ${cacheDir} cannot be used as a folder: ${errorText(error)}. It only holds local caches: delete or move whatever is there, then run again.`;
+export const runLockNotFolder = (lockDir: string, error: unknown) =>
+  `cannot create the run lock ${lockDir}: ${errorText(error)}. A file is where the lock folder should be; if no zero-cache is running, delete ${lockDir} and run again.`;
+export const configThroughSymlink = (file: string, key: string, pattern: string, through: string, real: string, root: string) =>
+  `${file}: \`${key}\` is "${pattern}", but ${through} is a symbolic link to ${real}, outside the git repository ${root}. zero-cache never writes outside the repository: point \`${key}\` at a real folder inside it.`;
+export const unsafeTableOption = (file: string, line: number, table: string) =>
+  `${file}:${line}: table name ${JSON.stringify(table)} starts with "-", so the generator would read it as an option. Rename the table or exclude it with excludeTables.`;

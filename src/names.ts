@@ -21,6 +21,8 @@ export function outputPaths(patterns: string[], table: string, model: string, in
     if (!/^[A-Za-z0-9_.$-]+$/.test(value) || value === "." || value === "..") {
       throw new InputError(msg.unsafeTableName(schemaFile, line, table), schemaFile, line);
     }
+    // Generator commands are argv lists: a leading "-" would be read as an option, not a table.
+    if (value.startsWith("-")) throw new InputError(msg.unsafeTableOption(schemaFile, line, table), schemaFile, line);
   }
   return patterns.map((pattern) => {
     let out = pattern;

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
@@ -24,7 +24,13 @@ export interface Owner {
 }
 
 export async function withRunLock<T>(cacheDir: string, command: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-  await mkdir(cacheDir, { recursive: true });
+  let created: string | undefined;
+  try {
+    created = await mkdir(cacheDir, { recursive: true });
+  } catch (error) {
+    // A file where cacheDir should be (or a read-only parent): the user's setup, not a bug.
+    throw new ZeroCacheError(msg.cacheDirNotFolder(cacheDir, error), EXIT.input, { cause: error });
+  }
   const target = path.join(cacheDir, "run");
   const lockDir = `${target}.lock`;
   const ownerFile = path.join(cacheDir, "run.owner.json");
@@ -43,8 +49,13 @@ export async function withRunLock<T>(cacheDir: string, command: string, timeoutM
       });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ELOCKED") {
-        throw new ZeroCacheError(msg.runLockFailed(lockDir, error), EXIT.input, { cause: error });
+      const code = (error as NodeJS.ErrnoException).code;
+      // A run that created cacheDir and failed removes it when empty (see below): recreate it.
+      if (code === "ENOENT" && Date.now() < deadline && (await mkdir(cacheDir, { recursive: true }).then(() => true, () => false))) continue;
+      if (code !== "ELOCKED") {
+        // ENOTDIR: proper-lockfile found a file, not its folder, and could not remove it as stale.
+        const text = code === "ENOTDIR" ? msg.runLockNotFolder(lockDir, error) : msg.runLockFailed(lockDir, error);
+        throw new ZeroCacheError(text, EXIT.input, { cause: error });
       }
       const owner = await readOwner(ownerFile);
       if (owner && isDead(owner) && (await takeOver(cacheDir, ownerFile, lockDir, owner))) continue;
@@ -59,6 +70,19 @@ export async function withRunLock<T>(cacheDir: string, command: string, timeoutM
   } finally {
     await rm(ownerFile, { force: true }).catch(() => {});
     await release().catch(() => {});
+    // A run that created cacheDir and then failed before caching anything
+    // (bad input in a fresh clone or an empty repo) leaves no empty folders
+    // behind; rmdir refuses folders that hold something, so caches stay.
+    if (created) await removeEmpty(cacheDir, created);
+  }
+}
+
+/** Removes `dir` and its parents up to `top` while they are empty. */
+async function removeEmpty(dir: string, top: string): Promise<void> {
+  for (;;) {
+    const removed = await rmdir(dir).then(() => true, () => false);
+    if (!removed || dir === top) return;
+    dir = path.dirname(dir);
   }
 }
 

@@ -24,6 +24,7 @@ describe("bad input: one clear message, exit 2, nothing written", () => {
   it("a model that does not parse names the file and line", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
+    repo.zc(["check"]); // settles the caches (the config is cached once cacheDir exists)
     const before = repo.tree("", true);
     repo.edit("app/models/tag.rb", (s) => s.replace(/\nend\s*$/, "\n  def broken(\nend\n"));
     const r = repo.zc(["generate"]);

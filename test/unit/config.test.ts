@@ -98,6 +98,8 @@ describe("loadConfig", () => {
 
   it("revalidates a config whose content changed after a valid one was cached", async () => {
     const root = project({ ".zerocacherc.json": JSON.stringify({ cascade: "none" }) });
+    // The config cache is only written into an existing cacheDir (a failing first run leaves nothing behind).
+    mkdirSync(path.join(root, "tmp/zero-cache"), { recursive: true });
     expect((await loadConfig(root, root)).cascade).toBe("none");
     expect(readFileSync(path.join(root, "tmp/zero-cache/config.json"), "utf8")).toContain('"cascade":"none"');
     writeFileSync(path.join(root, ".zerocacherc.json"), JSON.stringify({ cascade: "everything" }));
