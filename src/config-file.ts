@@ -121,7 +121,8 @@ export async function peekWatchedGlobs(cwd: string, root: string, explicitFile?:
   }
 }
 
-async function readPlain(file: string): Promise<Record<string, unknown> | null> {
+/** A JSON or YAML config (or package.json's key) read without cosmiconfig; null for a .js config or one that is not an object. Throws on bad syntax. */
+export async function readPlain(file: string): Promise<Record<string, unknown> | null> {
   const base = path.basename(file);
   if (/\.[cm]?js$/.test(base)) return null;
   const text = readFileSync(file, "utf8");

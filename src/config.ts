@@ -4,7 +4,7 @@ import { parse as parseShell } from "shell-quote";
 import { ConfigError } from "./errors.js";
 import type { RawConfig } from "./config-schema.js";
 import { DEFAULTS } from "./config-defaults.js";
-import { MODULE_NAME, SEARCH_PLACES, TABLE_PLACEHOLDERS, isInside, toRepoPath } from "./config-file.js";
+import { MODULE_NAME, SEARCH_PLACES, TABLE_PLACEHOLDERS, findConfigFile, isInside, readPlain, toRepoPath } from "./config-file.js";
 import { sha256 } from "./hash.js";
 import { readFile } from "node:fs/promises";
 import { VERSION } from "./version.js";
@@ -48,7 +48,8 @@ export interface Config {
 
 /** Finds the config from `cwd` up to the git top level and validates it. */
 export async function loadConfig(cwd: string, root: string, explicitFile?: string): Promise<Config> {
-  const found = explicitFile ? await loadFile(path.resolve(cwd, explicitFile)) : await search(cwd, root);
+  const direct = await loadDirect(cwd, root, explicitFile);
+  const found = direct !== undefined ? direct : explicitFile ? await loadFile(path.resolve(cwd, explicitFile)) : await search(cwd, root);
   const file = found?.filepath ?? null;
   const projectDir = file ? path.dirname(file) : root;
   const { raw, save } = await validate(found?.config ?? {}, file, projectDir);
@@ -59,6 +60,25 @@ export async function loadConfig(cwd: string, root: string, explicitFile?: strin
   // nothing behind. The next successful run creates cacheDir anyway.
   if (save && existsSync(config.cacheDir)) await save(path.join(config.cacheDir, "config.json"));
   return config;
+}
+
+/**
+ * The config found and read without cosmiconfig, whose loading costs more
+ * than a whole fresh check: JSON and YAML files, as nearly every app has, in
+ * the same places and order. Null: there is no config. Undefined: only
+ * cosmiconfig can tell (a .js config, or a file that does not parse, so its
+ * error reads as cosmiconfig words it).
+ */
+async function loadDirect(cwd: string, root: string, explicitFile?: string): Promise<{ filepath: string; config: unknown } | null | undefined> {
+  try {
+    const file = explicitFile ? path.resolve(cwd, explicitFile) : findConfigFile(cwd, root);
+    if (file === null) return null;
+    if (!existsSync(file)) return undefined;
+    const config = await readPlain(file);
+    return config === null ? undefined : { filepath: file, config };
+  } catch {
+    return undefined;
+  }
 }
 
 async function explorer() {
