@@ -71,7 +71,8 @@ export function chooseRuns(gen: GeneratorArgv, stale: string[], all: string[], e
   if (gen.exclude) {
     const staleSet = new Set(stale);
     const excluded = [...all.filter((t) => !staleSet.has(t)), ...excludedBySchema].sort();
-    candidates.push({ cost: estimate(k, n, timings), runs: [{ kind: "exclude", argv: expandArgv(gen.exclude, { excluded }), tables: stale }] });
+    // An excluded table named "-x" would reach the generator as an option, not a name: use another strategy.
+    if (!excluded.some((t) => t.startsWith("-"))) candidates.push({ cost: estimate(k, n, timings), runs: [{ kind: "exclude", argv: expandArgv(gen.exclude, { excluded }), tables: stale }] });
   }
   if (gen.table) {
     candidates.push({

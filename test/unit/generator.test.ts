@@ -49,6 +49,12 @@ describe("chooseRuns", () => {
     const runs = chooseRuns(gen, ["a", "b", "c", "d"], tables, ["schema_x"], {});
     expect(runs[0]!.argv).toEqual(["g", "--exclude-tables", "e", "schema_x"]);
   });
+
+  it("never passes an excluded table named like an option: another strategy runs instead", () => {
+    const runs = chooseRuns(gen, ["a", "b", "c", "d"], tables, ["--all"], {});
+    expect(runs.map((r) => r.kind)).not.toContain("exclude");
+    expect(runs.flatMap((r) => r.argv)).not.toContain("--all");
+  });
 });
 
 describe("estimate", () => {
