@@ -9,13 +9,9 @@ import * as msg from "./messages.js";
 import type { ParseCache } from "./parse-cache.js";
 import type { Snapshot } from "./snapshot.js";
 import type { Debug } from "./log.js";
-import { VERSION } from "./version.js";
+import { FINGERPRINT_VERSION, VERSION } from "./version.js";
 
-/**
- * Bumped whenever the way fingerprints are computed changes, so every lock
- * written by an older zero-cache counts as stale instead of silently matching.
- */
-export const FINGERPRINT_VERSION = 1;
+export { FINGERPRINT_VERSION } from "./version.js";
 
 export interface TableAnalysis {
   model: string;

@@ -123,9 +123,13 @@ export async function peekWatchedGlobs(cwd: string, root: string, explicitFile?:
 
 /** A JSON or YAML config (or package.json's key) read without cosmiconfig; null for a .js config or one that is not an object. Throws on bad syntax. */
 export async function readPlain(file: string): Promise<Record<string, unknown> | null> {
+  return /\.[cm]?js$/.test(file) ? null : parsePlain(file, readFileSync(file, "utf8"));
+}
+
+/** parsePlain for the text of `file` (its name tells the format). */
+export async function parsePlain(file: string, text: string): Promise<Record<string, unknown> | null> {
   const base = path.basename(file);
   if (/\.[cm]?js$/.test(base)) return null;
-  const text = readFileSync(file, "utf8");
   let data: unknown;
   if (base === "package.json") data = (JSON.parse(text) as Record<string, unknown>)[MODULE_NAME];
   else if (base.endsWith(".json")) data = JSON.parse(text);

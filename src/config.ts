@@ -1,10 +1,10 @@
 import path from "node:path";
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { parse as parseShell } from "shell-quote";
 import { ConfigError } from "./errors.js";
 import type { RawConfig } from "./config-schema.js";
 import { DEFAULTS } from "./config-defaults.js";
-import { MODULE_NAME, SEARCH_PLACES, TABLE_PLACEHOLDERS, findConfigFile, isInside, readPlain, toRepoPath } from "./config-file.js";
+import { MODULE_NAME, SEARCH_PLACES, TABLE_PLACEHOLDERS, findConfigFile, isInside, parsePlain, toRepoPath } from "./config-file.js";
 import { sha256 } from "./hash.js";
 import { readFile } from "node:fs/promises";
 import { VERSION } from "./version.js";
@@ -21,6 +21,8 @@ export interface GeneratorArgv {
 export interface Config {
   /** Absolute path of the config file, or null when running on defaults. */
   file: string | null;
+  /** SHA-256 of the config file as read, when it is JSON or YAML (its content alone decides the config); else null. */
+  fileSha: string | null;
   /** Git top level, absolute. */
   root: string;
   /** Where the generator runs: the config file's folder (the Rails root), absolute. */
@@ -50,10 +52,11 @@ export interface Config {
 export async function loadConfig(cwd: string, root: string, explicitFile?: string): Promise<Config> {
   const direct = await loadDirect(cwd, root, explicitFile);
   const found = direct !== undefined ? direct : explicitFile ? await loadFile(path.resolve(cwd, explicitFile)) : await search(cwd, root);
+  const fileSha = direct ? direct.sha : null;
   const file = found?.filepath ?? null;
   const projectDir = file ? path.dirname(file) : root;
   const { raw, save } = await validate(found?.config ?? {}, file, projectDir);
-  const config = resolveConfig(raw, file, root, projectDir);
+  const config = { ...resolveConfig(raw, file, root, projectDir), fileSha };
   // Cached only once the whole config is known good (a cacheDir outside the
   // repo must never be written), and only into a cacheDir that exists: a run
   // that then fails on bad input, or a first run in an empty repo, leaves
@@ -69,13 +72,14 @@ export async function loadConfig(cwd: string, root: string, explicitFile?: strin
  * cosmiconfig can tell (a .js config, or a file that does not parse, so its
  * error reads as cosmiconfig words it).
  */
-async function loadDirect(cwd: string, root: string, explicitFile?: string): Promise<{ filepath: string; config: unknown } | null | undefined> {
+async function loadDirect(cwd: string, root: string, explicitFile?: string): Promise<{ filepath: string; config: unknown; sha: string } | null | undefined> {
   try {
     const file = explicitFile ? path.resolve(cwd, explicitFile) : findConfigFile(cwd, root);
     if (file === null) return null;
     if (!existsSync(file)) return undefined;
-    const config = await readPlain(file);
-    return config === null ? undefined : { filepath: file, config };
+    const bytes = readFileSync(file);
+    const config = await parsePlain(file, bytes.toString("utf8"));
+    return config === null ? undefined : { filepath: file, config, sha: sha256(bytes) };
   } catch {
     return undefined;
   }
@@ -186,6 +190,7 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
   }
   return {
     file,
+    fileSha: null,
     root,
     projectDir,
     schema: toRepo("schema", raw.schema),

@@ -1,12 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { FINGERPRINT_VERSION } from "./analyze.js";
-import { writeAtomic } from "./atomic.js";
 import type { Config } from "./config.js";
 import { allVouched, listing, type Listing } from "./git.js";
 import { hashDisk, watchedBases, type Snapshot, type View } from "./snapshot.js";
-import { VERSION } from "./version.js";
+import { FINGERPRINT_VERSION, VERSION } from "./version.js";
 
 /**
  * The last fresh verdict of a view, with what identifies the state it was
@@ -22,13 +20,26 @@ const VERSION_TAG = `1:${VERSION}:${FINGERPRINT_VERSION}`;
 
 interface FreshRecord {
   version: string;
+  /** The config file and the SHA-256 of its content (null: a .js config), and the config made from it. */
+  configFile: string | null;
+  configSha: string | null;
+  config: string;
   digest: string;
   /** Paths the verdict read that git does not list (git-ignored outputs): hashed from disk each time. */
   extra: string[];
   tables: number;
 }
 
-const recordFile = (config: Config, view: View) => path.join(config.cacheDir, `fresh-${view}.json`);
+const recordFile = (cacheDir: string, view: View) => path.join(cacheDir, `fresh-${view}.json`);
+
+async function readRecord(cacheDir: string, view: View): Promise<FreshRecord | null> {
+  try {
+    const record = JSON.parse(await readFile(recordFile(cacheDir, view), "utf8")) as FreshRecord;
+    return record.version === VERSION_TAG && Array.isArray(record.extra) && typeof record.config === "string" ? record : null;
+  } catch {
+    return null;
+  }
+}
 
 function digest(config: Config, view: View, list: Listing, contents: Map<string, string | null>): string {
   const hash = createHash("sha256");
@@ -41,13 +52,22 @@ const differing = (list: Listing) => list.differing.split("\0").filter(Boolean);
 
 /** The number of tables, when the last fresh verdict of this view still holds; null otherwise. */
 export async function knownFresh(config: Config, view: View): Promise<number | null> {
-  let record: FreshRecord;
-  try {
-    record = JSON.parse(await readFile(recordFile(config, view), "utf8")) as FreshRecord;
-  } catch {
-    return null;
-  }
-  if (record.version !== VERSION_TAG || !Array.isArray(record.extra)) return null;
+  const record = await readRecord(config.cacheDir, view);
+  return record && record.config === JSON.stringify(config) ? stillHolds(record, config, view) : null;
+}
+
+/**
+ * knownFresh before the config is loaded (the CLI's fast path): a JSON or
+ * YAML config whose file content is the one the record was made with gives
+ * the same config, which the record holds.
+ */
+export async function knownFreshBeforeConfig(cacheDir: string, view: View, configFile: string | null, configSha: string | null): Promise<number | null> {
+  const record = await readRecord(cacheDir, view);
+  if (!record || record.configFile !== configFile || (configFile !== null && (configSha === null || record.configSha !== configSha))) return null;
+  return stillHolds(record, JSON.parse(record.config) as Config, view);
+}
+
+async function stillHolds(record: FreshRecord, config: Config, view: View): Promise<number | null> {
   const list = await listing(config.root, view, watchedBases(config));
   if (!allVouched(list)) return null;
   const toHash = [...differing(list), ...record.extra];
@@ -66,8 +86,17 @@ export async function recordFresh(config: Config, snapshot: Snapshot, read: stri
     const listed = new Set(snapshot.paths);
     const extra = [...new Set(read)].filter((p) => !listed.has(p)).sort();
     const contents = await snapshot.hashes([...differing(snapshot.listing), ...extra]);
-    const record: FreshRecord = { version: VERSION_TAG, digest: digest(config, snapshot.view, snapshot.listing, contents), extra, tables };
-    await writeAtomic(recordFile(config, snapshot.view), JSON.stringify(record));
+    const record: FreshRecord = {
+      version: VERSION_TAG,
+      configFile: config.file,
+      configSha: config.fileSha,
+      config: JSON.stringify(config),
+      digest: digest(config, snapshot.view, snapshot.listing, contents),
+      extra,
+      tables,
+    };
+    const { writeAtomic } = await import("./atomic.js");
+    await writeAtomic(recordFile(config.cacheDir, snapshot.view), JSON.stringify(record));
   } catch {
     // a read-only or full cacheDir, a file changed meanwhile: the next check is a full one
   }

@@ -72,7 +72,7 @@ export function repoDirsAt(cwd: string): { root: string; gitDir: string } | null
  * itself finds, without starting git. Null whenever git's environment
  * variables could change the answer, and the caller asks git.
  */
-function findTopLevel(cwd: string): string | null {
+export function findTopLevel(cwd: string): string | null {
   if (process.env.GIT_DIR || process.env.GIT_WORK_TREE || process.env.GIT_CEILING_DIRECTORIES || process.env.GIT_DISCOVERY_ACROSS_FILESYSTEM) return null;
   try {
     for (let dir = realpathSync(cwd); ; dir = path.dirname(dir)) {
