@@ -1,5 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { exampleRepo, type Repo } from "../helpers/repo.js";
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { exampleRepo, PROJECT, type Repo } from "../helpers/repo.js";
 
 /**
  * `check` answers "fresh" without a full check when nothing it watches
@@ -69,6 +73,21 @@ describe("the fresh-verdict shortcut of check", () => {
     repo.edit("frontend/src/lib/models/cactus.ts", (s) => `${s}// edited\n`);
     expect(full(repo)).toBe(1);
     expect(shortcut(repo).code).toBe(1);
+  });
+
+  it("answers from dist/cli.cjs alone when nothing changed: no CLI parser, config loader or engine is loaded", () => {
+    const repo = freshRepo();
+    // The entry copied away from dist/main.js, its chunks and node_modules: loading any of them would fail.
+    const alone = mkdtempSync(path.join(tmpdir(), "zero-cache-alone-"));
+    onTestFinished(() => rmSync(alone, { recursive: true, force: true }));
+    copyFileSync(path.join(PROJECT, "dist/cli.cjs"), path.join(alone, "cli.cjs"));
+    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(alone, "cli.cjs"), ...args], { cwd: repo.dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect(run("check")).toMatchObject({ status: 0, stdout: "zero-cache: all 11 tables fresh.\n", stderr: "" });
+    expect(run("check", "-q")).toMatchObject({ status: 0, stdout: "" });
+    // A change needs the rest of the CLI, which is not there.
+    repo.edit("app/models/tag.rb", (s) => `# touched\n${s}`);
+    expect(run("check").status).not.toBe(0);
+    expect(repo.zc(["check"]).code).toBe(1);
   });
 
   it("judges the index on its own for --staged", () => {
