@@ -10,7 +10,7 @@ import { chooseRuns, readTimings, recordTiming, runCommand, type Run, type RunRe
 import { emptyLock, parseLock, serializeLock, type Lock } from "./lock.js";
 import type { Debug } from "./log.js";
 import { BlobHashes } from "./blob-hashes.js";
-import { knownFresh, recordFresh } from "./fresh-record.js";
+import { recordFresh } from "./fresh-record.js";
 import { ParseCache } from "./parse-cache.js";
 import { hashDisk, takeSnapshot, type Snapshot, type View } from "./snapshot.js";
 import { isFresh, makePlan, type Plan, type TableVerdict } from "./staleness.js";
@@ -38,14 +38,6 @@ export async function openProject(cwd: string, configFile: string | undefined, d
 export async function computePlan(project: Project, view: View): Promise<Plan> {
   const caches = await openCaches(project);
   return planFor(project, await takeSnapshot(project.config, view, caches.blobs), caches);
-}
-
-/** The number of tables when the last fresh verdict of `view` still holds (nothing it was made from changed), else null. */
-export async function knownFreshTables(project: Project, view: View): Promise<number | null> {
-  const { config, debug } = project;
-  const tables = await knownFresh(config, view);
-  debug(tables === null ? "no earlier fresh verdict holds: full check" : `nothing changed since the last fresh verdict of ${tables} tables`);
-  return tables;
 }
 
 interface Caches {

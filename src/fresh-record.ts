@@ -50,18 +50,13 @@ function digest(config: Config, view: View, list: Listing, contents: Map<string,
 
 const differing = (list: Listing) => list.differing.split("\0").filter(Boolean);
 
-/** The number of tables, when the last fresh verdict of this view still holds; null otherwise. */
-export async function knownFresh(config: Config, view: View): Promise<number | null> {
-  const record = await readRecord(config.cacheDir, view);
-  return record && record.config === JSON.stringify(config) ? stillHolds(record, config, view) : null;
-}
-
 /**
- * knownFresh before the config is loaded (the CLI's fast path): a JSON or
- * YAML config whose file content is the one the record was made with gives
- * the same config, which the record holds.
+ * The number of tables, when the last fresh verdict of this view still
+ * holds; null otherwise. Asked before the config is loaded (the CLI's fast
+ * path): a JSON or YAML config whose file content is the one the record was
+ * made with gives the config the record holds. A .js config never matches.
  */
-export async function knownFreshBeforeConfig(cacheDir: string, view: View, configFile: string | null, configSha: string | null): Promise<number | null> {
+export async function knownFresh(cacheDir: string, view: View, configFile: string | null, configSha: string | null): Promise<number | null> {
   const record = await readRecord(cacheDir, view);
   if (!record || record.configFile !== configFile || (configFile !== null && (configSha === null || record.configSha !== configSha))) return null;
   return stillHolds(record, JSON.parse(record.config) as Config, view);
@@ -82,7 +77,8 @@ async function stillHolds(record: FreshRecord, config: Config, view: View): Prom
  */
 export async function recordFresh(config: Config, snapshot: Snapshot, read: string[], tables: number): Promise<void> {
   try {
-    if (!allVouched(snapshot.listing)) return;
+    // A .js config can compute anything: its file content does not decide the config.
+    if (!allVouched(snapshot.listing) || (config.file !== null && config.fileSha === null)) return;
     const listed = new Set(snapshot.paths);
     const extra = [...new Set(read)].filter((p) => !listed.has(p)).sort();
     const contents = await snapshot.hashes([...differing(snapshot.listing), ...extra]);

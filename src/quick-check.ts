@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { DEFAULTS } from "./config-defaults.js";
 import { findConfigFile, parsePlain } from "./config-file.js";
-import { knownFreshBeforeConfig } from "./fresh-record.js";
+import { knownFresh } from "./fresh-record.js";
 import { findTopLevel } from "./git.js";
 import { sha256 } from "./hash.js";
 import * as msg from "./messages.js";
@@ -26,7 +26,7 @@ export async function quickCheck(argv: string[]): Promise<number | null> {
     const data = file ? await parsePlain(file, bytes!.toString("utf8")) : {};
     if (!data) return null;
     const cacheDir = path.resolve(file ? path.dirname(file) : root, typeof data.cacheDir === "string" ? data.cacheDir : DEFAULTS.cacheDir);
-    const tables = await knownFreshBeforeConfig(cacheDir, call.staged ? "index" : "worktree", file, bytes ? sha256(bytes) : null);
+    const tables = await knownFresh(cacheDir, call.staged ? "index" : "worktree", file, bytes ? sha256(bytes) : null);
     if (tables === null) return null;
     if (call.debug) process.stderr.write(`zero-cache:debug +${Math.round(performance.now())}ms nothing changed since the last fresh verdict of ${tables} tables (fast path)\n`);
     if (!call.quiet) process.stdout.write(`${msg.allFresh(tables)}\n`);

@@ -31,8 +31,6 @@ export interface Snapshot {
   read(paths: string[]): Promise<Map<string, Buffer>>;
   /** SHA-256 of each path's content (null: absent). */
   hashes(paths: string[]): Promise<Map<string, string | null>>;
-  /** What identifies each path's content: `oid:<blob id>`, `sha:<sha256>` or `absent`. */
-  identities(paths: string[]): Promise<Map<string, string>>;
 }
 
 export async function takeSnapshot(config: Config, view: View, known: BlobHashes): Promise<Snapshot> {
@@ -92,7 +90,7 @@ function viewOf(
     const blobs = await readBlobs(root, files.map((p) => oids.get(p)!));
     return new Map(files.map((p) => [p, blobs.get(oids.get(p)!)!]));
   };
-  const snapshot: Snapshot = {
+  return {
     view,
     root,
     paths,
@@ -122,12 +120,7 @@ function viewOf(
       for (const p of fromDisk) out.set(p, seen.get(p)!);
       return out;
     },
-    async identities(files) {
-      const others = await snapshot.hashes(files.filter((p) => !oids.has(p)));
-      return new Map(files.map((p) => [p, oids.has(p) ? `oid:${oids.get(p)}` : others.get(p) ? `sha:${others.get(p)}` : "absent"]));
-    },
   };
-  return snapshot;
 }
 
 /** SHA-256 of work-tree files as they are now (null: absent): for files written since a snapshot was taken. */
