@@ -88,7 +88,7 @@ export async function findEarlierBlocks(
   const files = await readAtRevisions(root, ["ORIG_HEAD", "HEAD"].map((rev) => `${rev}:${schemaFile}`));
   for (const bytes of files.values()) {
     try {
-      search(await parsedSchema(cache, sha256(bytes), bytes, schemaFile));
+      search(await parsedSchema(cache, sha256(bytes), async () => bytes, schemaFile));
     } catch {
       // An old schema that does not parse only costs the detail.
     }
@@ -96,9 +96,10 @@ export async function findEarlierBlocks(
   return found;
 }
 
-/** The parsed schema of a content hash, from the cache or by parsing `bytes`. */
-export async function parsedSchema(cache: ParseCache, hash: string, bytes: Buffer | undefined, file: string): Promise<ParsedSchema> {
+/** The parsed schema of a content hash, from the cache or by parsing what `read` returns (called only then). */
+export async function parsedSchema(cache: ParseCache, hash: string, read: () => Promise<Buffer | undefined>, file: string): Promise<ParsedSchema> {
   return cache.get("schema", hash, async () => {
+    const bytes = await read();
     if (!bytes) throw new Error(`${file}: no content to parse`);
     const { parseSchema } = await import("./ruby/schema.js");
     return parseSchema(decodeUtf8(bytes, file), file);

@@ -176,7 +176,7 @@ async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysi
   const { describeBlockChange, findEarlierBlocks, parsedSchema } = await import("./schema-changes.js");
   const earlier = await findEarlierBlocks(wanted, cache, snapshot.root, config.schema);
   const hash = analysis.inputs[config.schema]!;
-  const schema = await parsedSchema(cache, hash, (await cache.has("schema", hash)) ? undefined : (await snapshot.read([config.schema])).get(config.schema), config.schema);
+  const schema = await parsedSchema(cache, hash, async () => (await snapshot.read([config.schema])).get(config.schema), config.schema);
   const blocks = new Map(schema.tables.map((t) => [t.name, t.source]));
   for (const [table, list] of reasons) {
     for (const r of list) {
