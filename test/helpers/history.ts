@@ -334,6 +334,8 @@ export interface Stats {
   histories: number;
   steps: number;
   skipped: number;
+  /** Histories whose operations ran out before STEPS of them applied. */
+  short: number;
   checks: number;
   /** Comparisons with a full regeneration: after check said fresh, after generate, of a commit the pre-commit hook let through. */
   compares: { checkFresh: number; generate: number; commit: number };
@@ -358,6 +360,7 @@ export function emptyStats(): Stats {
     histories: 0,
     steps: 0,
     skipped: 0,
+    short: 0,
     checks: 0,
     compares: { checkFresh: 0, generate: 0, commit: 0 },
     falseHits: [],
