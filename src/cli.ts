@@ -9,7 +9,7 @@ import { VERSION } from "./version.js";
 const EXIT_HELP = `
 Exit codes:
   0  fresh / done
-  1  stale (check), or the generator failed (generate)
+  1  stale (check), the generator failed (generate), or no store had a table (restore)
   2  usage, config or input error (the message names the file and line)
   3  internal error (a bug: please report it with --debug output)
 hook pre-commit exits 1 to refuse a stale commit; hook post-* always exits 0.
@@ -63,6 +63,30 @@ function program(): Command {
         { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!opts.json, quiet: !!g.quiet },
         createLogger({ ...g, json: opts.json }),
       );
+    });
+
+  cli
+    .command("restore")
+    .description("put the generated files for the current inputs in place from the local or remote store, without the generator; exit 1 lists what no store had")
+    .option("--all", "every table, also those that look fresh")
+    .option("--json", "print a JSON report")
+    .action(async (opts: { all?: boolean; json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { restore } = await import("./commands/restore.js");
+      process.exitCode = await restore(
+        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, json: !!opts.json, quiet: !!g.quiet },
+        createLogger({ ...g, json: opts.json }),
+      );
+    });
+
+  cli
+    .command("clean")
+    .description("empty the local store of generated files (cacheDir/store)")
+    .option("--json", "print a JSON report")
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { clean } = await import("./commands/clean.js");
+      process.exitCode = await clean({ cwd: g.cwd ?? process.cwd(), config: g.config, json: !!opts.json }, createLogger({ ...g, json: opts.json }));
     });
 
   cli

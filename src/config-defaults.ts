@@ -53,4 +53,6 @@ export const DEFAULTS = {
   lockTimeout: 60,
   lockfile: "zero-cache.lock",
   cacheDir: "tmp/zero-cache",
+  store: { maxSizeMB: 200 },
+  remote: { url: null, team: null, read: true, write: true, timeoutMs: 3000 },
 } as const;

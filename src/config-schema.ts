@@ -48,6 +48,18 @@ const configSchema = z
     lockTimeout: z.number().int().min(0).max(3600).default(DEFAULTS.lockTimeout),
     lockfile: z.string().min(1).default(DEFAULTS.lockfile),
     cacheDir: z.string().min(1).default(DEFAULTS.cacheDir),
+    store: z
+      .strictObject({ maxSizeMB: z.number().min(0).default(DEFAULTS.store.maxSizeMB) })
+      .default({ ...DEFAULTS.store }),
+    remote: z
+      .strictObject({
+        url: z.url({ protocol: /^https?$/ }).nullable().default(DEFAULTS.remote.url),
+        team: z.string().min(1).nullable().default(DEFAULTS.remote.team),
+        read: z.boolean().default(DEFAULTS.remote.read),
+        write: z.boolean().default(DEFAULTS.remote.write),
+        timeoutMs: z.number().int().min(1).max(60_000).default(DEFAULTS.remote.timeoutMs),
+      })
+      .default({ ...DEFAULTS.remote }),
   })
   .strict();
 
@@ -90,6 +102,8 @@ function keysAt(at: PropertyKey[]): string[] {
   if (at[0] === "outputs") return ["perTable", "shared"];
   if (at[0] === "generator") return ["all", "table", "tables", "exclude"];
   if (at[0] === "beforeGenerate") return ["run", "when"];
+  if (at[0] === "store") return ["maxSizeMB"];
+  if (at[0] === "remote") return ["url", "team", "read", "write", "timeoutMs"];
   return [];
 }
 

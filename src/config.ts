@@ -45,6 +45,10 @@ export interface Config {
   lockfile: string;
   /** Absolute. */
   cacheDir: string;
+  /** The local store of generated files (in cacheDir); 0 bytes: none. */
+  store: { maxBytes: number };
+  /** The shared store (Turborepo remote-cache API), or null. Secrets come from the environment, never from here. */
+  remote: { url: string; team: string | null; read: boolean; write: boolean; timeoutMs: number } | null;
 }
 
 
@@ -212,6 +216,8 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
     lockTimeoutMs: raw.lockTimeout * 1000,
     lockfile,
     cacheDir: path.join(root, cacheDir),
+    store: { maxBytes: Math.round(raw.store.maxSizeMB * 1024 * 1024) },
+    remote: raw.remote.url ? { ...raw.remote, url: raw.remote.url.replace(/\/+$/, "") } : null,
   };
 }
 

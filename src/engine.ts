@@ -12,6 +12,9 @@ import type { Debug } from "./log.js";
 import { BlobHashes } from "./blob-hashes.js";
 import { recordFresh } from "./fresh-record.js";
 import { ParseCache } from "./parse-cache.js";
+import { Artifacts, sharedKey, type Keep, type Source } from "./artifacts.js";
+import { sha256 } from "./hash.js";
+import type { Artifact } from "./store.js";
 import { hashDisk, takeSnapshot, type Snapshot, type View } from "./snapshot.js";
 import { isFresh, makePlan, type Plan, type TableVerdict } from "./staleness.js";
 import * as msg from "./messages.js";
@@ -72,6 +75,10 @@ async function planFor(project: Project, snapshot: Snapshot, caches: Caches): Pr
 
 export interface GenerateOptions {
   all: boolean;
+  /** Restore from the stores only, never run the generator (`zero-cache restore`). */
+  restoreOnly?: boolean;
+  /** With restoreOnly: every table, also those that look fresh (`zero-cache restore --all`). */
+  restoreAll?: boolean;
   dryRun: boolean;
   /** Generator output goes here (null: kept only for error messages). */
   stdout: NodeJS.WritableStream | null;
@@ -85,12 +92,19 @@ export type Step =
   | { type: "run-done"; run: Run; result: RunResult }
   | { type: "orphan-deleted"; file: string }
   | { type: "orphan-kept"; file: string }
-  | { type: "output-absent"; table: string; file: string };
+  | { type: "output-absent"; table: string; file: string }
+  | { type: "warning"; text: string };
 
 export interface GenerateResult {
   plan: Plan;
   runs: Run[];
   regenerated: TableVerdict[];
+  /** Tables whose files came from a store instead of the generator. */
+  restored: Restored[];
+  /** Where the shared files came from when a store had them and no generator run refreshed them. */
+  sharedRestored: Source | null;
+  /** Tables a store was asked for and did not have (`zero-cache restore`; "shared" for the shared files). */
+  missing: string[];
   failed: Array<{ run: Run; result: RunResult }>;
   /** Tables left stale because a migration is pending (generating cannot help). */
   blocked: TableVerdict[];
@@ -98,6 +112,10 @@ export interface GenerateResult {
   cached: string[];
   filesWritten: number;
   ms: number;
+}
+
+export interface Restored extends TableVerdict {
+  from: Source;
 }
 
 export async function generate(project: Project, options: GenerateOptions): Promise<GenerateResult> {
@@ -118,32 +136,47 @@ export async function generate(project: Project, options: GenerateOptions): Prom
   const all = Object.keys(plan.analysis.tables).sort();
   const blocked = options.all ? [] : plan.stale.filter((v) => v.reasons.every((r) => r.kind === "pending-migration"));
   const blockedSet = new Set(blocked.map((v) => v.table));
-  const toRegenerate = options.all || plan.lock.status !== "ok" ? all : plan.stale.map((v) => v.table).filter((t) => !blockedSet.has(t));
-  // Shared files list every table: a dropped table or an edited shared file needs
-  // one run even when no table is stale, and regenerating one table is the cheapest.
-  const refreshShared = config.outputs.shared.length > 0 && (plan.shared.length > 0 || plan.dropped.length > 0);
-  const targets = toRegenerate.length > 0 ? toRegenerate : refreshShared ? all.slice(0, 1) : [];
+  const stale = options.all || options.restoreAll || plan.lock.status !== "ok" ? all : plan.stale.map((v) => v.table).filter((t) => !blockedSet.has(t));
+  const verdicts = new Map(plan.stale.map((v) => [v.table, v]));
+  const lock: Lock = plan.lock.lock ? structuredClone(plan.lock.lock) : emptyLock(FINGERPRINT_VERSION);
+  lock.fingerprintVersion = FINGERPRINT_VERSION;
+  const written = new Set<string>();
+
+  const store = options.dryRun ? null : await Artifacts.open(config, debug, (text) => options.onStep?.({ type: "warning", text }));
+  // --all is the way past every cache: it runs the generator for every table (and stores what it writes).
+  const restored = store && !options.all ? await restoreTables(config, plan, stale, store, lock, written, verdicts) : [];
+  const restoredSet = new Set(restored.map((r) => r.table));
+  const toRegenerate = stale.filter((t) => !restoredSet.has(t));
+  // Shared files list every table: a restored or dropped table, or an edited shared file, needs
+  // them refreshed: from a store, or by one run (regenerating one table is the cheapest).
+  const refreshShared = config.outputs.shared.length > 0 && (plan.shared.length > 0 || plan.dropped.length > 0 || restored.length > 0);
+  const before = written.size;
+  const sharedFrom = store && !options.all && toRegenerate.length === 0 && refreshShared ? await restoreShared(config, plan, store, written) : null;
+  // Reported only when it changed a file: shared files often come out the same.
+  const sharedRestored = written.size > before ? sharedFrom : null;
+  const missing = options.restoreOnly ? [...toRegenerate, ...(refreshShared && !sharedFrom && toRegenerate.length === 0 ? ["shared"] : [])] : [];
+  const targets = options.restoreOnly ? [] : toRegenerate.length > 0 ? toRegenerate : refreshShared && !sharedFrom ? all.slice(0, 1) : [];
   const timings = await readTimings(config.cacheDir);
   const runs = targets.length > 0 ? chooseRuns(config.generator, targets, all, plan.analysis.excluded, timings) : [];
-  debug(`runs: ${runs.map((r) => `${r.kind}(${r.tables.length})`).join(", ") || "none"}`);
+  debug(`restored ${restored.length}${sharedRestored ? " and the shared files" : ""}; runs: ${runs.map((r) => `${r.kind}(${r.tables.length})`).join(", ") || "none"}`);
 
   const result: GenerateResult = {
     plan,
     runs,
     regenerated: [],
+    restored,
+    sharedRestored,
+    missing,
     failed: [],
     blocked,
-    cached: plan.fresh.filter((t) => !runs.some((r) => r.tables.includes(t))),
+    cached: plan.fresh.filter((t) => !runs.some((r) => r.tables.includes(t)) && !restoredSet.has(t) && !missing.includes(t)),
     filesWritten: 0,
     ms: 0,
   };
   if (options.dryRun) return { ...result, ms: performance.now() - start };
 
-  const lock: Lock = plan.lock.lock ? structuredClone(plan.lock.lock) : emptyLock(FINGERPRINT_VERSION);
-  lock.fingerprintVersion = FINGERPRINT_VERSION;
-  const verdicts = new Map(plan.stale.map((v) => [v.table, v]));
   const lockPath = path.join(config.root, config.lockfile);
-  const written = new Set<string>();
+  if (restored.length) await writeAtomic(lockPath, serializeLock(lock));
 
   for (const [index, run] of runs.entries()) {
     options.onStep?.({ type: "run", run, index, count: runs.length });
@@ -171,10 +204,11 @@ export async function generate(project: Project, options: GenerateOptions): Prom
     await writeAtomic(lockPath, serializeLock(lock));
   }
 
-  await removeOrphans(config, plan, result.regenerated.map((v) => v.table), options, snapshot);
+  await removeOrphans(config, plan, [...result.regenerated, ...restored].map((v) => v.table), options, snapshot);
   for (const d of plan.dropped) delete lock.tables[d.table];
 
-  if (result.failed.length === 0) {
+  const complete = result.failed.length === 0 && missing.length === 0;
+  if (complete) {
     const shared = await hashDisk(config.root, config.outputs.shared);
     lock.shared = Object.fromEntries(config.outputs.shared.map((f) => [f, shared.get(f) ?? null]));
     for (const f of config.outputs.shared) if (shared.get(f) !== plan.outputHashes.get(f)) written.add(f);
@@ -183,7 +217,64 @@ export async function generate(project: Project, options: GenerateOptions): Prom
   }
   const text = serializeLock(lock);
   if (!plan.lock.lock || text !== serializeLock(plan.lock.lock)) await writeAtomic(lockPath, text);
+  if (store && complete && blocked.length === 0) await keepArtifacts(config, plan, lock, store);
   return { ...result, filesWritten: written.size, ms: performance.now() - start };
+}
+
+/**
+ * Restores, from the stores, the tables whose current fingerprint has stored
+ * files, writing only files that differ, and records them in `lock` as if
+ * generated. A stored artifact that disagrees with what the lock records for
+ * the same fingerprint is not used: the generator decides.
+ */
+async function restoreTables(config: Config, plan: Plan, tables: string[], store: Artifacts, lock: Lock, written: Set<string>, verdicts: Map<string, TableVerdict>): Promise<Restored[]> {
+  const wanted = tables.map((t) => ({ kind: "table" as const, key: plan.analysis.tables[t]!.fingerprint, paths: plan.analysis.tables[t]!.outputs }));
+  const found = await store.find(wanted);
+  const restored: Restored[] = [];
+  for (const [i, table] of tables.entries()) {
+    const hit = found.get(i);
+    if (!hit) continue;
+    const now = plan.analysis.tables[table]!;
+    const outputs = hashesOf(hit.artifact);
+    const recorded = plan.lock.lock?.tables[table];
+    if (recorded?.fingerprint === now.fingerprint && now.outputs.some((f) => recorded.outputs[f] !== outputs[f])) continue;
+    await writeFiles(config.root, hit.artifact, plan.outputHashes, written);
+    lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: now.components, outputs };
+    restored.push({ ...(verdicts.get(table) ?? { table, model: now.model, reasons: [] }), from: hit.from });
+  }
+  return restored;
+}
+
+async function restoreShared(config: Config, plan: Plan, store: Artifacts, written: Set<string>): Promise<Source | null> {
+  const found = (await store.find([{ kind: "shared", key: sharedKey(plan.analysis), paths: config.outputs.shared }])).get(0);
+  if (!found) return null;
+  await writeFiles(config.root, found.artifact, plan.outputHashes, written);
+  return found.from;
+}
+
+function hashesOf(artifact: Artifact): Record<string, string | null> {
+  return Object.fromEntries([...artifact.files].map(([p, bytes]) => [p, bytes === null ? null : sha256(bytes)]));
+}
+
+/** Writes an artifact's files that differ from what is on disk; a file the generator did not write is removed. */
+async function writeFiles(root: string, artifact: Artifact, current: Map<string, string | null>, written: Set<string>): Promise<void> {
+  for (const [file, bytes] of artifact.files) {
+    const want = bytes === null ? null : sha256(bytes);
+    if (current.get(file) === want) continue;
+    if (bytes === null) await unlink(path.join(root, file)).catch(() => {});
+    else await writeAtomic(path.join(root, file), bytes);
+    written.add(file);
+  }
+}
+
+/** After a complete run, every table's files and the shared files as the lock records them go to the stores. */
+async function keepArtifacts(config: Config, plan: Plan, lock: Lock, store: Artifacts): Promise<void> {
+  const current: Keep[] = Object.entries(plan.analysis.tables).flatMap(([table, now]) => {
+    const entry = lock.tables[table];
+    return entry && entry.fingerprint === now.fingerprint ? [{ kind: "table" as const, key: now.fingerprint, paths: now.outputs, hashes: entry.outputs }] : [];
+  });
+  if (config.outputs.shared.length) current.push({ kind: "shared", key: sharedKey(plan.analysis), paths: config.outputs.shared, hashes: lock.shared });
+  await store.keep(config.root, current);
 }
 
 /** Runs the beforeGenerate steps whose `when` globs match an input changed since the lock (or a pending migration). */

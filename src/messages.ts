@@ -99,14 +99,38 @@ export const regenMissingOutput = (table: string, file: string) =>
   `zero-cache: the generator ran for ${table} but did not write ${file}; recorded as absent.`;
 export const summary = (s: {
   regenerated: number;
+  restored: number;
   cached: number;
   files: number;
   seconds: number;
   hitRatio: number;
 }) =>
-  `zero-cache: ${s.regenerated} regenerated, ${s.cached} cached, ${s.files} file(s) written, ${s.seconds.toFixed(1)}s, cache hit ${Math.round(s.hitRatio * 100)}%`;
-export const tableLine = (tag: "REGEN" | "CACHED" | "FAILED" | "DROPPED", name: string, why?: string) =>
+  `zero-cache: ${s.regenerated} regenerated, ${s.restored ? `${s.restored} restored, ` : ""}${s.cached} cached, ${s.files} file(s) written, ${s.seconds.toFixed(1)}s, cache hit ${Math.round(s.hitRatio * 100)}%`;
+export const restoredFrom = (from: "local" | "remote") => (from === "local" ? "local store" : "remote cache");
+export const sharedRestored = (from: "local" | "remote", files: string[]) => `[RESTORED] ${files.join(", ")} (${restoredFrom(from)})`;
+export const tableLine = (tag: "REGEN" | "RESTORED" | "CACHED" | "FAILED" | "DROPPED" | "MISSING", name: string, why?: string) =>
   `[${tag}] ${name}${why ? ` (${why})` : ""}`;
+
+// restore and clean
+export const restoreNothing = (tables: number) => `zero-cache: all ${tables} tables fresh; nothing to restore.`;
+export const restoreMissing = (tables: string[], shared: boolean) =>
+  `zero-cache: no stored artifact for ${[...(tables.length ? [`${tables.length} table(s): ${tables.join(", ")}`] : []), ...(shared ? ["the shared files"] : [])].join(", nor for ")}.\n` +
+  "Generate them (this needs the generator): npx zero-cache generate. Whatever it generates is stored for the next restore.";
+export const cleaned = (entries: number, bytes: number) =>
+  `zero-cache: store emptied: ${entries} ${entries === 1 ? "entry" : "entries"}, ${bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`} freed.`;
+
+// Shared store (remote cache): each says what happens next, since none of them stops the run
+export const remoteFailed = (url: string, why: string) =>
+  `zero-cache: remote cache ${url} cannot be used (${why}); going on with the local store only for this run.`;
+export const remoteRefused = (url: string, status: number) =>
+  `zero-cache: remote cache ${url} refused access (${status}); going on with the local store only for this run. Check ZERO_CACHE_REMOTE_TOKEN and remote.team.`;
+export const remoteArtifactRejected = (kind: string, key: string, why: string) =>
+  `zero-cache: remote cache artifact for ${kind === "table" ? "a table" : "the shared files"} (fingerprint ${key.slice(0, 12)}) rejected: ${why}. Not used; any other artifact with the same problem is rejected too, without a warning each.`;
+export const remoteUnsigned = "it has no signature, and ZERO_CACHE_REMOTE_SIGNATURE_KEY is set";
+export const remoteBadSignature = "its signature does not match (tampered with, or signed with another ZERO_CACHE_REMOTE_SIGNATURE_KEY)";
+export const remoteNotArtifact = "it is not a zero-cache artifact";
+export const remoteWrongKey = "it was stored for another fingerprint";
+export const remoteHashMismatch = (file: string) => `${file} does not match its SHA-256`;
 
 // Top level
 export const internalError = (error: unknown) =>

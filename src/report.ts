@@ -38,13 +38,16 @@ export function planJson(plan: Plan, view: View, fresh: boolean, fix: string | n
 }
 
 export function generateJson(result: GenerateResult, dryRun: boolean) {
-  const ok = result.failed.length === 0 && result.blocked.length === 0;
+  const ok = result.failed.length === 0 && result.blocked.length === 0 && result.missing.length === 0;
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
     ok,
     dryRun,
     runs: result.runs.map((r) => ({ kind: r.kind, argv: r.argv, tables: r.tables })),
     regenerated: result.regenerated.map((v) => ({ table: v.table, model: v.model, reasons: v.reasons.map(reasonJson) })),
+    restored: result.restored.map((r) => ({ table: r.table, model: r.model, from: r.from, reasons: r.reasons.map(reasonJson) })),
+    sharedRestored: result.sharedRestored,
+    missing: result.missing,
     failed: result.failed.map((f) => ({ argv: f.run.argv, tables: f.run.tables, exitCode: f.result.code, signal: f.result.signal, tail: f.result.tail })),
     blocked: result.blocked.map((v) => ({ table: v.table, reasons: v.reasons.map(reasonJson) })),
     cached: result.cached.length,

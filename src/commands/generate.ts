@@ -56,7 +56,7 @@ export async function stageResult(project: Project, result: GenerateResult): Pro
   const candidates = new Set([
     config.lockfile,
     ...config.outputs.shared,
-    ...result.regenerated.flatMap((v) => [...analysis.tables[v.table]!.outputs, ...Object.keys(lock.lock?.tables[v.table]?.outputs ?? {})]),
+    ...[...result.regenerated, ...result.restored].flatMap((v) => [...analysis.tables[v.table]!.outputs, ...Object.keys(lock.lock?.tables[v.table]?.outputs ?? {})]),
     ...result.plan.dropped.flatMap((d) => Object.keys(d.outputs)),
   ]);
   const changed = (await unstagedChanges(config.root)).filter((p) => candidates.has(p));
@@ -79,14 +79,15 @@ export function streams(log: Logger, options: { quiet: boolean; json: boolean })
 }
 
 /** Prints what a generation did; exit 0 done, 1 generator failed or migrations pending. */
-export function reportGenerate(result: GenerateResult, project: Project, log: Logger, options: { quietWhenFresh: boolean }): number {
-  const ok = result.failed.length === 0 && result.blocked.length === 0;
+export function reportGenerate(result: GenerateResult, project: Project, log: Logger, options: { quietWhenFresh: boolean; restore?: boolean }): number {
+  const ok = result.failed.length === 0 && result.blocked.length === 0 && result.missing.length === 0;
   for (const w of result.plan.warnings) log.warn(w);
-  if (result.runs.length === 0 && result.regenerated.length === 0 && ok) {
-    if (!options.quietWhenFresh) log.info(msg.nothingToDo(result.cached.length));
+  if (result.runs.length === 0 && result.regenerated.length === 0 && result.restored.length === 0 && !result.sharedRestored && ok) {
+    if (!options.quietWhenFresh) log.info(options.restore ? msg.restoreNothing(result.cached.length) : msg.nothingToDo(result.cached.length));
     return EXIT.ok;
   }
-  summarize(result, log);
+  summarize(result, log, project.config.outputs.shared);
+  if (result.missing.length) log.error(msg.restoreMissing(result.missing.filter((t) => t !== "shared"), result.missing.includes("shared")));
   for (const f of result.failed) {
     log.error(f.result.spawnError ? msg.generatorNotFound(f.run.argv, project.config.projectDir) : msg.generatorFailed(f.run.argv, f.result.code, f.result.signal, f.result.tail));
   }
@@ -140,6 +141,9 @@ function onStep(step: Step, log: Logger): void {
     case "output-absent":
       log.warn(msg.regenMissingOutput(step.table, step.file));
       break;
+    case "warning":
+      log.warn(step.text);
+      break;
     case "run-done":
       break;
   }
@@ -153,12 +157,15 @@ function dryRun(result: GenerateResult, log: Logger): void {
   if (result.runs.length === 0) log.info(msg.nothingToDo(result.cached.length));
 }
 
-function summarize(result: GenerateResult, log: Logger): void {
+function summarize(result: GenerateResult, log: Logger, shared: string[]): void {
   const c = log.color;
   const regenerated = new Set(result.regenerated.map((v) => v.table));
   for (const v of result.regenerated) {
     log.info(`${c.green(msg.tableLine("REGEN", v.model, v.reasons.map((r) => r.message).join("; ")))}`);
   }
+  for (const r of result.restored) log.info(c.green(msg.tableLine("RESTORED", r.model, msg.restoredFrom(r.from))));
+  if (result.sharedRestored) log.info(c.green(msg.sharedRestored(result.sharedRestored, shared)));
+  for (const t of result.missing) if (t !== "shared") log.info(c.red(msg.tableLine("MISSING", result.plan.analysis.tables[t]?.model ?? t)));
   for (const f of result.failed) for (const t of f.run.tables) log.info(c.red(msg.tableLine("FAILED", result.plan.analysis.tables[t]?.model ?? t)));
   for (const d of result.plan.dropped) log.info(msg.tableLine("DROPPED", d.table));
   const { cached } = result;
@@ -167,14 +174,15 @@ function summarize(result: GenerateResult, log: Logger): void {
   } else {
     log.info(c.dim(msg.tableLine("CACHED", `${cached.length} tables`)));
   }
-  const total = cached.length + regenerated.size;
+  const total = cached.length + regenerated.size + result.restored.length + result.missing.filter((t) => t !== "shared").length;
   log.info(
     msg.summary({
       regenerated: regenerated.size,
+      restored: result.restored.length,
       cached: cached.length,
       files: result.filesWritten,
       seconds: result.ms / 1000,
-      hitRatio: total ? cached.length / total : 1,
+      hitRatio: total ? (cached.length + result.restored.length) / total : 1,
     }),
   );
 }

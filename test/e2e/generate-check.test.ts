@@ -173,13 +173,22 @@ describe("generate and check on the example app", () => {
     expect(repo.zc(["check"]).code).toBe(0);
   });
 
-  it("refreshes an edited shared file with a one-table run", () => {
+  it("refreshes an edited shared file from the store, or with a one-table run when the store is off", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
     repo.edit("frontend/src/lib/models/index.ts", (s) => `${s}// mine\n`);
     const check = repo.zc(["check"]);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain("shared generated files stale: generated file edited by hand: frontend/src/lib/models/index.ts");
+    const fromStore = json(repo, ["generate"]);
+    expect(fromStore.code).toBe(0);
+    expect(fromStore.body.runs).toEqual([]);
+    expect(fromStore.body.sharedRestored).toBe("local");
+    expect(repo.zc(["check"]).code).toBe(0);
+    expect(repo.tree("frontend")).toEqual(fullRegeneration(repo));
+
+    repo.edit(".zerocacherc.json", (s) => JSON.stringify({ ...JSON.parse(s), store: { maxSizeMB: 0 } }));
+    repo.edit("frontend/src/lib/models/index.ts", (s) => `${s}// mine\n`);
     const r = json(repo, ["generate"]);
     expect(r.code).toBe(0);
     expect(r.body.runs).toHaveLength(1);

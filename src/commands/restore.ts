@@ -1,0 +1,34 @@
+import { EXIT } from "../errors.js";
+import { generate as runGenerate, openProject } from "../engine.js";
+import type { Logger } from "../log.js";
+import { generateJson } from "../report.js";
+import { restorePending } from "../set-aside.js";
+import * as msg from "../messages.js";
+import { locked, reportGenerate, streams } from "./generate.js";
+
+export interface RestoreCommandOptions {
+  cwd: string;
+  config?: string;
+  all: boolean;
+  json: boolean;
+  quiet: boolean;
+}
+
+/**
+ * `zero-cache restore`: the generated files for the current inputs, from the
+ * local store or the shared one, without the generator (CI jobs without Ruby,
+ * fresh clones). Exit 0 when everything is current, 1 listing what no store had.
+ */
+export async function restore(options: RestoreCommandOptions, log: Logger): Promise<number> {
+  const project = await openProject(options.cwd, options.config, log.debug);
+  if (await restorePending(project.config.root, project.config.cacheDir)) log.warn(msg.setAsideRestored);
+  const result = await locked(project, "zero-cache restore", () =>
+    runGenerate(project, { all: false, dryRun: false, restoreOnly: true, restoreAll: options.all, ...streams(log, options) }),
+  );
+  if (options.json) {
+    const report = generateJson(result, false);
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return report.ok ? EXIT.ok : EXIT.failed;
+  }
+  return reportGenerate(result, project, log, { quietWhenFresh: false, restore: true });
+}
