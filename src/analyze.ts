@@ -155,6 +155,7 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     };
     addTable(table.name, false);
     for (const n of app.neighbours.get(table.name) ?? []) addTable(n, true);
+    for (const f of app.strangers.get(table.name) ?? []) if (!(`model ${f}` in components)) components[`neighbour model ${f}`] = hashes[f]!;
     const model = app.modelOf.get(table.name)!;
     tables[table.name] = {
       model,

@@ -138,7 +138,8 @@ async function validate(
   const json = isPlainJson(data) ? JSON.stringify(data) : null;
   const cacheDir = (data as { cacheDir?: unknown })?.cacheDir;
   const cacheFile = path.join(projectDir, typeof cacheDir === "string" ? cacheDir : DEFAULTS.cacheDir, "config.json");
-  const key = json === null ? null : sha256(`${VERSION}\0${file ?? ""}\0${json}`);
+  // The defaults are in the key so a zero-cache that knows new keys never takes an older validation (same version in development).
+  const key = json === null ? null : sha256(`${VERSION}\0${JSON.stringify(DEFAULTS)}\0${file ?? ""}\0${json}`);
   if (key) {
     try {
       const cached = JSON.parse(await readFile(cacheFile, "utf8")) as { key?: string; config?: RawConfig };

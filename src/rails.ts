@@ -14,6 +14,8 @@ export interface AppModel {
   filesOf: Map<string, string[]>;
   /** Table -> neighbouring tables, sorted, never itself. */
   neighbours: Map<string, string[]>;
+  /** Table -> files of models without a table in the schema that name this table in an association, sorted. */
+  strangers: Map<string, string[]>;
   /** Human-readable notes on what could not be resolved statically (shown by --debug). */
   notes: string[];
 }
@@ -161,10 +163,20 @@ export function buildAppModel(
   }
 
   const neighbours = new Map<string, Set<string>>();
+  const strangers = new Map<string, Set<string>>();
   const link = (a: string, b: string) => {
-    if (a === b || !tableNames.has(a) || !tableNames.has(b)) return;
-    add(neighbours, a, b);
-    add(neighbours, b, a);
+    if (a === b) return;
+    const [hasA, hasB] = [tableNames.has(a), tableNames.has(b)];
+    if (hasA && hasB) {
+      add(neighbours, a, b);
+      add(neighbours, b, a);
+      return;
+    }
+    // A model whose table is not in the schema (renamed, dropped) is still a
+    // class the generator can read: a polymorphic `as:` it declares shows up in
+    // the other table's files. Its files count as inputs of the tables it names.
+    if (hasA) for (const f of filesOf.get(b) ?? []) add(strangers, a, f);
+    if (hasB) for (const f of filesOf.get(a) ?? []) add(strangers, b, f);
   };
 
   if (cascade === "foreign-keys") {
@@ -238,6 +250,7 @@ export function buildAppModel(
     modelOf,
     filesOf: new Map([...filesOf].map(([t, files]) => [t, [...files].sort()])),
     neighbours: new Map([...neighbours].map(([t, set]) => [t, [...set].sort()])),
+    strangers: new Map([...strangers].map(([t, set]) => [t, [...set].sort()])),
     notes,
   };
 }

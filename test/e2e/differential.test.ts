@@ -25,7 +25,8 @@ import { team, type Team } from "../helpers/team.js";
  * ZC_DIFF_SEED=<n> replays a seed (printed on every run; with the same RUNS and
  * STEPS the same histories), ZC_DIFF_KEEP_GOING=1 records false hits and keeps
  * going (the test still fails at the end), ZC_DIFF_DEBUG=1 prints each
- * operation with its duration, ZC_DIFF_SABOTAGE=1 tests the test: zero-cache is
+ * operation with its duration, ZC_DIFF_KEEP=1 keeps the repositories of a
+ * history with a false hit, ZC_DIFF_SABOTAGE=1 tests the test: zero-cache is
  * told the templates live elsewhere, so a template edit must show up as a false hit.
  */
 const RUNS = Number(process.env.ZC_DIFF_RUNS ?? 3);
@@ -120,7 +121,9 @@ describe("differential: incremental (hooks + generate) equals a full regeneratio
               }
             } finally {
               oracle.dispose();
-              dispose();
+              // ZC_DIFF_KEEP=1 leaves the repositories of a history with a false hit for a look around.
+              if (process.env.ZC_DIFF_KEEP && stats.falseHits.length > hitsBefore) say(`repositories kept in ${copy.alice.dir}/..`);
+              else dispose();
             }
           }),
           // Real git repositories make shrinking slow: stop at the first failure and report the operations instead.

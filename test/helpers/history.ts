@@ -451,7 +451,9 @@ export class World {
     this.stats.checks++;
     const r = this.zc(repo, ["check", "--json"]);
     if (r.code === 2 || r.code === 3) {
-      this.stats.disagreements.push(`step ${this.step} ${this.name(repo)}: check exited ${r.code}: ${r.stderr.trim().split("\n").slice(0, 3).join(" | ")}`);
+      // Under --json the error is on stdout.
+      const why = `${r.stderr.trim()} ${r.stdout.trim()}`.trim().split("\n").slice(0, 6).join(" | ");
+      this.stats.disagreements.push(`step ${this.step} ${this.name(repo)}: check exited ${r.code}: ${why}`);
       return "error";
     }
     if (r.code !== 0) {
@@ -472,11 +474,15 @@ export class World {
   private generate(repo: Repo): boolean {
     const before = readFiles(repo.dir, ["frontend"]);
     const r = this.zc(repo, ["generate", "--json"]);
-    let report: { ok: boolean; regenerated: Array<{ table: string }>; blocked: unknown[]; failed: unknown[] };
+    let report: { ok: boolean; regenerated: Array<{ table: string }>; blocked: unknown[]; failed: unknown[]; error?: { message: string } };
     try {
       report = JSON.parse(r.stdout);
     } catch {
       this.stats.disagreements.push(`step ${this.step} ${this.name(repo)}: generate exited ${r.code} without a JSON report: ${r.stderr.trim().split("\n").slice(0, 3).join(" | ")}`);
+      return true;
+    }
+    if (report.error) {
+      this.stats.disagreements.push(`step ${this.step} ${this.name(repo)}: generate exited ${r.code}: ${report.error.message.split("\n").slice(0, 3).join(" | ")}`);
       return true;
     }
     // Precision: a regenerated table whose files are byte-identical before and after did not need it.

@@ -70,6 +70,18 @@ describe("buildAppModel on the example app", () => {
     expect(app.neighbours.get("notes")).toEqual(["clients", "jobs", "people"]);
   });
 
+  it("counts the files of a model whose table left the schema for the tables its associations name", async () => {
+    // Found by the differential test (seed 20240601, history 114): the equipment table renamed without
+    // self.table_name, then `include Notable` added to Equipment; the generator lists Equipment in
+    // Note's polymorphic notable_type, so equipment.rb is an input of notes although it has no table.
+    const schema = read("db/schema.rb").replaceAll('"equipment"', '"sprockets"');
+    const equipment = read("app/models/equipment.rb").replace(/^class Equipment < ApplicationRecord\n/m, "class Equipment < ApplicationRecord\n  include Notable\n");
+    const app = await exampleApp("associations", { "db/schema.rb": schema, "app/models/equipment.rb": equipment });
+    expect(app.strangers.get("notes")).toEqual(["app/models/application_record.rb", "app/models/concerns/notable.rb", "app/models/equipment.rb"]);
+    expect(app.neighbours.get("notes")).toEqual(["jobs", "people"]);
+    expect(app.strangers.has("sprockets")).toBe(false);
+  });
+
   it("with cascade foreign-keys, links by add_foreign_key and *_id columns only", async () => {
     const app = await exampleApp("foreign-keys");
     expect(app.neighbours.get("people")).toEqual(["admin_audit_logs", "job_assignments"]);
