@@ -634,6 +634,13 @@ export class World {
           if (existsSync(path.join(repo.dir, ".git/rebase-merge")) || existsSync(path.join(repo.dir, ".git/rebase-apply"))) this.resolve(repo, "ours", true);
           return false;
         }
+        // The rebase went through but putting the autostash back conflicted: git leaves
+        // conflict markers in the work tree (the changes stay in the stash). Drop them,
+        // as a user would before going on.
+        if (this.git(repo, "diff", "--name-only", "--diff-filter=U").stdout.trim()) {
+          this.stats.conflicts++;
+          this.git(repo, "reset", "-q", "--hard");
+        }
         return this.keepValid(repo);
       }
       case "push": {
