@@ -151,10 +151,12 @@ export async function generate(project: Project, options: GenerateOptions): Prom
   // them refreshed: from a store, or by one run (regenerating one table is the cheapest).
   const refreshShared = config.outputs.shared.length > 0 && (plan.shared.length > 0 || plan.dropped.length > 0 || restored.length > 0);
   const before = written.size;
-  const sharedFrom = store && !options.all && toRegenerate.length === 0 && refreshShared ? await restoreShared(config, plan, store, written) : null;
+  // A generator run rewrites the shared files anyway; `restore` looks for them even when tables are missing.
+  const tryShared = store && !options.all && refreshShared && (toRegenerate.length === 0 || options.restoreOnly);
+  const sharedFrom = tryShared ? await restoreShared(config, plan, store, written) : null;
   // Reported only when it changed a file: shared files often come out the same.
   const sharedRestored = written.size > before ? sharedFrom : null;
-  const missing = options.restoreOnly ? [...toRegenerate, ...(refreshShared && !sharedFrom && toRegenerate.length === 0 ? ["shared"] : [])] : [];
+  const missing = options.restoreOnly ? [...toRegenerate, ...(refreshShared && !sharedFrom ? ["shared"] : [])] : [];
   const targets = options.restoreOnly ? [] : toRegenerate.length > 0 ? toRegenerate : refreshShared && !sharedFrom ? all.slice(0, 1) : [];
   const timings = await readTimings(config.cacheDir);
   const runs = targets.length > 0 ? chooseRuns(config.generator, targets, all, plan.analysis.excluded, timings) : [];

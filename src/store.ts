@@ -147,37 +147,44 @@ export class LocalStore {
   }
 
   /**
-   * Removes the least recently used entries until the objects the rest use fit
-   * in maxBytes, then every object no entry uses (also those a crash left).
+   * Keeps the most recently used entries whose files (entry and objects) fit
+   * in maxBytes and removes the rest, then every object no kept entry uses
+   * (also those a crash left).
    */
   async evict(): Promise<{ entries: number; bytes: number }> {
     const entriesDir = path.join(this.dir, "entries");
     const names = (await readdir(entriesDir).catch(() => [] as string[])).filter((n) => n.endsWith(".json"));
-    const entries: Array<{ file: string; used: number; hashes: string[] }> = [];
+    const entries: Array<{ file: string; used: number; size: number; hashes: string[] }> = [];
     for (const name of names) {
       const file = path.join(entriesDir, name);
       try {
         const [text, info] = await Promise.all([readFile(file, "utf8"), stat(file)]);
         const files = (JSON.parse(text) as Entry).files ?? {};
-        entries.push({ file, used: info.mtimeMs, hashes: Object.values(files).filter((h): h is string => typeof h === "string" && KEY.test(h)) });
+        entries.push({ file, used: info.mtimeMs, size: info.size, hashes: Object.values(files).filter((h): h is string => typeof h === "string" && KEY.test(h)) });
       } catch {
         await unlink(file).catch(() => {});
       }
     }
     const sizes = await this.objectSizes();
+    // The record of uploads stays; it counts against the limit too.
+    let total = 0;
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      if (name.startsWith("uploaded-")) total += await stat(path.join(this.dir, name)).then((s) => s.size, () => 0);
+    }
     entries.sort((a, b) => b.used - a.used);
     const kept = new Set<string>();
-    let total = 0;
     let removed = 0;
+    let full = false;
     for (const entry of entries) {
-      const extra = [...new Set(entry.hashes)].filter((h) => !kept.has(h)).reduce((sum, h) => sum + (sizes.get(h) ?? 0), 0);
-      if (total + extra <= this.maxBytes) {
-        total += extra;
-        for (const h of entry.hashes) kept.add(h);
-      } else {
+      const extra = entry.size + [...new Set(entry.hashes)].filter((h) => !kept.has(h)).reduce((sum, h) => sum + (sizes.get(h) ?? 0), 0);
+      full ||= total + extra > this.maxBytes;
+      if (full) {
         await unlink(entry.file).catch(() => {});
         removed++;
+        continue;
       }
+      total += extra;
+      for (const h of entry.hashes) kept.add(h);
     }
     let freed = 0;
     for (const [hash, size] of sizes) {
