@@ -105,7 +105,7 @@ export class Artifacts {
       });
       await this.local.markUploaded(this.remote.id, sent);
     }
-    if (this.saved) await this.local.evict();
+    if (this.saved) await this.local.evictIfFull();
   }
 
 }

@@ -39,6 +39,8 @@ const KEY = /^[0-9a-f]{64}$/;
 
 export class LocalStore {
   private readonly dir: string;
+  /** Bytes written by this run's puts, to tell whether eviction is due without reading the whole store. */
+  private added = 0;
 
   constructor(
     cacheDir: string,
@@ -113,10 +115,12 @@ export class LocalStore {
         if (existsSync(object)) continue;
         await mkdir(path.dirname(object), { recursive: true });
         await writeFileAtomic(object, bytes, { fsync: false });
+        this.added += bytes.length;
       }
-      const entry: Entry = { version: 1, kind: artifact.kind, key: artifact.key, files };
+      const entry = JSON.stringify({ version: 1, kind: artifact.kind, key: artifact.key, files } satisfies Entry);
       await mkdir(path.join(this.dir, "entries"), { recursive: true });
-      await writeFileAtomic(this.entryFile(artifact.kind, artifact.key), JSON.stringify(entry), { fsync: false });
+      await writeFileAtomic(this.entryFile(artifact.kind, artifact.key), entry, { fsync: false });
+      this.added += entry.length;
     } catch (error) {
       this.debug(`store: could not save ${artifact.kind} ${artifact.key.slice(0, 12)}: ${(error as Error).message}`);
     }
@@ -147,11 +151,29 @@ export class LocalStore {
   }
 
   /**
+   * Evicts when the store may have outgrown maxBytes. The size after the last
+   * eviction is kept in store/size plus what this run added, so a run that
+   * stores a few tables does not read every entry of a large store; a size
+   * file lost in a crash only delays eviction to a later run.
+   */
+  async evictIfFull(): Promise<void> {
+    const sizeFile = path.join(this.dir, "size");
+    const known = Number(await readFile(sizeFile, "utf8").catch(() => "NaN"));
+    if (Number.isFinite(known) && known + this.added <= this.maxBytes) {
+      await writeFileAtomic(sizeFile, String(known + this.added), { fsync: false }).catch(() => {});
+    } else {
+      const { kept } = await this.evict();
+      await writeFileAtomic(sizeFile, String(kept), { fsync: false }).catch(() => {});
+    }
+    this.added = 0;
+  }
+
+  /**
    * Keeps the most recently used entries whose files (entry and objects) fit
    * in maxBytes and removes the rest, then every object no kept entry uses
    * (also those a crash left).
    */
-  async evict(): Promise<{ entries: number; bytes: number }> {
+  async evict(): Promise<{ entries: number; bytes: number; kept: number }> {
     const entriesDir = path.join(this.dir, "entries");
     const names = (await readdir(entriesDir).catch(() => [] as string[])).filter((n) => n.endsWith(".json"));
     const entries: Array<{ file: string; used: number; size: number; hashes: string[] }> = [];
@@ -193,7 +215,7 @@ export class LocalStore {
       freed += size;
     }
     if (removed || freed) this.debug(`store: evicted ${removed} entries, ${freed} bytes; ${total} bytes kept`);
-    return { entries: removed, bytes: freed };
+    return { entries: removed, bytes: freed, kept: total };
   }
 
   private async objectSizes(): Promise<Map<string, number>> {
