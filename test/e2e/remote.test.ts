@@ -40,6 +40,7 @@ import {
   type BuiltTeam,
   type TimedResult,
 } from "../helpers/store-team.js";
+import type { Repo } from "../helpers/repo.js";
 import { addColumn, type Team } from "../helpers/team.js";
 
 /**
@@ -373,6 +374,17 @@ describe("tampered artifacts", () => {
   });
 });
 
+/** restore refused every artifact: exit 1 naming every table and the shared files, a warning, nothing written, no generator. */
+function expectRejectedRestore(r: { code: number | null; stdout: string; stderr: string }, bob: Repo, spy: { runs(): unknown[] }): void {
+  expect(r.code).toBe(1);
+  const report = json<RestoreJson>(r);
+  expect([...(report.missing ?? [])].sort()).toEqual([...tables, "shared"].sort());
+  expect(report.restored).toEqual([]);
+  expect(r.stderr).toMatch(/^zero-cache: remote cache/m);
+  expect(fileHashes(bob).size).toBe(0);
+  expect(spy.runs()).toEqual([]);
+}
+
 describe("signed artifacts (ZERO_CACHE_REMOTE_SIGNATURE_KEY)", () => {
   const signed = (key = KEY) => tokenEnv(signing, { ZERO_CACHE_REMOTE_SIGNATURE_KEY: key });
 
@@ -431,13 +443,7 @@ describe("signed artifacts (ZERO_CACHE_REMOTE_SIGNATURE_KEY)", () => {
     const { bob } = setup({ server: signing, url: signing.url, team: SIGNED_TEAM });
     const spy = spyGenerator(bob, { fail: true });
     const r = zcTimed(bob, ["restore", "--json"], signed("some other key"));
-    expect(r.code).toBe(1);
-    const report = json<RestoreJson>(r);
-    expect([...(report.missing ?? [])].sort()).toEqual([...tables, "shared"].sort());
-    expect(report.restored).toEqual([]);
-    expect(r.stderr).toMatch(/^zero-cache: remote cache/m);
-    expect(fileHashes(bob).size).toBe(0);
-    expect(spy.runs()).toEqual([]);
+    expectRejectedRestore(r, bob, spy);
   });
 
   it("unsigned artifacts (a server that returns no tag) are rejected with a warning when a key is set", () => {
@@ -445,13 +451,7 @@ describe("signed artifacts (ZERO_CACHE_REMOTE_SIGNATURE_KEY)", () => {
     const { bob } = setup({ from: TEAM });
     const spy = spyGenerator(bob, { fail: true });
     const r = zcTimed(bob, ["restore", "--json"], tokenEnv(plain, { ZERO_CACHE_REMOTE_SIGNATURE_KEY: KEY }));
-    expect(r.code).toBe(1);
-    const report = json<RestoreJson>(r);
-    expect([...(report.missing ?? [])].sort()).toEqual([...tables, "shared"].sort());
-    expect(report.restored).toEqual([]);
-    expect(r.stderr).toMatch(/^zero-cache: remote cache/m);
-    expect(fileHashes(bob).size).toBe(0);
-    expect(spy.runs()).toEqual([]);
+    expectRejectedRestore(r, bob, spy);
     // The artifacts were there and were downloaded: rejected, not missed.
     expect(proxy.artifactRequests("GET").filter((g) => g.status === 200).length).toBeGreaterThan(0);
   });
