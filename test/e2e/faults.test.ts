@@ -404,7 +404,7 @@ describe("no space left on the device", () => {
 
   // The repo (outputs, lock, cacheDir) lives on an 8 MB tmpfs filled to the last block: the generator's
   // writes and zero-cache's own (lock, caches) really get ENOSPC.
-  it.skipIf(!canMount)("a full disk: the lock write fails with exit 2 or the generator fails with exit 1; the old lock stays, nothing is called fresh, and freeing space repairs", () => {
+  it.skipIf(!canMount)("a full disk: the lock write or a restore from the store fails with exit 2, or the generator fails with exit 1; the old lock stays, nothing is called fresh, and freeing space repairs", () => {
     const mountPoint = smallFileSystem();
     expect(mountPoint).not.toBeNull();
     onTestFinished(() => unmount(mountPoint!));
@@ -431,6 +431,8 @@ describe("no space left on the device", () => {
     expectRepaired(repo, full);
 
     // 2. The generator must create a file and cannot: it fails (exit 1), the lock is untouched.
+    //    The store is emptied first, or it would restore the file instead (step 3).
+    expect(repo.zc(["clean", "-q"]).code).toBe(0);
     repo.remove("frontend/src/lib/models/person.ts");
     const lockBefore2 = repo.read("zero-cache.lock");
     fill(mountPoint!);
@@ -439,6 +441,19 @@ describe("no space left on the device", () => {
     expect(g.stderr).toContain("ENOSPC");
     expect(repo.read("zero-cache.lock")).toBe(lockBefore2);
     expectNoFalseFresh(repo, full, "disk full, generator");
+    free();
+    expectRepaired(repo, full);
+
+    // 3. The store has the file (step 2's repair stored it) but cannot write it back: exit 2 naming it, the lock untouched.
+    repo.remove("frontend/src/lib/models/person.ts");
+    const lockBefore3 = repo.read("zero-cache.lock");
+    fill(mountPoint!);
+    const s = repo.zc(["generate", "-q"]);
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain("frontend/src/lib/models/person.ts: ENOSPC");
+    expect(s.stderr).toContain("The disk is full: free some space and run again");
+    expect(repo.read("zero-cache.lock")).toBe(lockBefore3);
+    expectNoFalseFresh(repo, full, "disk full, restore");
     free();
     expectRepaired(repo, full);
   });
