@@ -144,19 +144,12 @@ export async function generate(project: Project, options: GenerateOptions): Prom
 
   const store = options.dryRun ? null : await Artifacts.open(config, debug, (text) => options.onStep?.({ type: "warning", text }));
   // --all is the way past every cache: it runs the generator for every table (and stores what it writes).
-  const restored = store && !options.all ? await restoreTables(config, plan, stale, store, lock, written, verdicts) : [];
+  const { restored, sharedFrom, sharedRestored } = store && !options.all ? await restoreFromStores(config, plan, stale, store, lock, written, verdicts, !!options.restoreOnly) : NONE_RESTORED;
   const restoredSet = new Set(restored.map((r) => r.table));
   const toRegenerate = stale.filter((t) => !restoredSet.has(t));
-  // Shared files list every table: a restored or dropped table, or an edited shared file, needs
-  // them refreshed: from a store, or by one run (regenerating one table is the cheapest).
-  const refreshShared = config.outputs.shared.length > 0 && (plan.shared.length > 0 || plan.dropped.length > 0 || restored.length > 0);
-  const before = written.size;
-  // A generator run rewrites the shared files anyway; `restore` looks for them even when tables are missing.
-  const tryShared = store && !options.all && refreshShared && (toRegenerate.length === 0 || options.restoreOnly);
-  const sharedFrom = tryShared ? await restoreShared(config, plan, store, written) : null;
-  // Reported only when it changed a file: shared files often come out the same.
-  const sharedRestored = written.size > before ? sharedFrom : null;
+  const refreshShared = sharedNeedRefresh(config, plan, restored);
   const missing = options.restoreOnly ? [...toRegenerate, ...(refreshShared && !sharedFrom ? ["shared"] : [])] : [];
+  // Shared files list every table: when only they need refreshing and no store had them, one run (of the cheapest table) rewrites them.
   const targets = options.restoreOnly ? [] : toRegenerate.length > 0 ? toRegenerate : refreshShared && !sharedFrom ? all.slice(0, 1) : [];
   const timings = await readTimings(config.cacheDir);
   const runs = targets.length > 0 ? chooseRuns(config.generator, targets, all, plan.analysis.excluded, timings) : [];
@@ -221,6 +214,24 @@ export async function generate(project: Project, options: GenerateOptions): Prom
   if (!plan.lock.lock || text !== serializeLock(plan.lock.lock)) await writeAtomic(lockPath, text);
   if (store && complete && blocked.length === 0) await keepArtifacts(config, plan, lock, store);
   return { ...result, filesWritten: written.size, ms: performance.now() - start };
+}
+
+const NONE_RESTORED = { restored: [] as Restored[], sharedFrom: null, sharedRestored: null };
+
+/** A restored or dropped table, or an edited shared file, means the shared files (which list every table) need refreshing. */
+function sharedNeedRefresh(config: Config, plan: Plan, restored: Restored[]): boolean {
+  return config.outputs.shared.length > 0 && (plan.shared.length > 0 || plan.dropped.length > 0 || restored.length > 0);
+}
+
+/** What the stores can put in place before any generator runs: stale tables, then the shared files. */
+async function restoreFromStores(config: Config, plan: Plan, stale: string[], store: Artifacts, lock: Lock, written: Set<string>, verdicts: Map<string, TableVerdict>, restoreOnly: boolean) {
+  const restored = await restoreTables(config, plan, stale, store, lock, written, verdicts);
+  // A generator run rewrites the shared files anyway; `restore` looks for them even when tables are missing.
+  const tryShared = sharedNeedRefresh(config, plan, restored) && (restored.length === stale.length || restoreOnly);
+  const before = written.size;
+  const sharedFrom = tryShared ? await restoreShared(config, plan, store, written) : null;
+  // Reported only when it changed a file: shared files often come out the same.
+  return { restored, sharedFrom, sharedRestored: written.size > before ? sharedFrom : null };
 }
 
 /**
