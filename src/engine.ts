@@ -251,7 +251,7 @@ async function restoreTables(config: Config, plan: Plan, tables: string[], store
     const outputs = hashesOf(hit.artifact);
     const recorded = plan.lock.lock?.tables[table];
     if (recorded?.fingerprint === now.fingerprint && now.outputs.some((f) => recorded.outputs[f] !== outputs[f])) continue;
-    await writeFiles(config.root, hit.artifact, plan.outputHashes, written);
+    await writeFiles(config.root, hit.artifact, outputs, plan.outputHashes, written);
     lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: now.components, outputs };
     restored.push({ ...(verdicts.get(table) ?? { table, model: now.model, reasons: [] }), from: hit.from });
   }
@@ -261,7 +261,7 @@ async function restoreTables(config: Config, plan: Plan, tables: string[], store
 async function restoreShared(config: Config, plan: Plan, store: Artifacts, written: Set<string>): Promise<Source | null> {
   const found = (await store.find([{ kind: "shared", key: sharedKey(plan.analysis), paths: config.outputs.shared }])).get(0);
   if (!found) return null;
-  await writeFiles(config.root, found.artifact, plan.outputHashes, written);
+  await writeFiles(config.root, found.artifact, hashesOf(found.artifact), plan.outputHashes, written);
   return found.from;
 }
 
@@ -270,10 +270,9 @@ function hashesOf(artifact: Artifact): Record<string, string | null> {
 }
 
 /** Writes an artifact's files that differ from what is on disk; a file the generator did not write is removed. */
-async function writeFiles(root: string, artifact: Artifact, current: Map<string, string | null>, written: Set<string>): Promise<void> {
+async function writeFiles(root: string, artifact: Artifact, hashes: Record<string, string | null>, current: Map<string, string | null>, written: Set<string>): Promise<void> {
   for (const [file, bytes] of artifact.files) {
-    const want = bytes === null ? null : sha256(bytes);
-    if (current.get(file) === want) continue;
+    if (current.get(file) === hashes[file]) continue;
     if (bytes === null) await unlink(path.join(root, file)).catch(() => {});
     else await writeAtomic(path.join(root, file), bytes);
     written.add(file);
