@@ -107,7 +107,6 @@ export class Artifacts {
     }
     if (this.saved) await this.local.evictIfFull();
   }
-
 }
 
 const name = (w: { kind: ArtifactKind; key: string }) => `${w.kind}-${w.key}`;
