@@ -80,8 +80,9 @@ export function chooseRuns(gen: GeneratorArgv, stale: string[], all: string[], e
       runs: stale.map((t) => ({ kind: "table" as const, argv: expandArgv(gen.table!, { table: t }), tables: [t] })),
     });
   }
-  // Stable: on equal cost the earlier (fewer processes, more specific) candidate wins.
-  const order = (c: { runs: Run[] }) => ["tables", "exclude", "table", "all"].indexOf(c.runs[0]!.kind);
+  // On equal cost the more specific command wins: for one table, `--table=X` beats
+  // an exclude list naming every other table (the generator has to read that list).
+  const order = (c: { runs: Run[] }) => ["tables", "table", "exclude", "all"].indexOf(c.runs[0]!.kind);
   candidates.sort((a, b) => a.cost - b.cost || order(a) - order(b));
   return candidates[0]!.runs;
 }

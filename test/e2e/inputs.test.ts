@@ -141,7 +141,8 @@ describe("migrations", () => {
 
 describe("generator failure", () => {
   it("exits 1 with the tail of its output and leaves the lock untouched for its tables", () => {
-    const repo = exampleRepo({ config: (c) => ({ ...c, generator: { ...(c.generator as object), exclude: ["node", "-e", "console.error('boom: database is down'); process.exit(3)", "{excluded}"] } }) });
+    const boom = ["node", "-e", "console.error('boom: database is down'); process.exit(3)"];
+    const repo = exampleRepo({ config: (c) => ({ ...c, generator: { ...(c.generator as object), table: [...boom, "{table}"], exclude: [...boom, "{excluded}"] } }) });
     repo.zc(["generate"]);
     const lockBefore = repo.read("zero-cache.lock");
     repo.edit("db/schema.rb", (s) => s.replace('t.string "species", null: false', 't.string "species", null: true'));

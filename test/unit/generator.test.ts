@@ -31,6 +31,10 @@ describe("chooseRuns", () => {
     expect(runs).toEqual([{ kind: "exclude", argv: ["g", "--exclude-tables", "a", "c", "e"], tables: ["b", "d"] }]);
   });
 
+  it("for one stale table, prefers the per-table command to an exclude list of every other table", () => {
+    expect(chooseRuns(gen, ["c"], tables, [], {})).toEqual([{ kind: "table", argv: ["g", "--table=c"], tables: ["c"] }]);
+  });
+
   it("with only per-table runs, picks a full run once recorded timings say it is cheaper", () => {
     const only = { all: ["g"], table: ["g", "--table={table}"] };
     expect(chooseRuns(only, ["b"], tables, [], { all: { ms: 10_000, tables: 5 }, one: { ms: 8_000 } }).map((r) => r.kind)).toEqual(["table"]);
