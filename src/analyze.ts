@@ -110,7 +110,7 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
   const { createInflector } = await import("./inflector.js");
   const inflector = createInflector(rules);
 
-  const schema = await cache.get("schema", hashes[inputs.schema]!, async () => (await import("./ruby/schema.js")).parseSchema(text(inputs.schema), inputs.schema));
+  const schema = await cache.get("schema", hashes[inputs.schema]!, async () => (await import("./ruby/schema.js")).parseSchema(text(inputs.schema), inputs.schema, cache));
   const sources = new Map<string, Awaited<ReturnType<typeof import("./ruby/models.js").parseModelFile>>>();
   for (const file of inputs.models) {
     if (!hashes[file]) continue;
@@ -132,6 +132,8 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
 
   const isExcluded = picomatch(config.excludeTables);
   const blockHash = new Map(schema.tables.map((t) => [t.name, sha256(t.source)]));
+  // Kept so that a later run can say what changed in a block ("+ column due_at").
+  for (const t of schema.tables) await cache.put("block", blockHash.get(t.name)!, t.source);
   const byName = new Map(schema.tables.map((t) => [t.name, t]));
   const tables: Record<string, TableAnalysis> = {};
   const excluded: string[] = [];

@@ -13,8 +13,11 @@ import { VERSION } from "./version.js";
  * whose inputs did not change never loads parsed.json.
  */
 // A new zero-cache may parse differently: never reuse facts another version produced.
-const CACHE_VERSION = `1:${VERSION}`;
+const CACHE_VERSION = `2:${VERSION}`;
 const MAX_ENTRIES = 20000;
+// A whole parsed schema is rebuilt from its cached statements in milliseconds;
+// keeping it too would store the schema's text again for every version of it.
+const TRANSIENT_KINDS = new Set(["schema"]);
 
 export class ParseCache {
   private stored: Map<string, unknown> | null = null;
@@ -58,7 +61,8 @@ export class ParseCache {
     if (this.used.has(key)) return this.used.get(key) as T;
     let value = (await this.load()).get(key) as T | undefined;
     if (value === undefined) {
-      this.debug(`parse ${kind} ${hash.slice(0, 12)}`);
+      // A transient value is assembled from cached parts, which say when they are parsed.
+      if (!TRANSIENT_KINDS.has(kind)) this.debug(`parse ${kind} ${hash.slice(0, 12)}`);
       value = await produce();
       this.dirty = true;
     }
@@ -66,18 +70,33 @@ export class ParseCache {
     return value;
   }
 
-  /** Every value of a kind this cache holds, from this run and earlier ones. */
-  async values<T>(kind: string): Promise<T[]> {
-    const stored = await this.load();
-    const prefix = `${kind}:`;
-    const keys = new Set([...this.used.keys(), ...stored.keys()].filter((k) => k.startsWith(prefix)));
-    return [...keys].map((k) => (this.used.get(k) ?? stored.get(k)) as T);
+  /** The value kept for a key, if any, without producing it. */
+  async peek<T>(kind: string, hash: string): Promise<T | undefined> {
+    const key = `${kind}:${hash}`;
+    return (this.used.get(key) ?? (await this.load()).get(key)) as T | undefined;
   }
 
-  /** The analysis last made for this view, if it was made from exactly `key`. */
+  /** Keeps a value learnt on the way (e.g. a schema block's text under its hash). */
+  async put(kind: string, hash: string, value: unknown): Promise<void> {
+    const key = `${kind}:${hash}`;
+    if (!this.used.has(key) && !(await this.load()).has(key)) this.dirty = true;
+    this.used.set(key, value);
+  }
+
+  /**
+   * The analysis last made for this view, if it was made from exactly `key`.
+   * The file's first line is its version and key, so a miss costs no parse of
+   * the analysis (megabytes at 2,000 tables).
+   */
   async analysis(view: string, key: string): Promise<unknown> {
-    const data = await this.readJson<{ version?: string; key?: string; analysis?: unknown }>(`analysis-${view}.json`);
-    return data?.version === CACHE_VERSION && data.key === key ? data.analysis : null;
+    if (!this.dir) return null;
+    try {
+      const text = await readFile(path.join(this.dir, `analysis-${view}.json`), "utf8");
+      const eol = text.indexOf("\n");
+      return eol > 0 && text.slice(0, eol) === `${CACHE_VERSION} ${key}` ? JSON.parse(text.slice(eol + 1)) : null;
+    } catch {
+      return null; // missing or corrupt: analyse again
+    }
   }
 
   keepAnalysis(view: string, key: string, analysis: unknown): void {
@@ -89,15 +108,16 @@ export class ParseCache {
     if (!this.dir) return;
     try {
       for (const [view, { key, analysis }] of this.analyses) {
-        await writeAtomic(path.join(this.dir, `analysis-${view}.json`), JSON.stringify({ version: CACHE_VERSION, key, analysis }));
+        await writeAtomic(path.join(this.dir, `analysis-${view}.json`), `${CACHE_VERSION} ${key}\n${JSON.stringify(analysis)}`);
       }
       this.analyses.clear();
       if (!this.dirty) return;
-      const entries: Record<string, unknown> = Object.fromEntries(this.used);
-      let count = this.used.size;
+      const kept = (k: string) => !TRANSIENT_KINDS.has(k.slice(0, k.indexOf(":")));
+      const entries: Record<string, unknown> = Object.fromEntries([...this.used].filter(([k]) => kept(k)));
+      let count = Object.keys(entries).length;
       for (const [k, v] of this.stored ?? []) {
         if (count >= MAX_ENTRIES) break;
-        if (!(k in entries)) {
+        if (kept(k) && !(k in entries)) {
           entries[k] = v;
           count++;
         }

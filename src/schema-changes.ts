@@ -66,7 +66,7 @@ function entry(text: string): Entry {
 
 /**
  * Earlier versions of schema blocks, by the hash the lock recorded: first from
- * schemas parsed before (the parse cache), then from the schema file at
+ * blocks analysed before (the parse cache), then from the schema file at
  * ORIG_HEAD and HEAD, which after a pull, merge or checkout usually hold the
  * version the lock was made from.
  */
@@ -83,7 +83,10 @@ export async function findEarlierBlocks(
       if (wanted.has(h)) found.set(h, t.source);
     }
   };
-  for (const schema of await cache.values<ParsedSchema>("schema")) search(schema);
+  for (const h of wanted) {
+    const source = await cache.peek<string>("block", h);
+    if (source !== undefined) found.set(h, source);
+  }
   if (found.size === wanted.size) return found;
   const files = await readAtRevisions(root, ["ORIG_HEAD", "HEAD"].map((rev) => `${rev}:${schemaFile}`));
   for (const bytes of files.values()) {
@@ -102,6 +105,6 @@ export async function parsedSchema(cache: ParseCache, hash: string, read: () => 
     const bytes = await read();
     if (!bytes) throw new Error(`${file}: no content to parse`);
     const { parseSchema } = await import("./ruby/schema.js");
-    return parseSchema(decodeUtf8(bytes, file), file);
+    return parseSchema(decodeUtf8(bytes, file), file, cache);
   });
 }

@@ -5,23 +5,35 @@
  * it. Each create_table statement becomes a table whose `source` is the exact
  * statement text plus every later top-level statement naming that table
  * (add_index, add_foreign_key, add_check_constraint, ...).
+ *
+ * Each statement inside the define block is reduced to plain facts
+ * (StatementFacts), then the facts are assembled. With a cache, a schema in
+ * the dumper's layout is split into its statements (schema-split.ts) and only
+ * statements not seen before are parsed: after a one-column change, Prism
+ * parses one create_table block instead of the whole file. Any doubt about the
+ * split (a statement that does not parse alone, or not as one statement)
+ * falls back to parsing the whole file, which gives the same facts.
  */
 import { InputError } from "../errors.js";
+import { sha256 } from "../hash.js";
 import { plainInflector } from "../inflector.js";
 import {
   constantName,
   hashEntries,
   is,
   keywordOptions,
+  kindOf,
   literalString,
   parseRubySource,
   positionalArgs,
   statementsOf,
+  normalizeNewlines,
   walk,
   type Node,
   type NodeOf,
   type RubySource,
 } from "./prism.js";
+import { splitSchema } from "./schema-split.js";
 import type { ParsedSchema, SchemaTable } from "./types.js";
 
 const EXPECTED_DEFINE =
@@ -58,12 +70,18 @@ function defineVersion(call: NodeOf<"CallNode">, source: RubySource): string | n
   return /^\d+$/.test(digits) ? digits : null;
 }
 
-interface TableBuilder {
-  table: SchemaTable;
-  parts: string[];
-  fk: Set<string>;
-  ids: Set<string>;
-  enumTypes: Set<string>;
+/**
+ * What one statement of the define block contributes, as plain JSON (cached by
+ * the statement's text). `line` is 1-based within the text that was parsed.
+ */
+export type StatementFacts =
+  | { kind: "table"; name: string | null; line: number; text: string; foreignKeys: string[]; idColumns: string[]; enumTypes: string[] }
+  | { kind: "call"; name: string; line: number; text: string; first: string | null; second: string | null; toTable: string | null; enumType: string | null }
+  | { kind: "other"; line: number; text: string };
+
+/** Where parsed facts are kept between runs (the ParseCache). */
+export interface FactCache {
+  get<T>(kind: string, hash: string, produce: () => Promise<T>): Promise<T>;
 }
 
 function pushUnique(set: Set<string>, value: string | null): void {
@@ -71,17 +89,17 @@ function pushUnique(set: Set<string>, value: string | null): void {
 }
 
 /** Facts from the body of a create_table block: _id columns, t.references foreign keys, enum types. */
-function collectColumns(call: NodeOf<"CallNode">, b: TableBuilder): void {
+function collectColumns(call: NodeOf<"CallNode">, fk: Set<string>, ids: Set<string>, enumTypes: Set<string>): void {
   const block = call.block;
   if (!is(block, "BlockNode")) return;
   walk(block.body, (node) => {
     if (!is(node, "CallNode")) return;
     const { options } = keywordOptions(node);
     const enumType = literalString(options.get("enum_type"));
-    pushUnique(b.enumTypes, enumType);
+    pushUnique(enumTypes, enumType);
     if (!node.receiver || !is(node.receiver, "LocalVariableReadNode")) return;
     if (NON_COLUMN_METHODS.has(node.name)) {
-      if (node.name === "foreign_key") pushUnique(b.fk, literalString(positionalArgs(node)[0]));
+      if (node.name === "foreign_key") pushUnique(fk, literalString(positionalArgs(node)[0]));
       return;
     }
     const args = positionalArgs(node);
@@ -89,23 +107,120 @@ function collectColumns(call: NodeOf<"CallNode">, b: TableBuilder): void {
       for (const arg of args) {
         const ref = literalString(arg);
         if (ref === null) continue;
-        pushUnique(b.ids, `${ref}_id`);
-        const fk = options.get("foreign_key");
-        if (!fk || is(fk, "FalseNode") || is(fk, "NilNode")) continue;
-        const target = literalString(hashEntries(fk)?.get("to_table")) ?? plainInflector().pluralize(ref);
-        pushUnique(b.fk, target);
+        pushUnique(ids, `${ref}_id`);
+        const fkOption = options.get("foreign_key");
+        if (!fkOption || is(fkOption, "FalseNode") || is(fkOption, "NilNode")) continue;
+        const target = literalString(hashEntries(fkOption)?.get("to_table")) ?? plainInflector().pluralize(ref);
+        pushUnique(fk, target);
       }
       return;
     }
     const names = node.name === "column" ? args.slice(0, 1) : args;
     for (const arg of names) {
       const col = literalString(arg);
-      if (col !== null && col.endsWith("_id")) pushUnique(b.ids, col);
+      if (col !== null && col.endsWith("_id")) pushUnique(ids, col);
     }
   });
 }
 
-export async function parseSchema(text: string, file: string): Promise<ParsedSchema> {
+function statementFacts(node: Node, source: RubySource): StatementFacts {
+  const line = source.line(node);
+  const text = source.nodeText(node);
+  if (!is(node, "CallNode") || node.receiver) return { kind: "other", line, text };
+  const args = positionalArgs(node);
+  if (node.name === "create_table") {
+    const fk = new Set<string>();
+    const ids = new Set<string>();
+    const enumTypes = new Set<string>();
+    collectColumns(node, fk, ids, enumTypes);
+    return { kind: "table", name: literalString(args[0]), line, text, foreignKeys: [...fk], idColumns: [...ids], enumTypes: [...enumTypes] };
+  }
+  const { options } = keywordOptions(node);
+  return {
+    kind: "call",
+    name: node.name,
+    line,
+    text,
+    first: literalString(args[0]),
+    second: literalString(args[1]),
+    toTable: literalString(options.get("to_table")),
+    enumType: literalString(options.get("enum_type")),
+  };
+}
+
+interface Located {
+  facts: StatementFacts;
+  /** Added to facts.line to get the line in the schema file. */
+  lineOffset: number;
+}
+
+/**
+ * Assembles tables, enums and preamble from the statements in file order.
+ * `before` and `after` are top-level statements outside the define block:
+ * those before it are attributed like the block's own, those after it are preamble.
+ */
+function assemble(file: string, version: string | null, body: Located[], before: StatementFacts[], after: string[]): ParsedSchema {
+  const tables = new Map<string, { table: SchemaTable; parts: string[]; fk: Set<string>; ids: Set<string>; enumTypes: Set<string> }>();
+  for (const { facts, lineOffset } of body) {
+    if (facts.kind !== "table") continue;
+    const line = facts.line + lineOffset;
+    if (facts.name === null) {
+      throw new InputError(
+        `${file}:${line}: create_table without a literal table name: ${EXPECTED_DEFINE} (create_table "name", ... do |t| ... end)`,
+        file,
+        line,
+      );
+    }
+    if (tables.has(facts.name)) {
+      throw new InputError(`${file}:${line}: table "${facts.name}" is created twice: ${EXPECTED_DEFINE}`, file, line);
+    }
+    tables.set(facts.name, {
+      table: { name: facts.name, source: "", line, foreignKeys: [], idColumns: [], enumTypes: [] },
+      parts: [facts.text],
+      fk: new Set(facts.foreignKeys),
+      ids: new Set(facts.idColumns),
+      enumTypes: new Set(facts.enumTypes),
+    });
+  }
+
+  const enums: Record<string, string> = {};
+  const preamble: string[] = [];
+  for (const facts of [...before, ...body.map((b) => b.facts)]) {
+    if (facts.kind === "table") continue;
+    if (facts.kind === "call") {
+      if (facts.name === "create_enum" && facts.first !== null) {
+        enums[facts.first] = facts.text;
+        continue;
+      }
+      const owner = facts.first === null ? undefined : tables.get(facts.first);
+      if (owner) {
+        owner.parts.push(facts.text);
+        if (facts.name === "add_foreign_key") pushUnique(owner.fk, facts.second ?? facts.toTable);
+        if ((facts.name === "add_reference" || facts.name === "add_belongs_to") && facts.second !== null) pushUnique(owner.ids, `${facts.second}_id`);
+        if (facts.name === "add_column") {
+          if (facts.second !== null && facts.second.endsWith("_id")) pushUnique(owner.ids, facts.second);
+          pushUnique(owner.enumTypes, facts.enumType);
+        }
+        continue;
+      }
+    }
+    preamble.push(facts.text);
+  }
+  preamble.push(...after);
+
+  const out: SchemaTable[] = [];
+  for (const b of tables.values()) {
+    b.table.source = b.parts.join("\n");
+    b.table.foreignKeys = [...b.fk];
+    b.table.idColumns = [...b.ids];
+    b.table.enumTypes = [...b.enumTypes];
+    out.push(b.table);
+  }
+  return { version, tables: out, enums, preamble: preamble.join("\n") };
+}
+
+/** Parses the whole file at once: the reference behaviour, and the fallback of parseSchema. */
+export async function parseWholeSchema(text: string, file: string): Promise<ParsedSchema> {
   const { program, source } = await parseRubySource(text, file);
   const top = statementsOf(program.statements);
 
@@ -118,89 +233,73 @@ export async function parseSchema(text: string, file: string): Promise<ParsedSch
   const version = defineVersion(first, source);
 
   // Statements inside the define block(s), in order; anything else at top level is preamble.
-  const body: Node[] = [];
-  const outside: Node[] = [];
+  const body: Located[] = [];
+  const before: StatementFacts[] = [];
+  const after: string[] = [];
   for (const stmt of top) {
     if (isDefineCall(stmt)) {
       const block = stmt.block;
-      if (is(block, "BlockNode")) body.push(...statementsOf(block.body));
+      if (is(block, "BlockNode")) for (const inner of statementsOf(block.body)) body.push({ facts: statementFacts(inner, source), lineOffset: 0 });
     } else {
-      outside.push(stmt);
+      if (stmt.location.startOffset < first.location.startOffset) before.push(statementFacts(stmt, source));
+      else after.push(source.nodeText(stmt));
     }
   }
+  return assemble(file, version, body, before, after);
+}
 
-  // Pass 1: tables.
-  const tables = new Map<string, TableBuilder>();
-  for (const node of body) {
-    const stmt = is(node, "CallNode") ? node : null;
-    if (!stmt || stmt.receiver || stmt.name !== "create_table") continue;
-    const name = literalString(positionalArgs(stmt)[0]);
-    const line = source.line(stmt);
-    if (name === null) {
-      throw new InputError(
-        `${file}:${line}: create_table without a literal table name: ${EXPECTED_DEFINE} (create_table "name", ... do |t| ... end)`,
-        file,
-        line,
-      );
-    }
-    if (tables.has(name)) {
-      throw new InputError(`${file}:${line}: table "${name}" is created twice: ${EXPECTED_DEFINE}`, file, line);
-    }
-    const b: TableBuilder = {
-      table: { name, source: "", line, foreignKeys: [], idColumns: [], enumTypes: [] },
-      parts: [source.nodeText(stmt)],
-      fk: new Set(),
-      ids: new Set(),
-      enumTypes: new Set(),
-    };
-    collectColumns(stmt, b);
-    tables.set(name, b);
+/**
+ * The facts of one statement parsed alone, or null when the text is not
+ * exactly one statement starting on its first line (the split was wrong).
+ */
+async function chunkFacts(text: string, file: string): Promise<StatementFacts | null> {
+  let parsed;
+  try {
+    parsed = await parseRubySource(text, file);
+  } catch {
+    return null;
   }
+  const statements = statementsOf(parsed.program.statements);
+  if (statements.length !== 1 || parsed.source.line(statements[0]!) !== 1 || assignsLocal(statements[0]!)) return null;
+  return statementFacts(statements[0]!, parsed.source);
+}
 
-  // Pass 2: everything else, in file order.
-  const enums: Record<string, string> = {};
-  const preamble: string[] = [];
-  for (const stmt of [...outside.filter((n) => n.location.startOffset < first.location.startOffset), ...body]) {
-    if (is(stmt, "CallNode") && !stmt.receiver && stmt.name === "create_table") continue;
-    if (is(stmt, "CallNode") && !stmt.receiver) {
-      const args = positionalArgs(stmt);
-      const firstArg = literalString(args[0]);
-      if (stmt.name === "create_enum" && firstArg !== null) {
-        enums[firstArg] = source.nodeText(stmt);
-        continue;
-      }
-      const owner = firstArg === null ? undefined : tables.get(firstArg);
-      if (owner) {
-        owner.parts.push(source.nodeText(stmt));
-        if (stmt.name === "add_foreign_key") {
-          const target = literalString(args[1]) ?? literalString(keywordOptions(stmt).options.get("to_table"));
-          pushUnique(owner.fk, target);
-        }
-        if (stmt.name === "add_reference" || stmt.name === "add_belongs_to") {
-          const ref = literalString(args[1]);
-          if (ref !== null) pushUnique(owner.ids, `${ref}_id`);
-        }
-        if (stmt.name === "add_column") {
-          const col = literalString(args[1]);
-          if (col !== null && col.endsWith("_id")) pushUnique(owner.ids, col);
-          pushUnique(owner.enumTypes, literalString(keywordOptions(stmt).options.get("enum_type")));
-        }
-        continue;
-      }
-    }
-    preamble.push(source.nodeText(stmt));
-  }
-  for (const stmt of outside) {
-    if (stmt.location.startOffset > first.location.startOffset) preamble.push(source.nodeText(stmt));
-  }
+// A local variable assigned in one statement makes a later `x <<~SQL` or `x /2/`
+// parse differently in the whole file than alone: such a schema is parsed whole.
+const LOCAL_WRITES = new Set([
+  "LocalVariableWriteNode",
+  "LocalVariableOperatorWriteNode",
+  "LocalVariableAndWriteNode",
+  "LocalVariableOrWriteNode",
+  "LocalVariableTargetNode",
+  "MatchWriteNode",
+]);
 
-  const out: SchemaTable[] = [];
-  for (const b of tables.values()) {
-    b.table.source = b.parts.join("\n");
-    b.table.foreignKeys = [...b.fk];
-    b.table.idColumns = [...b.ids];
-    b.table.enumTypes = [...b.enumTypes];
-    out.push(b.table);
+function assignsLocal(node: Node): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    found = LOCAL_WRITES.has(kindOf(n) ?? "");
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * db/schema.rb's facts. With a cache, only statements whose text was not seen
+ * before are parsed; without one, or when the file is not in the dumper's
+ * layout, the whole file is parsed.
+ */
+export async function parseSchema(text: string, file: string, cache?: FactCache): Promise<ParsedSchema> {
+  const split = cache ? splitSchema(normalizeNewlines(text)) : null;
+  if (split && cache) {
+    const body: Located[] = [];
+    for (const chunk of split.chunks) {
+      const facts = await cache.get("schema-statement", sha256(chunk.text), () => chunkFacts(chunk.text, file));
+      if (!facts) return parseWholeSchema(text, file);
+      body.push({ facts, lineOffset: chunk.line - 1 });
+    }
+    return assemble(file, split.version, body, [], []);
   }
-  return { version, tables: out, enums, preamble: preamble.join("\n") };
+  return parseWholeSchema(text, file);
 }

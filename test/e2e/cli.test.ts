@@ -51,12 +51,16 @@ describe("command line", () => {
     const repo = exampleRepo();
     const first = repo.zc(["check", "--debug"]);
     expect(first.stderr.match(/ parse model /g)).toHaveLength(14); // every model and concern file, once
-    expect(first.stderr).toMatch(/ parse schema /);
+    expect(first.stderr.match(/ parse schema-statement /g)?.length).toBeGreaterThan(11); // each statement of schema.rb's define block
     const again = repo.zc(["check", "--debug"]);
     expect(again.stderr).not.toMatch(/ parse /);
     repo.edit("app/models/person.rb", (s) => `# touched\n${s}`);
     const edited = repo.zc(["check", "--debug"]);
-    expect(edited.stderr.match(/ parse [a-z]+ /g)).toEqual([" parse model "]);
+    expect(edited.stderr.match(/ parse [a-z-]+ /g)).toEqual([" parse model "]);
+    // One column added: Prism parses that create_table block alone, not the whole schema.
+    repo.edit("db/schema.rb", (s) => s.replace('t.string "species", null: false', 't.string "species", null: false\n    t.string "genus"'));
+    const column = repo.zc(["check", "--debug"]);
+    expect(column.stderr.match(/ parse [a-z-]+ /g)).toEqual([" parse schema-statement "]);
   });
 
   it("shows a spinner with the run's duration on a terminal", () => {
