@@ -63,7 +63,7 @@ export async function knownFresh(cacheDir: string, view: View, configFile: strin
 }
 
 async function stillHolds(record: FreshRecord, config: Config, view: View): Promise<number | null> {
-  const list = await listing(config.root, view, watchedBases(config));
+  const list = await listing(config.root, view, watchedBases(config), { handOver: true });
   if (!allVouched(list)) return null;
   const toHash = [...differing(list), ...record.extra];
   const contents = view === "worktree" ? await hashDisk(config.root, toHash) : new Map(toHash.map((p) => [p, null]));

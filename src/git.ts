@@ -192,7 +192,21 @@ export interface Listing {
   differing: string;
 }
 
-export async function listing(root: string, view: "worktree" | "index", bases: string[] | null): Promise<Listing> {
+/**
+ * A listing that `check`'s fast path made and could not answer from, left for
+ * the full check that follows in the same process, so git is not asked the
+ * same question twice. The fast path (cli.cjs) and the full CLI (main.js) are
+ * separate bundles, hence a global slot; it is taken once.
+ */
+const HANDED_OVER = Symbol.for("zero-cache.listing");
+type Handover = { key: string; list: Listing } | undefined;
+
+export async function listing(root: string, view: "worktree" | "index", bases: string[] | null, options: { handOver?: boolean } = {}): Promise<Listing> {
+  const key = JSON.stringify([root, view, bases]);
+  const slot = globalThis as { [HANDED_OVER]?: Handover };
+  const handed = slot[HANDED_OVER];
+  slot[HANDED_OVER] = undefined;
+  if (handed?.key === key) return handed.list;
   const where = bases ? ["--", ...bases] : [];
   // Bases are literal paths: no pathspec magic, whatever the folder names hold.
   const git = (args: string[]) => raw(root, ["--literal-pathspecs", ...args, ...where]);
@@ -200,7 +214,9 @@ export async function listing(root: string, view: "worktree" | "index", bases: s
     git(["ls-files", "-s", "-v", "-z"]),
     view === "worktree" ? git(["ls-files", "-z", "--modified", "--deleted", "--others", "--exclude-standard"]) : "",
   ]);
-  return { index, differing };
+  const list = { index, differing };
+  if (options.handOver) slot[HANDED_OVER] = { key, list };
+  return list;
 }
 
 /**
