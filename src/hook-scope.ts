@@ -1,4 +1,4 @@
-import { peekWatchedGlobs, staticBase, underBase } from "./config-file.js";
+import { staticBase, underBase } from "./config-file.js";
 import { changedBetween, operationInProgress, stagedChanges } from "./git.js";
 import type { Debug } from "./log.js";
 
@@ -58,8 +58,12 @@ async function rangeScope(root: string, from: string, to: string): Promise<Scope
   return paths ? { paths } : { all: `${from} is not available (shallow clone?)` };
 }
 
-/** Whether the scope touches a watched file; true when only a full config load could tell. */
-export async function touchesWatched(scope: Scope, cwd: string, root: string, configFile: string | undefined, debug: Debug): Promise<boolean> {
+/**
+ * Whether the scope touches a watched file; true when only a full config load
+ * could tell. `globs` is peekWatchedGlobs(), started by the caller while git
+ * answers the scope's question.
+ */
+export async function touchesWatched(scope: Scope, globs: Promise<string[] | null>, debug: Debug): Promise<boolean> {
   if ("none" in scope) {
     debug(`nothing to do: ${scope.none}`);
     return false;
@@ -72,12 +76,12 @@ export async function touchesWatched(scope: Scope, cwd: string, root: string, co
     debug("no changed paths");
     return false;
   }
-  const globs = await peekWatchedGlobs(cwd, root, configFile);
-  if (globs === null) {
+  const watched = await globs;
+  if (watched === null) {
     debug("the config needs a full load; full check");
     return true;
   }
-  const hits = await matchWatched(scope.paths, globs);
+  const hits = await matchWatched(scope.paths, watched);
   debug(`${scope.paths.length} changed path(s), ${hits.length} watched${hits.length ? `: ${hits.slice(0, 10).join(", ")}` : ""}`);
   return hits.length > 0;
 }

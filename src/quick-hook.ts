@@ -1,4 +1,5 @@
 import path from "node:path";
+import { peekWatchedGlobs } from "./config-file.js";
 import { repoDirs, repoDirsAt } from "./git.js";
 import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "./hook-scope.js";
 import * as msg from "./messages.js";
@@ -21,8 +22,10 @@ export async function quickHook(argv: string[]): Promise<number | null> {
     const debug = call.debug ? (line: string) => process.stderr.write(`zero-cache:debug ${line}\n`) : () => {};
     const cwd = call.cwd ?? process.cwd();
     const dirs = repoDirsAt(path.resolve(cwd)) ?? (await repoDirs(cwd));
-    const scope = await hookScope(call.name, call.args, dirs, process.stdin);
-    return (await touchesWatched(scope, cwd, dirs.root, call.config, debug)) ? null : 0;
+    const scope = hookScope(call.name, call.args, dirs, process.stdin);
+    // Read while git answers (hookScope has spawned it): the config costs less than that wait.
+    const globs = peekWatchedGlobs(cwd, dirs.root, call.config);
+    return (await touchesWatched(await scope, globs, debug)) ? null : 0;
   } catch {
     return null;
   }

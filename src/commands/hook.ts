@@ -1,7 +1,7 @@
 import path from "node:path";
 import { isCI } from "ci-info";
 import picomatch from "picomatch";
-import { anyTableGlob, watchedGlobs } from "../config-file.js";
+import { anyTableGlob, peekWatchedGlobs, watchedGlobs } from "../config-file.js";
 import { restorePending, setAside } from "../set-aside.js";
 import { computePlan, generate as runGenerate, openProject, type Project } from "../engine.js";
 import { EXIT, ZeroCacheError } from "../errors.js";
@@ -59,7 +59,7 @@ export async function hook(options: HookOptions, log: Logger): Promise<number> {
 async function postHook(name: Exclude<HookName, "pre-commit">, options: HookOptions, log: Logger): Promise<void> {
   const dirs = await repoDirs(options.cwd);
   const scope = await hookScope(name, options.args, dirs, options.stdin);
-  if (!(await touchesWatched(scope, options.cwd, dirs.root, options.config, log.debug))) return;
+  if (!(await touchesWatched(scope, peekWatchedGlobs(options.cwd, dirs.root, options.config), log.debug))) return;
   const project = await openProject(options.cwd, options.config, log.debug);
   const { config } = project;
   const mode = name === "post-checkout" ? config.hooks.postCheckout : config.hooks.postMerge;
@@ -100,7 +100,7 @@ function generateCommand(project: Project, flags: string[] = []): string {
 async function preCommit(options: HookOptions, log: Logger): Promise<number> {
   const dirs = await repoDirs(options.cwd);
   const scope = await hookScope("pre-commit", options.args, dirs, null);
-  if (!(await touchesWatched(scope, options.cwd, dirs.root, options.config, log.debug))) return EXIT.ok;
+  if (!(await touchesWatched(scope, peekWatchedGlobs(options.cwd, dirs.root, options.config), log.debug))) return EXIT.ok;
   const project = await openProject(options.cwd, options.config, log.debug);
   if (await restorePending(project.config.root, project.config.cacheDir)) log.warn(msg.setAsideRestored);
   const plan = await computePlan(project, "index");
