@@ -113,22 +113,24 @@ export function createInflector(rules?: InflectionRules): Inflector {
     }
   };
 
-  const pluralize = (s: string): string => {
-    activate();
-    return inflected.pluralize(s);
+  // Rules are fixed per inflector, so each word is inflected once: an app of
+  // 2,000 tables asks for the same few thousand words many times over.
+  const memo = (inflect: (s: string) => string) => {
+    const known = new Map<string, string>();
+    return (s: string): string => {
+      let out = known.get(s);
+      if (out === undefined) {
+        activate();
+        out = inflect(s);
+        known.set(s, out);
+      }
+      return out;
+    };
   };
-  const singularize = (s: string): string => {
-    activate();
-    return inflected.singularize(s);
-  };
-  const camelize = (s: string): string => {
-    activate();
-    return inflected.camelize(s).replace(/\//g, "::");
-  };
-  const underscore = (s: string): string => {
-    activate();
-    return inflected.underscore(s.replace(/::/g, "/"));
-  };
+  const pluralize = memo((s) => inflected.pluralize(s));
+  const singularize = memo((s) => inflected.singularize(s));
+  const camelize = memo((s) => inflected.camelize(s).replace(/\//g, "::"));
+  const underscore = memo((s) => inflected.underscore(s.replace(/::/g, "/")));
   return {
     pluralize,
     singularize,
