@@ -196,7 +196,9 @@ export async function generate(project: Project, options: GenerateOptions): Prom
       const forced = options.all ? msg.reason.forced : msg.reason.sharedRefresh;
       result.regenerated.push(verdicts.get(table) ?? { table, model: now.model, reasons: [{ kind: "forced", message: forced }] });
     }
-    await writeAtomic(lockPath, serializeLock(lock));
+    // Progress survives a crash between runs; after the last run the lock is written once, below
+    // (a crash before that only costs regenerating what this run did).
+    if (index < runs.length - 1) await writeAtomic(lockPath, serializeLock(lock));
   }
 
   await removeOrphans(config, plan, [...result.regenerated, ...restored].map((v) => v.table), options, snapshot);
@@ -211,7 +213,7 @@ export async function generate(project: Project, options: GenerateOptions): Prom
     lock.inputs = plan.analysis.inputs;
   }
   const text = serializeLock(lock);
-  if (!plan.lock.lock || text !== serializeLock(plan.lock.lock)) await writeAtomic(lockPath, text);
+  if (plan.lock.status !== "ok" || text !== plan.lock.text) await writeAtomic(lockPath, text);
   if (store && complete && blocked.length === 0) await keepArtifacts(config, plan, lock, store);
   return { ...result, filesWritten: written.size, ms: performance.now() - start };
 }

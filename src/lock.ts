@@ -61,7 +61,7 @@ function problem(data: unknown): string | null {
 
 export type LockRead =
   | { status: "missing"; lock: null }
-  | { status: "ok"; lock: Lock }
+  | { status: "ok"; lock: Lock; /** The file's text, to tell whether a lock would be written unchanged. */ text: string }
   | { status: "corrupt"; lock: null; warning: string };
 
 export function parseLock(text: string | null, file: string): LockRead {
@@ -79,7 +79,7 @@ export function parseLock(text: string | null, file: string): LockRead {
   }
   const wrong = problem(data);
   if (wrong) return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unexpected content at ${wrong}`) };
-  return { status: "ok", lock: data as Lock };
+  return { status: "ok", lock: data as Lock, text };
 }
 
 export function emptyLock(fingerprintVersion: number): Lock {
