@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { isatty } from "node:tty";
 import { staticBase, underBase } from "./config-file.js";
 import { changedBetween, operationInProgress, stagedChanges } from "./git.js";
 import type { Debug } from "./log.js";
@@ -21,12 +23,8 @@ export function isSkipSet(value = process.env.ZERO_CACHE_SKIP): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
-export async function hookScope(
-  name: HookName,
-  args: string[],
-  dirs: { root: string; gitDir: string },
-  stdin: NodeJS.ReadableStream | null,
-): Promise<Scope> {
+/** `stdin`: whether fd 0 carries post-rewrite's commit pairs (false when nothing may be read from it). */
+export async function hookScope(name: HookName, args: string[], dirs: { root: string; gitDir: string }, stdin: boolean): Promise<Scope> {
   const [first, second, flag] = args;
   const { root, gitDir } = dirs;
   switch (name) {
@@ -45,7 +43,7 @@ export async function hookScope(
       return rangeScope(root, first, second ?? "HEAD");
     }
     case "post-rewrite":
-      await drain(stdin);
+      if (stdin) await drain();
       // An amended commit went through pre-commit, and the work tree did not move.
       if (first === "amend") return { none: "amend" };
       // Rebase sets ORIG_HEAD to the branch before it, so this covers `git pull --rebase`.
@@ -99,10 +97,20 @@ export async function matchWatched(paths: string[], globs: string[]): Promise<st
   return candidates.filter((p) => isWatched(p));
 }
 
-/** Reads stdin to its end so git never writes into a closed pipe; a terminal is left alone. */
-async function drain(stdin: NodeJS.ReadableStream | null): Promise<void> {
-  if (!stdin || (stdin as NodeJS.ReadStream).isTTY) return;
-  for await (const _ of stdin) {
-    // post-rewrite's old/new pairs are not needed: ORIG_HEAD..HEAD covers the whole rewrite
+/**
+ * Reads stdin to its end so git never writes into a closed pipe; a terminal is
+ * left alone. post-rewrite's old/new pairs are not needed: ORIG_HEAD..HEAD
+ * covers the whole rewrite. Read from fd 0 directly: building process.stdin's
+ * stream costs more than the rest of the hook's fast path.
+ */
+async function drain(): Promise<void> {
+  if (isatty(0)) return;
+  try {
+    readFileSync(0);
+  } catch {
+    // Closed, or a non-blocking pipe with nothing yet (EAGAIN): read it as a stream.
+    for await (const _ of process.stdin) {
+      // discarded
+    }
   }
 }

@@ -20,8 +20,8 @@ export interface HookOptions {
   name: string;
   args: string[];
   quiet: boolean;
-  /** post-rewrite's old/new commit pairs arrive on stdin; tests and manual runs may not have any. */
-  stdin: NodeJS.ReadableStream | null;
+  /** Whether post-rewrite's old/new commit pairs may be read from stdin (fd 0). */
+  stdin: boolean;
 }
 
 /**
@@ -99,7 +99,7 @@ function generateCommand(project: Project, flags: string[] = []): string {
 
 async function preCommit(options: HookOptions, log: Logger): Promise<number> {
   const dirs = await repoDirs(options.cwd);
-  const scope = await hookScope("pre-commit", options.args, dirs, null);
+  const scope = await hookScope("pre-commit", options.args, dirs, false);
   if (!(await touchesWatched(scope, peekWatchedGlobs(options.cwd, dirs.root, options.config), log.debug))) return EXIT.ok;
   const project = await openProject(options.cwd, options.config, log.debug);
   if (await restorePending(project.config.root, project.config.cacheDir)) log.warn(msg.setAsideRestored);
