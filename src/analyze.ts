@@ -133,7 +133,7 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
   const isExcluded = picomatch(config.excludeTables);
   const blockHash = new Map(schema.tables.map((t) => [t.name, sha256(t.source)]));
   // Kept so that a later run can say what changed in a block ("+ column due_at").
-  for (const t of schema.tables) await cache.put("block", blockHash.get(t.name)!, t.source);
+  await cache.put("block", new Map(schema.tables.map((t) => [blockHash.get(t.name)!, t.source])));
   const byName = new Map(schema.tables.map((t) => [t.name, t]));
   const tables: Record<string, TableAnalysis> = {};
   const excluded: string[] = [];

@@ -138,7 +138,10 @@ export async function generate(project: Project, options: GenerateOptions): Prom
   const blockedSet = new Set(blocked.map((v) => v.table));
   const stale = options.all || options.restoreAll || plan.lock.status !== "ok" ? all : plan.stale.map((v) => v.table).filter((t) => !blockedSet.has(t));
   const verdicts = new Map(plan.stale.map((v) => [v.table, v]));
-  const lock: Lock = plan.lock.lock ? structuredClone(plan.lock.lock) : emptyLock(FINGERPRINT_VERSION);
+  // Entries are replaced, never changed in place, so copying the maps is enough
+  // (a deep copy of a 2,000-table lock took ~80 ms); plan.lock stays as read.
+  const old = plan.lock.lock;
+  const lock: Lock = old ? { ...old, tables: { ...old.tables } } : emptyLock(FINGERPRINT_VERSION);
   lock.fingerprintVersion = FINGERPRINT_VERSION;
   const written = new Set<string>();
 

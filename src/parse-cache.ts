@@ -76,11 +76,14 @@ export class ParseCache {
     return (this.used.get(key) ?? (await this.load()).get(key)) as T | undefined;
   }
 
-  /** Keeps a value learnt on the way (e.g. a schema block's text under its hash). */
-  async put(kind: string, hash: string, value: unknown): Promise<void> {
-    const key = `${kind}:${hash}`;
-    if (!this.used.has(key) && !(await this.load()).has(key)) this.dirty = true;
-    this.used.set(key, value);
+  /** Keeps values learnt on the way (e.g. schema block texts under their hashes). */
+  async put(kind: string, values: Map<string, unknown>): Promise<void> {
+    const stored = await this.load();
+    for (const [hash, value] of values) {
+      const key = `${kind}:${hash}`;
+      if (!this.used.has(key) && !stored.has(key)) this.dirty = true;
+      this.used.set(key, value);
+    }
   }
 
   /**
