@@ -11,8 +11,9 @@
  * the dumper's layout is split into its statements (schema-split.ts) and only
  * statements not seen before are parsed: after a one-column change, Prism
  * parses one create_table block instead of the whole file. Any doubt about the
- * split (a statement that does not parse alone, or not as one statement)
- * falls back to parsing the whole file, which gives the same facts.
+ * split (a piece that is not exactly one statement alone, or that assigns a
+ * local variable) falls back to parsing the whole file, which gives the same
+ * facts.
  */
 import { InputError } from "../errors.js";
 import { sha256 } from "../hash.js";
@@ -24,10 +25,10 @@ import {
   keywordOptions,
   kindOf,
   literalString,
+  normalizeNewlines,
   parseRubySource,
   positionalArgs,
   statementsOf,
-  normalizeNewlines,
   walk,
   type Node,
   type NodeOf,
