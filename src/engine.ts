@@ -111,6 +111,8 @@ export interface GenerateResult {
   /** Fresh tables no run covers: their files are left as they are. */
   cached: string[];
   filesWritten: number;
+  /** Milliseconds the generator runs took (the rest of `ms` is zero-cache's own work). */
+  generatorMs: number;
   ms: number;
 }
 
@@ -169,6 +171,7 @@ export async function generate(project: Project, options: GenerateOptions): Prom
     blocked,
     cached: plan.fresh.filter((t) => !runs.some((r) => r.tables.includes(t)) && !restoredSet.has(t) && !missing.includes(t)),
     filesWritten: 0,
+    generatorMs: 0,
     ms: 0,
   };
   if (options.dryRun) return { ...result, ms: performance.now() - start };
@@ -179,6 +182,7 @@ export async function generate(project: Project, options: GenerateOptions): Prom
   for (const [index, run] of runs.entries()) {
     options.onStep?.({ type: "run", run, index, count: runs.length });
     const outcome = await runCommand(run.argv, { cwd: config.projectDir, stdout: options.stdout, stderr: options.stderr });
+    result.generatorMs += outcome.ms;
     options.onStep?.({ type: "run-done", run, result: outcome });
     if (!outcome.ok) {
       result.failed.push({ run, result: outcome });

@@ -53,6 +53,7 @@ export function generateJson(result: GenerateResult, dryRun: boolean) {
     cached: result.cached.length,
     filesWritten: result.filesWritten,
     ms: Math.round(result.ms),
+    generatorMs: Math.round(result.generatorMs),
     warnings: result.plan.warnings,
   };
 }

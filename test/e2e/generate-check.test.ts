@@ -45,6 +45,9 @@ describe("generate and check on the example app", () => {
     expect(incremental.body.runs[0].argv.slice(0, 4)).toEqual(["bin/rails", "generate", "zero:active_models", "--exclude-tables"]);
     expect(incremental.body.runs[0].argv.slice(4).sort()).toEqual(ALL_TABLES.filter((t) => !["people", ...PEOPLE_NEIGHBOURS].includes(t)));
     expect(incremental.body.cached).toBe(ALL_TABLES.length - 5);
+    // The generator's share of the run, so zero-cache's own cost can be told apart.
+    expect(incremental.body.generatorMs).toBeGreaterThan(0);
+    expect(incremental.body.generatorMs).toBeLessThanOrEqual(incremental.body.ms);
     expect(repo.read("frontend/src/lib/models/types/person-data.ts")).toContain("due_at: number | null");
 
     expect(repo.zc(["check"]).code).toBe(0);
@@ -58,6 +61,7 @@ describe("generate and check on the example app", () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("all 11 tables fresh; the generator did not run");
     expect(again.stdout).not.toContain("running bin/rails");
+    expect(json(repo, ["generate"]).body).toMatchObject({ runs: [], generatorMs: 0 });
   });
 
   it("prints a summary with regenerated and cached tables, files written and the hit ratio", () => {
