@@ -9,8 +9,8 @@
 // Usage: npm run bench [-- options]
 //   --sizes 10,100       table counts (default 10,100,500,2000)
 //   --runs N             runs of each start-up figure (check, hooks), median reported (default 9; 2 for --quick)
-//   --gen-runs N         runs of each figure that runs the generator or parses (default 5, 3 at 2,000
-//                        tables, where each costs seconds; 1 for --quick)
+//   --gen-runs N         runs of each figure that runs the generator or parses (default 5 at 10 tables,
+//                        3 from 100 up, where each costs seconds; 1 for --quick)
 //   --boot-ms N          emulated Rails boot of the stand-in generator (default 1000; 0 for --quick)
 //   --quick              smoke run: --sizes 10 --runs 2 --gen-runs 1 --boot-ms 0
 //   --out FILE           results file (default bench/results.md)
@@ -177,8 +177,8 @@ function generateJson(dir) {
 
 function benchSize(n) {
   const { runs } = options;
-  // Within the five minutes the whole bench may take: each generator figure costs seconds at 2,000 tables.
-  const genRuns = options.genRuns ?? (n >= 2000 ? 3 : 5);
+  // Within the five minutes the whole bench may take: each generator figure costs seconds from 100 tables up.
+  const genRuns = options.genRuns ?? (n >= 100 ? 3 : 5);
   progress(`${n} tables: synthesizing and running the first generate --all`);
   const t0 = performance.now();
   const repo = makeRepo(n);
