@@ -9,8 +9,7 @@
 // Usage: npm run bench [-- options]
 //   --sizes 10,100       table counts (default 10,100,500,2000)
 //   --runs N             runs of each start-up figure (check, hooks), median reported (default 9; 2 for --quick)
-//   --gen-runs N         runs of each figure that runs the generator or parses (default 5 at 10 tables,
-//                        3 from 100 up, where each costs seconds; 1 for --quick)
+//   --gen-runs N         runs of each figure that runs the generator or parses (default 3; 1 for --quick)
 //   --boot-ms N          emulated Rails boot of the stand-in generator (default 1000; 0 for --quick)
 //   --quick              smoke run: --sizes 10 --runs 2 --gen-runs 1 --boot-ms 0
 //   --out FILE           results file (default bench/results.md)
@@ -35,7 +34,7 @@ const rssPreload = path.join(project, "scripts/bench/maxrss.cjs");
 // ---- options -------------------------------------------------------------------
 
 function parseOptions(argv) {
-  const o = { sizes: [10, 100, 500, 2000], runs: 9, genRuns: null, bootMs: 1000, out: path.join(project, "bench/results.md"), keep: false, quick: false };
+  const o = { sizes: [10, 100, 500, 2000], runs: 9, genRuns: 3, bootMs: 1000, out: path.join(project, "bench/results.md"), keep: false, quick: false };
   let runsSet = false;
   let genRunsSet = false;
   let bootSet = false;
@@ -176,9 +175,8 @@ function generateJson(dir) {
 // ---- measurements of one size ---------------------------------------------------
 
 function benchSize(n) {
-  const { runs } = options;
-  // Within the five minutes the whole bench may take: each generator figure costs seconds from 100 tables up.
-  const genRuns = options.genRuns ?? (n >= 100 ? 3 : 5);
+  // Each generator figure costs seconds: 3 runs of each keep the whole bench within five minutes.
+  const { runs, genRuns } = options;
   progress(`${n} tables: synthesizing and running the first generate --all`);
   const t0 = performance.now();
   const repo = makeRepo(n);
@@ -217,9 +215,11 @@ function benchSize(n) {
       }
     }
     const samples = Object.fromEntries(Object.keys(quiet).map((id) => [id, { v: [], b: [] }]));
+    // One node -e 0 per round, the baseline of every figure of that round.
     for (let i = 0; i < runs; i++) {
+      const base = node0(dir);
       for (const [id, run] of Object.entries(quiet)) {
-        samples[id].b.push(node0(dir));
+        samples[id].b.push(base);
         samples[id].v.push(run().ms);
       }
     }
@@ -412,7 +412,7 @@ const md = [
   `- command: \`${command}\` (${totalS.toFixed(0)} s in all)`,
   `- generator: examples/rails-app's Node stand-in for \`bin/rails generate zero:active_models\`, with ZERO_EXAMPLE_BOOT_MS=${options.bootMs}: an EMULATED Rails boot (a sleep of ${options.bootMs} ms per generator run, no work), then real reading, rendering and Prettier`,
   `- apps: synthesized per size (scripts/bench/synth.mjs): schema.rb with foreign keys and indexes, one model per table with ~2 associations, 4 concerns, ~1.5 migrations per table; "accounts" is referenced by 20 models (the cascade row)`,
-  `- each figure is the median of its runs, each run paired with its baseline in the same loop (start-up figures after one warm-up run each); timings are wall-clock, from spawning the process to its exit; generator figures edit the app anew for each run (the parse cache misses, as for a real edit) and \`git reset --hard\` after it; "zero-cache's own" is the wall time of \`generate --json\` minus its \`generatorMs\` (the generator runs), so it includes Node's own start-up`,
+  `- each figure is the median of its runs, measured interleaved with its baseline in the same loop (the start-up figures in rounds of one \`node -e 0\` and one run of each, after one warm-up run each); timings are wall-clock, from spawning the process to its exit; generator figures edit the app anew for each run (the parse cache misses, as for a real edit) and \`git reset --hard\` after it; "zero-cache's own" is the wall time of \`generate --json\` minus its \`generatorMs\` (the generator runs), so it includes Node's own start-up`,
   "",
   table(results),
   "",
