@@ -61,10 +61,11 @@ export class ParseCache {
     if (this.used.has(key)) return this.used.get(key) as T;
     let value = (await this.load()).get(key) as T | undefined;
     if (value === undefined) {
-      // A transient value is assembled from cached parts, which say when they are parsed.
-      if (!TRANSIENT_KINDS.has(kind)) this.debug(`parse ${kind} ${hash.slice(0, 12)}`);
+      // A transient value is assembled from cached parts, which say when they are parsed and need saving.
+      const transient = TRANSIENT_KINDS.has(kind);
+      if (!transient) this.debug(`parse ${kind} ${hash.slice(0, 12)}`);
       value = await produce();
-      this.dirty = true;
+      if (!transient) this.dirty = true;
     }
     this.used.set(key, value);
     return value;
