@@ -98,7 +98,7 @@ function program(): Command {
       const g = globals(cmd);
       const { hook } = await import("./commands/hook.js");
       process.exitCode = await hook(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, name, args, quiet: !!g.quiet, stdin: true },
+        { cwd: g.cwd ?? process.cwd(), config: g.config, name, args, quiet: !!g.quiet },
         createLogger(g),
       );
     });

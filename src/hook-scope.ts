@@ -23,8 +23,7 @@ export function isSkipSet(value = process.env.ZERO_CACHE_SKIP): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
-/** `stdin`: whether fd 0 carries post-rewrite's commit pairs (false when nothing may be read from it). */
-export async function hookScope(name: HookName, args: string[], dirs: { root: string; gitDir: string }, stdin: boolean): Promise<Scope> {
+export async function hookScope(name: HookName, args: string[], dirs: { root: string; gitDir: string }): Promise<Scope> {
   const [first, second, flag] = args;
   const { root, gitDir } = dirs;
   switch (name) {
@@ -43,7 +42,7 @@ export async function hookScope(name: HookName, args: string[], dirs: { root: st
       return rangeScope(root, first, second ?? "HEAD");
     }
     case "post-rewrite":
-      if (stdin) await drain();
+      await drain();
       // An amended commit went through pre-commit, and the work tree did not move.
       if (first === "amend") return { none: "amend" };
       // Rebase sets ORIG_HEAD to the branch before it, so this covers `git pull --rebase`.

@@ -22,7 +22,7 @@ export async function quickHook(argv: string[]): Promise<number | null> {
     const debug = call.debug ? (line: string) => process.stderr.write(`zero-cache:debug ${line}\n`) : () => {};
     const cwd = call.cwd ?? process.cwd();
     const dirs = repoDirsAt(path.resolve(cwd)) ?? (await repoDirs(cwd));
-    const scope = hookScope(call.name, call.args, dirs, true);
+    const scope = hookScope(call.name, call.args, dirs);
     // Read while git answers (hookScope has spawned it): the config costs less than that wait.
     const globs = peekWatchedGlobs(cwd, dirs.root, call.config);
     return (await touchesWatched(await scope, globs, debug)) ? null : 0;

@@ -20,8 +20,6 @@ export interface HookOptions {
   name: string;
   args: string[];
   quiet: boolean;
-  /** Whether post-rewrite's old/new commit pairs may be read from stdin (fd 0). */
-  stdin: boolean;
 }
 
 /**
@@ -58,7 +56,7 @@ export async function hook(options: HookOptions, log: Logger): Promise<number> {
 
 async function postHook(name: Exclude<HookName, "pre-commit">, options: HookOptions, log: Logger): Promise<void> {
   const dirs = await repoDirs(options.cwd);
-  const scope = await hookScope(name, options.args, dirs, options.stdin);
+  const scope = await hookScope(name, options.args, dirs);
   if (!(await touchesWatched(scope, peekWatchedGlobs(options.cwd, dirs.root, options.config), log.debug))) return;
   const project = await openProject(options.cwd, options.config, log.debug);
   const { config } = project;
@@ -99,7 +97,7 @@ function generateCommand(project: Project, flags: string[] = []): string {
 
 async function preCommit(options: HookOptions, log: Logger): Promise<number> {
   const dirs = await repoDirs(options.cwd);
-  const scope = await hookScope("pre-commit", options.args, dirs, false);
+  const scope = await hookScope("pre-commit", options.args, dirs);
   if (!(await touchesWatched(scope, peekWatchedGlobs(options.cwd, dirs.root, options.config), log.debug))) return EXIT.ok;
   const project = await openProject(options.cwd, options.config, log.debug);
   if (await restorePending(project.config.root, project.config.cacheDir)) log.warn(msg.setAsideRestored);
