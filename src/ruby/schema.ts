@@ -257,8 +257,11 @@ async function chunkFacts(text: string, file: string): Promise<StatementFacts | 
   let parsed;
   try {
     parsed = await parseRubySource(text, file);
-  } catch {
-    return null;
+  } catch (error) {
+    // Only a syntax error means the split was wrong; anything else (Prism failing to load) is
+    // not a fact about this text and must not be cached as one.
+    if (error instanceof InputError) return null;
+    throw error;
   }
   const statements = statementsOf(parsed.program.statements);
   if (statements.length !== 1 || parsed.source.line(statements[0]!) !== 1 || assignsLocal(statements[0]!)) return null;
