@@ -9,5 +9,5 @@ export default defineConfig({
     hookTimeout: 60_000,
     env: { NO_COLOR: "1" },
   },
-  define: { __ZERO_CACHE_VERSION__: JSON.stringify("test") },
+  define: { __ZERO_MODELS_VERSION__: JSON.stringify("test") },
 });

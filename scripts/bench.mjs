@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench`: zero-cache's speed, measured side by side with its floors on
+// `npm run bench`: zero-models' speed, measured side by side with its floors on
 // synthesized Rails-shaped apps (real git repositories) of 10, 100, 500 and
 // 2,000 tables. Prints one markdown table, writes it to bench/results.md and
 // says which of the targets of issue 5 hold. A benchmark, not a test: it exits
@@ -91,7 +91,7 @@ const options = parseOptions(process.argv.slice(2));
 // ---- processes and timing --------------------------------------------------------
 
 const baseEnv = { ...process.env };
-for (const k of ["ZERO_CACHE_SKIP", "HUSKY", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"]) delete baseEnv[k];
+for (const k of ["ZERO_MODELS_SKIP", "HUSKY", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"]) delete baseEnv[k];
 const env = {
   ...baseEnv,
   NO_COLOR: "1",
@@ -134,7 +134,7 @@ function progress(line) {
 // ---- one synthesized repository ---------------------------------------------------
 
 function makeRepo(n) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `zero-cache-bench-${n}-`));
+  const dir = mkdtempSync(path.join(os.tmpdir(), `zero-models-bench-${n}-`));
   const app = synthesizeApp(dir, n, { example });
   symlinkSync(path.join(project, "node_modules"), path.join(dir, "node_modules"));
   const git = (...args) => execFileSync("git", args, { cwd: dir, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -144,7 +144,7 @@ function makeRepo(n) {
   // The first full run, with the emulated boot: it is also the `generate --all` figure of the large sizes.
   const full = zc(dir, ["generate", "--all", "-q"]);
   git("add", "-A");
-  git("commit", "-q", "-m", "generated models and zero-cache.lock");
+  git("commit", "-q", "-m", "generated models and zero-models.lock");
   const c0 = git("rev-parse", "HEAD").trim();
   // A commit that touches no watched file: what the hooks' fast paths see.
   writeFileSync(path.join(dir, "README.md"), `${readFileSync(path.join(dir, "README.md"), "utf8")}\nDocs only.\n`);
@@ -165,7 +165,7 @@ function edit(file, change) {
   writeFileSync(file, after);
 }
 
-/** A `generate --json` run: its wall time, how many tables it regenerated, and zero-cache's own share (wall time minus the generator's runs). */
+/** A `generate --json` run: its wall time, how many tables it regenerated, and zero-models' own share (wall time minus the generator's runs). */
 function generateJson(dir) {
   const r = zc(dir, ["generate", "--json"]);
   const body = JSON.parse(r.stdout);
@@ -210,7 +210,7 @@ function benchSize(n) {
       // Warm-up; with --debug, which shows that each hook ended on the fast path
       // (its own debug lines, none of the full CLI's "+Nms" ones) and found nothing watched.
       const r = run("--debug");
-      if (id.startsWith("hook") && (r.stdout.trim() || !/zero-cache:debug \d+ changed path\(s\), 0 watched/.test(r.stderr) || /zero-cache:debug \+\d+ms/.test(r.stderr))) {
+      if (id.startsWith("hook") && (r.stdout.trim() || !/zero-models:debug \d+ changed path\(s\), 0 watched/.test(r.stderr) || /zero-models:debug \+\d+ms/.test(r.stderr))) {
         throw new BenchError(`${id} did not take the fast path:\n${r.stdout}${r.stderr}`);
       }
     }
@@ -290,7 +290,7 @@ function benchSize(n) {
       mkdirSync(path.dirname(file), { recursive: true });
       const peak = (args) => {
         rmSync(file, { force: true });
-        timed(dir, process.execPath, ["--require", rssPreload, ...args], { extraEnv: { ZERO_CACHE_BENCH_RSS_FILE: file } });
+        timed(dir, process.execPath, ["--require", rssPreload, ...args], { extraEnv: { ZERO_MODELS_BENCH_RSS_FILE: file } });
         return Number(readFileSync(file, "utf8")) / 1024;
       };
       for (let i = 0; i < Math.min(runs, options.quick ? 1 : 3); i++) {
@@ -333,7 +333,7 @@ function targetsFor(results) {
   for (const r of results) {
     const row = r.rows["generate, one column changed"];
     const over = row.median - row.baseline;
-    const detail = ` (zero-cache's own time ${fmtMs(row.own)}, of which node -e 0 ${fmtMs(r.rows["check (nothing changed)"].baseline)}; ${row.regenerated} table(s) regenerated)`;
+    const detail = ` (zero-models' own time ${fmtMs(row.own)}, of which node -e 0 ${fmtMs(r.rows["check (nothing changed)"].baseline)}; ${row.regenerated} table(s) regenerated)`;
     targets.push({ name: `one-column change ≤ one per-table generator run + 150 ms at ${r.n} tables`, value: `${over >= 0 ? "+" : ""}${Math.round(over)} ms${detail}`, ok: over <= 150 });
   }
   if (r100 && r2000) {
@@ -369,7 +369,7 @@ function table(results) {
         ratio = `${d >= 0 ? "+" : "−"}${fmtMs(Math.abs(d))}`;
         const all = rows["generate --all"];
         if (all && all.median) ratio += `; ${((row.median / all.median) * 100).toFixed(0)}% of --all`;
-        if (Number.isFinite(row.regenerated)) median += ` (${row.regenerated} regenerated${Number.isFinite(row.own) ? `, ${fmtMs(row.own)} zero-cache's own` : ""})`;
+        if (Number.isFinite(row.regenerated)) median += ` (${row.regenerated} regenerated${Number.isFinite(row.own) ? `, ${fmtMs(row.own)} zero-models' own` : ""})`;
       } else if (row.baseline !== null) {
         baseline = `${fmtMs(row.baseline)} (node -e 0)`;
         ratio = `${(row.median / row.baseline).toFixed(2)} ×`;
@@ -404,7 +404,7 @@ const totalS = (performance.now() - started) / 1000;
 const targets = targetsFor(results);
 const command = `node scripts/bench.mjs${process.argv.length > 2 ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
 const md = [
-  "# zero-cache benchmark",
+  "# zero-models benchmark",
   "",
   `- date: ${new Date().toISOString()}`,
   `- machine: ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, ${os.platform()} ${os.release()}, load average before the run ${loadBefore}`,
@@ -412,7 +412,7 @@ const md = [
   `- command: \`${command}\` (${totalS.toFixed(0)} s in all)`,
   `- generator: examples/rails-app's Node stand-in for \`bin/rails generate zero:active_models\`, with ZERO_EXAMPLE_BOOT_MS=${options.bootMs}: an EMULATED Rails boot (a sleep of ${options.bootMs} ms per generator run, no work), then real reading, rendering and Prettier`,
   `- apps: synthesized per size (scripts/bench/synth.mjs): schema.rb with foreign keys and indexes, one model per table with ~2 associations, 4 concerns, ~1.5 migrations per table; "accounts" is referenced by 20 models (the cascade row)`,
-  `- each figure is the median of its runs, measured interleaved with its baseline in the same loop (the start-up figures in rounds of one \`node -e 0\` and one run of each, after one warm-up run each); timings are wall-clock, from spawning the process to its exit; generator figures edit the app anew for each run (the parse cache misses, as for a real edit) and \`git reset --hard\` after it; "zero-cache's own" is the wall time of \`generate --json\` minus its \`generatorMs\` (the generator runs), so it includes Node's own start-up`,
+  `- each figure is the median of its runs, measured interleaved with its baseline in the same loop (the start-up figures in rounds of one \`node -e 0\` and one run of each, after one warm-up run each); timings are wall-clock, from spawning the process to its exit; generator figures edit the app anew for each run (the parse cache misses, as for a real edit) and \`git reset --hard\` after it; "zero-models' own" is the wall time of \`generate --json\` minus its \`generatorMs\` (the generator runs), so it includes Node's own start-up`,
   "",
   table(results),
   "",

@@ -17,7 +17,7 @@ const common = {
   target: "node20.19",
   // Loaded lazily and only when a Ruby file must be parsed (it ships a .wasm file next to its code).
   external: ["@ruby/prism", "cosmiconfig"],
-  define: { __ZERO_CACHE_VERSION__: JSON.stringify(pkg.version) },
+  define: { __ZERO_MODELS_VERSION__: JSON.stringify(pkg.version) },
   // CommonJS dependencies bundled into ESM expect require/__filename/__dirname.
   banner: {
     js: [

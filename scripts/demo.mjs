@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run demo`: zero-cache on a real team set-up made from examples/rails-app: a bare
-// remote, Alice's and Bob's clones, the hooks installed by `zero-cache init` and husky.
+// `npm run demo`: zero-models on a real team set-up made from examples/rails-app: a bare
+// remote, Alice's and Bob's clones, the hooks installed by `zero-models init` and husky.
 // Every step checks its own claims; the demo exits 1 if any step did not behave as described.
 // Usage: npm run demo [-- --clean]   (--clean removes the folders earlier demos left)
 import { execFileSync, spawnSync } from "node:child_process";
@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const project = path.resolve(fileURLToPath(import.meta.url), "../..");
-const PREFIX = "zero-cache-demo-";
+const PREFIX = "zero-models-demo-";
 
 if (process.argv.includes("--clean")) {
   const olds = readdirSync(tmpdir()).filter((n) => n.startsWith(PREFIX));
@@ -69,10 +69,10 @@ const quiet = (who, command, ...args) => {
   if (r.code !== 0) throw new Error(`${command} ${args.join(" ")} failed in ${who}'s clone:\n${r.output}`);
   return r.output;
 };
-/** Shown as `npx zero-cache …`, as a developer types it; run through node_modules/.bin so npx's own start-up is not timed. */
+/** Shown as `npx zero-models …`, as a developer types it; run through node_modules/.bin so npx's own start-up is not timed. */
 function zc(who, ...args) {
-  console.log(bold(`\n${who}$ npx zero-cache ${args.join(" ")}`));
-  return run(who, path.join(who === "alice" ? alice : bob, "node_modules/.bin/zero-cache"), args, { show: false, echo: true });
+  console.log(bold(`\n${who}$ npx zero-models ${args.join(" ")}`));
+  return run(who, path.join(who === "alice" ? alice : bob, "node_modules/.bin/zero-models"), args, { show: false, echo: true });
 }
 const editFile = (dir, file, change) => {
   const full = path.join(dir, file);
@@ -80,24 +80,24 @@ const editFile = (dir, file, change) => {
 };
 const tags = (output, tag) => output.split("\n").map((l) => l.trim()).filter((l) => l.startsWith(`[${tag}]`));
 
-/** What `npm install` gives the app: its node_modules with husky and zero-cache (linked to this project's). */
+/** What `npm install` gives the app: its node_modules with husky and zero-models (linked to this project's). */
 function install(dir) {
   const modules = path.join(dir, "node_modules");
   mkdirSync(path.join(modules, ".bin"), { recursive: true });
   const source = path.join(project, "node_modules");
   for (const name of readdirSync(source)) if (!name.startsWith(".")) symlinkSync(path.join(source, name), path.join(modules, name));
   for (const name of readdirSync(path.join(source, ".bin"))) symlinkSync(path.join(source, ".bin", name), path.join(modules, ".bin", name));
-  symlinkSync(project, path.join(modules, "zero-cache"));
-  symlinkSync(path.join(project, "dist/cli.cjs"), path.join(modules, ".bin", "zero-cache"));
+  symlinkSync(project, path.join(modules, "zero-models"));
+  symlinkSync(path.join(project, "dist/cli.cjs"), path.join(modules, ".bin", "zero-models"));
 }
 
-console.log(bold(`zero-cache demo in ${root}`));
+console.log(bold(`zero-models demo in ${root}`));
 console.log(dim("remote.git is the team's remote; alice/ and bob/ are two developers' clones of a Rails app\n(examples/rails-app: 11 tables, a Node stand-in for bin/rails generate zero:active_models)."));
 
 // ---------------------------------------------------------------------------
-console.log(bold("\n0. Alice adds zero-cache to the app"));
+console.log(bold("\n0. Alice adds zero-models to the app"));
 cpSync(path.join(project, "examples/rails-app"), alice, { recursive: true });
-writeFileSync(path.join(alice, "package.json"), `${JSON.stringify({ name: "rails-app", private: true, devDependencies: { husky: "^9.1.7", "zero-cache": "^0.1.0" } }, null, 2)}\n`);
+writeFileSync(path.join(alice, "package.json"), `${JSON.stringify({ name: "rails-app", private: true, devDependencies: { husky: "^9.1.7", "zero-models": "^0.1.0" } }, null, 2)}\n`);
 install(alice);
 quiet("alice", "git", "init", "-q", "-b", "main");
 const init = zc("alice", "init");
@@ -110,7 +110,7 @@ console.log(bold("\n1. First full generation"));
 const full = zc("alice", "generate");
 claim(full.code === 0 && tags(full.output, "REGEN").length === 11, `the first run generated all 11 tables (${seconds(full.ms)})`);
 const first = run("alice", "git", ["add", "-A"], { show: false });
-const firstCommit = run("alice", "git", ["commit", "-q", "-m", "Add zero-cache and the generated models"]);
+const firstCommit = run("alice", "git", ["commit", "-q", "-m", "Add zero-models and the generated models"]);
 claim(first.code === 0 && firstCommit.code === 0, "the commit passed the pre-commit check");
 quiet("alice", "git", "push", "-q", "-u", "origin", "main");
 console.log(dim("\nBob clones the app and runs npm install, whose prepare script (husky) installs the hooks."));
@@ -147,14 +147,14 @@ writeFileSync(path.join(alice, "README.md"), `${readFileSync(path.join(alice, "R
 run("alice", "git", ["commit", "-q", "-am", "Docs"], { show: false });
 quiet("alice", "git", "push", "-q");
 const noop = run("bob", "git", ["pull", "-q", "--no-rebase"]);
-claim(noop.code === 0 && !/zero-cache|REGEN/.test(noop.output), `the hook printed nothing and regenerated nothing (the whole pull took ${seconds(noop.ms)})`);
+claim(noop.code === 0 && !/zero-models|REGEN/.test(noop.output), `the hook printed nothing and regenerated nothing (the whole pull took ${seconds(noop.ms)})`);
 
 // ---------------------------------------------------------------------------
 console.log(bold("\n4. A model change committed without regenerating"));
 console.log(dim("Bob makes cacti notable (include Notable: has_many :notes, as: :notable) and commits."));
 editFile(bob, "app/models/cactus.rb", (s) => s.replace("class Cactus < ApplicationRecord\n", "class Cactus < ApplicationRecord\n  include Notable\n\n"));
 const refused = run("bob", "git", ["commit", "-q", "-am", "Cacti are notable"]);
-const fixLine = /Fix: (npx zero-cache generate --stage)/.exec(refused.output);
+const fixLine = /Fix: (npx zero-models generate --stage)/.exec(refused.output);
 claim(refused.code !== 0 && /commit refused/.test(refused.output) && /cacti \(Cactus\): model app\/models\/cactus\.rb changed/.test(refused.output) && fixLine !== null, "git commit was refused, naming the stale tables, why, and the fix");
 const fix = fixLine ? zc("bob", ...fixLine[1].split(" ").slice(2)) : { code: 1, output: "", ms: 0 };
 claim(fix.code === 0 && tags(fix.output, "REGEN").length >= 1 && tags(fix.output, "REGEN").length < 11, `the printed fix regenerated only the affected tables and staged them (${seconds(fix.ms)})`);
@@ -181,7 +181,7 @@ const branchFresh = zc("bob", "check");
 claim(toBranch.code === 0 && branchFresh.code === 0 && !/REGEN/.test(toBranch.output), `on plants again, its models are current (git switch took ${seconds(toBranch.ms)})`);
 
 // ---------------------------------------------------------------------------
-console.log(bold("\nSide by side: a full regeneration after each event vs what zero-cache did"));
+console.log(bold("\nSide by side: a full regeneration after each event vs what zero-models did"));
 const rows = [
   ["2. git pull that changed one table", pull.ms, "1 table regenerated"],
   ["3. git pull with nothing relevant", noop.ms, "nothing run"],
@@ -189,14 +189,14 @@ const rows = [
   ["5. git switch to another schema", toMain.ms, "checked, nothing run"],
   ["5. git switch back", toBranch.ms, "checked, nothing run"],
 ];
-console.log(`  ${"event".padEnd(38)} ${"full run".padStart(9)} ${"zero-cache".padStart(11)}`);
+console.log(`  ${"event".padEnd(38)} ${"full run".padStart(9)} ${"zero-models".padStart(11)}`);
 for (const [what, ms, did] of rows) console.log(`  ${what.padEnd(38)} ${seconds(full.ms).padStart(9)} ${seconds(ms).padStart(11)}  ${dim(did)}`);
 const total = rows.reduce((sum, [, ms]) => sum + ms, 0);
 console.log(`  ${"total".padEnd(38)} ${seconds(full.ms * rows.length).padStart(9)} ${seconds(total).padStart(11)}`);
-console.log(`  ${"zero-cache check (CI gate, no Ruby)".padEnd(38)} ${"".padStart(9)} ${seconds(afterPull.ms).padStart(11)}`);
-console.log(dim("  zero-cache's times include the whole git command and its hook; \"full run\" is step 1's first generation."));
+console.log(`  ${"zero-models check (CI gate, no Ruby)".padEnd(38)} ${"".padStart(9)} ${seconds(afterPull.ms).padStart(11)}`);
+console.log(dim("  zero-models' times include the whole git command and its hook; \"full run\" is step 1's first generation."));
 console.log(dim(
-  "\nA change to one table costs about one generator run: zero-cache's own work is a fraction of a\n" +
+  "\nA change to one table costs about one generator run: zero-models' own work is a fraction of a\n" +
     "second, and the generator still starts (a real one boots Rails). What it saves is every run where\n" +
     "nothing relevant changed, and, in big apps, the rendering and Prettier work of the other tables.\n" +
     "The stand-in generator does not boot Rails; a real zero:active_models run costs ~21 s. Set\n" +

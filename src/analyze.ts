@@ -98,8 +98,8 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
   const contents = await snapshot.read(unparsed);
   const text = (file: string) => {
     const bytes = contents.get(file);
-    // Hashed a moment ago but gone now: deleted while zero-cache ran.
-    if (!bytes) throw new InputError(msg.inputUnreadable(file, "the file disappeared while zero-cache was reading"), file);
+    // Hashed a moment ago but gone now: deleted while zero-models ran.
+    if (!bytes) throw new InputError(msg.inputUnreadable(file, "the file disappeared while zero-models was reading"), file);
     return decodeUtf8(bytes, file);
   };
   // Listed but unreadable means deleted in the work tree (git still tracks it).
@@ -122,7 +122,7 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
 
   const groupHash = (paths: string[]) => hashRecord(Object.fromEntries(paths.filter((p) => hashes[p]).map((p) => [p, hashes[p]!])));
   const global: Record<string, string> = {
-    "tool": sha256(`zero-cache fingerprint v${FINGERPRINT_VERSION}`),
+    "tool": sha256(`zero-models fingerprint v${FINGERPRINT_VERSION}`),
     "config": sha256(generatorConfig(config)),
     "templates": groupHash(inputs.templates),
     "global inputs": groupHash(inputs.globalInputs.filter((p) => p !== inflections)),

@@ -45,7 +45,7 @@ export class Artifacts {
     if (config.remote) {
       const { RemoteCache } = await import("./remote-cache.js");
       const env = process.env;
-      remote = new RemoteCache(config.remote, { token: env.ZERO_CACHE_REMOTE_TOKEN || undefined, signatureKey: env.ZERO_CACHE_REMOTE_SIGNATURE_KEY || undefined }, warn, debug);
+      remote = new RemoteCache(config.remote, { token: env.ZERO_MODELS_REMOTE_TOKEN || undefined, signatureKey: env.ZERO_MODELS_REMOTE_SIGNATURE_KEY || undefined }, warn, debug);
     }
     return local.enabled || remote ? new Artifacts(local, remote, debug) : null;
   }

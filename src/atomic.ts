@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { EXIT, ZeroCacheError } from "./errors.js";
+import { EXIT, ZeroModelsError } from "./errors.js";
 import * as msg from "./messages.js";
 
 /** Writes via a temp file and rename, so a crash leaves either the old file or the new one. */
@@ -13,6 +13,6 @@ export async function writeAtomic(file: string, data: string | Buffer): Promise<
     // A full disk, a folder where the file should be, a read-only folder: the
     // user's environment, not a bug, so exit 2 naming the file instead of a
     // stack trace. The old file is intact (the rename never happened).
-    throw new ZeroCacheError(msg.cannotWrite(file, error), EXIT.input, { cause: error });
+    throw new ZeroModelsError(msg.cannotWrite(file, error), EXIT.input, { cause: error });
   }
 }

@@ -11,7 +11,7 @@ import type { Debug } from "./log.js";
 // One "<blob id> <sha256>" line per blob: parsed with slices, an order of magnitude
 // faster than JSON with thousands of keys (measured at 11,000 entries).
 const FILE = "blob-hashes.txt";
-const HEADER = "zero-cache blob hashes v1";
+const HEADER = "zero-models blob hashes v1";
 const MAX_ENTRIES = 100_000;
 
 export class BlobHashes {

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { EXIT, ZeroCacheError } from "./errors.js";
+import { EXIT, ZeroModelsError } from "./errors.js";
 import { createLogger, type LogOptions } from "./log.js";
 import * as msg from "./messages.js";
 import { JSON_SCHEMA_VERSION } from "./report.js";
@@ -13,7 +13,7 @@ Exit codes:
   2  usage, config or input error (the message names the file and line)
   3  internal error (a bug: please report it with --debug output)
 hook pre-commit exits 1 to refuse a stale commit; hook post-* always exits 0.
-ZERO_CACHE_SKIP=1 skips every hook.`;
+ZERO_MODELS_SKIP=1 skips every hook.`;
 
 interface GlobalOptions extends LogOptions {
   config?: string;
@@ -22,7 +22,7 @@ interface GlobalOptions extends LogOptions {
 }
 
 function program(): Command {
-  const cli = new Command("zero-cache")
+  const cli = new Command("zero-models")
     .description("Regenerate Zero TypeScript models from a Rails schema only when their inputs changed.")
     .version(VERSION, "-v, --version")
     .option("-c, --config <path>", "config file (default: searched from the working directory up to the git top level)")
@@ -132,9 +132,9 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    if (error instanceof ZeroCacheError) {
+    if (error instanceof ZeroModelsError) {
       if (wantsJson) process.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: false, error: errorJson(error) }, null, 2)}\n`);
-      else createLogger({}).error(`zero-cache: ${error.message}`);
+      else createLogger({}).error(`zero-models: ${error.message}`);
       if (argv.includes("--debug") && error.cause) console.error(error.cause);
       process.exitCode = error.exitCode;
       return;
@@ -144,7 +144,7 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-function errorJson(error: ZeroCacheError) {
+function errorJson(error: ZeroModelsError) {
   const where = error as { file?: string; line?: number };
   return { message: error.message, exitCode: error.exitCode, ...(where.file ? { file: where.file } : {}), ...(where.line ? { line: where.line } : {}) };
 }

@@ -1,7 +1,7 @@
 /**
  * Defaults of every config key, for a standard Rails app using the
  * zero:active_models generator. Kept apart from the zod schema so reading them
- * does not load zod; .zerocacherc.example documents each and a test keeps the
+ * does not load zod; .zeromodelsrc.example documents each and a test keeps the
  * two in step.
  */
 const RAILS = "bin/rails generate zero:active_models";
@@ -51,8 +51,8 @@ export const DEFAULTS = {
   postCheckout: "generate",
   hooksInCI: false,
   lockTimeout: 60,
-  lockfile: "zero-cache.lock",
-  cacheDir: "tmp/zero-cache",
+  lockfile: "zero-models.lock",
+  cacheDir: "tmp/zero-models",
   store: { maxSizeMB: 200 },
   remote: { url: null, team: null, read: true, write: true, timeoutMs: 3000 },
 } as const;

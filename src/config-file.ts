@@ -8,28 +8,28 @@ import { DEFAULTS } from "./config-defaults.js";
  * pay for either.
  */
 
-export const MODULE_NAME = "zerocache";
+export const MODULE_NAME = "zeromodels";
 
-/** cosmiconfig's standard places for module `zerocache`, minus .ts (that would need a TypeScript loader). */
+/** cosmiconfig's standard places for module `zeromodels`, minus .ts (that would need a TypeScript loader). */
 export const SEARCH_PLACES = [
   "package.json",
-  ".zerocacherc",
-  ".zerocacherc.json",
-  ".zerocacherc.yaml",
-  ".zerocacherc.yml",
-  ".zerocacherc.js",
-  ".zerocacherc.cjs",
-  ".zerocacherc.mjs",
-  ".config/zerocacherc",
-  ".config/zerocacherc.json",
-  ".config/zerocacherc.yaml",
-  ".config/zerocacherc.yml",
-  ".config/zerocacherc.js",
-  ".config/zerocacherc.cjs",
-  ".config/zerocacherc.mjs",
-  "zerocache.config.js",
-  "zerocache.config.cjs",
-  "zerocache.config.mjs",
+  ".zeromodelsrc",
+  ".zeromodelsrc.json",
+  ".zeromodelsrc.yaml",
+  ".zeromodelsrc.yml",
+  ".zeromodelsrc.js",
+  ".zeromodelsrc.cjs",
+  ".zeromodelsrc.mjs",
+  ".config/zeromodelsrc",
+  ".config/zeromodelsrc.json",
+  ".config/zeromodelsrc.yaml",
+  ".config/zeromodelsrc.yml",
+  ".config/zeromodelsrc.js",
+  ".config/zeromodelsrc.cjs",
+  ".config/zeromodelsrc.mjs",
+  "zeromodels.config.js",
+  "zeromodels.config.cjs",
+  "zeromodels.config.mjs",
 ];
 
 export const TABLE_PLACEHOLDERS = ["{table}", "{model}", "{model_snake}", "{model_kebab}"];

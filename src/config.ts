@@ -125,7 +125,7 @@ async function search(cwd: string, root: string) {
 
 /**
  * Validation is a pure function of the loaded config, so its result is cached
- * in cacheDir per config content (and zero-cache version): a config that does
+ * in cacheDir per config content (and zero-models version): a config that does
  * not change is validated once, and zod stays unloaded on the hot path.
  * Values that do not survive JSON (a function in a .js config) are never
  * cached, so they always meet the schema.
@@ -138,7 +138,7 @@ async function validate(
   const json = isPlainJson(data) ? JSON.stringify(data) : null;
   const cacheDir = (data as { cacheDir?: unknown })?.cacheDir;
   const cacheFile = path.join(projectDir, typeof cacheDir === "string" ? cacheDir : DEFAULTS.cacheDir, "config.json");
-  // The defaults are in the key so a zero-cache that knows new keys never takes an older validation (same version in development).
+  // The defaults are in the key so a zero-models that knows new keys never takes an older validation (same version in development).
   const key = json === null ? null : sha256(`${VERSION}\0${JSON.stringify(DEFAULTS)}\0${file ?? ""}\0${json}`);
   if (key) {
     try {
@@ -181,7 +181,7 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
   const outputs = { perTable, shared: raw.outputs.shared.map((p, i) => toRepo(`outputs.shared[${i}]`, p)) };
   const lockfile = toRepo("lockfile", raw.lockfile);
   const cacheDir = toRepo("cacheDir", raw.cacheDir);
-  // What zero-cache (and the generator) write must not leave the repo through a symlink either.
+  // What zero-models (and the generator) write must not leave the repo through a symlink either.
   const realRoot = realpathSync(root);
   const written: Array<[string, string, string]> = [
     ...outputs.perTable.map((p, i): [string, string, string] => [`outputs.perTable[${i}]`, raw.outputs.perTable[i]!, p]),

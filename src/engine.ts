@@ -22,7 +22,7 @@ import * as msg from "./messages.js";
 /**
  * The engine behind `check` and `generate` (and, later, the hooks). It never
  * prints or exits: it returns results, reports progress through callbacks,
- * and throws ZeroCacheErrors.
+ * and throws ZeroModelsErrors.
  */
 
 export interface Project {
@@ -75,9 +75,9 @@ async function planFor(project: Project, snapshot: Snapshot, caches: Caches): Pr
 
 export interface GenerateOptions {
   all: boolean;
-  /** Restore from the stores only, never run the generator (`zero-cache restore`). */
+  /** Restore from the stores only, never run the generator (`zero-models restore`). */
   restoreOnly?: boolean;
-  /** With restoreOnly: every table, also those that look fresh (`zero-cache restore --all`). */
+  /** With restoreOnly: every table, also those that look fresh (`zero-models restore --all`). */
   restoreAll?: boolean;
   dryRun: boolean;
   /** Generator output goes here (null: kept only for error messages). */
@@ -103,7 +103,7 @@ export interface GenerateResult {
   restored: Restored[];
   /** Where the shared files came from when a store had them and no generator run refreshed them. */
   sharedRestored: Source | null;
-  /** Tables a store was asked for and did not have (`zero-cache restore`; "shared" for the shared files). */
+  /** Tables a store was asked for and did not have (`zero-models restore`; "shared" for the shared files). */
   missing: string[];
   failed: Array<{ run: Run; result: RunResult }>;
   /** Tables left stale because a migration is pending (generating cannot help). */
@@ -111,7 +111,7 @@ export interface GenerateResult {
   /** Fresh tables no run covers: their files are left as they are. */
   cached: string[];
   filesWritten: number;
-  /** Milliseconds the generator runs took (the rest of `ms` is zero-cache's own work). */
+  /** Milliseconds the generator runs took (the rest of `ms` is zero-models' own work). */
   generatorMs: number;
   ms: number;
 }

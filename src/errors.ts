@@ -5,7 +5,7 @@
  */
 export const EXIT = { ok: 0, stale: 1, failed: 1, usage: 2, input: 2, internal: 3 } as const;
 
-export class ZeroCacheError extends Error {
+export class ZeroModelsError extends Error {
   readonly exitCode: number;
   constructor(message: string, exitCode: number, options?: { cause?: unknown }) {
     super(message, options);
@@ -15,7 +15,7 @@ export class ZeroCacheError extends Error {
 }
 
 /** A config file that is missing keys, has wrong types or cannot be read. */
-export class ConfigError extends ZeroCacheError {
+export class ConfigError extends ZeroModelsError {
   readonly file: string | undefined;
   constructor(message: string, file?: string, options?: { cause?: unknown }) {
     super(message, EXIT.usage, options);
@@ -24,7 +24,7 @@ export class ConfigError extends ZeroCacheError {
 }
 
 /** An input file (schema, model, migration) that cannot be read or parsed. */
-export class InputError extends ZeroCacheError {
+export class InputError extends ZeroModelsError {
   readonly file: string;
   readonly line: number | undefined;
   constructor(message: string, file: string, line?: number, options?: { cause?: unknown }) {
@@ -35,7 +35,7 @@ export class InputError extends ZeroCacheError {
 }
 
 /** The configured generator (or a beforeGenerate command) failed. */
-export class GeneratorError extends ZeroCacheError {
+export class GeneratorError extends ZeroModelsError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, EXIT.failed, options);
   }

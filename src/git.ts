@@ -1,11 +1,11 @@
 import { execFile, spawn } from "node:child_process";
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { InputError, ZeroCacheError, EXIT } from "./errors.js";
+import { InputError, ZeroModelsError, EXIT } from "./errors.js";
 import * as msg from "./messages.js";
 
 /**
- * Every git call zero-cache makes: one git process per question, nothing else
+ * Every git call zero-models makes: one git process per question, nothing else
  * in the code base spawns git. Plain execFile rather than simple-git: loading
  * simple-git costs ~45 ms and each call ~7 ms more than execFile (measured
  * here), and every command asks git at least twice.
@@ -24,7 +24,7 @@ async function raw(cwd: string, args: string[]): Promise<string> {
   try {
     return await run(cwd, args);
   } catch (error) {
-    throw new ZeroCacheError(msg.gitFailed(args, (error as { stderr?: string }).stderr || (error as Error).message), EXIT.input, { cause: error });
+    throw new ZeroModelsError(msg.gitFailed(args, (error as { stderr?: string }).stderr || (error as Error).message), EXIT.input, { cause: error });
   }
 }
 
@@ -198,7 +198,7 @@ export interface Listing {
  * same question twice. The fast path (cli.cjs) and the full CLI (main.js) are
  * separate bundles, hence a global slot; it is taken once.
  */
-const HANDED_OVER = Symbol.for("zero-cache.listing");
+const HANDED_OVER = Symbol.for("zero-models.listing");
 type Handover = { key: string; list: Listing } | undefined;
 
 export async function listing(root: string, view: "worktree" | "index", bases: string[] | null, options: { handOver?: boolean } = {}): Promise<Listing> {
@@ -294,9 +294,9 @@ function catFile(root: string, oids: string[], missingOk: boolean): Promise<Map<
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", (error) => reject(new ZeroCacheError(msg.gitFailed(["cat-file", "--batch"], error.message), EXIT.input, { cause: error })));
+    child.on("error", (error) => reject(new ZeroModelsError(msg.gitFailed(["cat-file", "--batch"], error.message), EXIT.input, { cause: error })));
     child.on("close", (code) => {
-      if (code !== 0) return reject(new ZeroCacheError(msg.gitFailed(["cat-file", "--batch"], stderr), EXIT.input));
+      if (code !== 0) return reject(new ZeroModelsError(msg.gitFailed(["cat-file", "--batch"], stderr), EXIT.input));
       try {
         resolve(parseBatch(Buffer.concat(chunks), wanted, missingOk));
       } catch (error) {
@@ -319,7 +319,7 @@ function parseBatch(out: Buffer, oids: string[], missingOk: boolean): Map<string
       pos = eol + 1;
       continue;
     }
-    if (type === "missing" || size === undefined || !/^\d+$/.test(size)) throw new ZeroCacheError(msg.gitFailed(["cat-file", "--batch"], `missing object ${oid}`), EXIT.input);
+    if (type === "missing" || size === undefined || !/^\d+$/.test(size)) throw new ZeroModelsError(msg.gitFailed(["cat-file", "--batch"], `missing object ${oid}`), EXIT.input);
     const start = eol + 1;
     const end = start + Number(size);
     blobs.set(oid, out.subarray(start, end));

@@ -18,8 +18,8 @@ export type Scope = { paths: string[] } | { all: string } | { none: string };
 
 const NULL_SHA = /^0+$/;
 
-/** ZERO_CACHE_SKIP=1 (any value but "", 0 or false) skips every hook. */
-export function isSkipSet(value = process.env.ZERO_CACHE_SKIP): boolean {
+/** ZERO_MODELS_SKIP=1 (any value but "", 0 or false) skips every hook. */
+export function isSkipSet(value = process.env.ZERO_MODELS_SKIP): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 

@@ -1,7 +1,7 @@
 import * as msg from "./messages.js";
 
 /**
- * zero-cache.lock: what was generated from what. Committed, so it is laid out
+ * zero-models.lock: what was generated from what. Committed, so it is laid out
  * for merges: one entry per table, stable key order, nothing that changes on
  * every run (no timestamps, no digest of the whole tree), so branches that
  * regenerate different tables merge without conflicts.
@@ -75,7 +75,7 @@ export function parseLock(text: string | null, file: string): LockRead {
   }
   const version = (data as { version?: unknown })?.version;
   if (version !== LOCK_VERSION) {
-    return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unknown lock version ${JSON.stringify(version)}, this zero-cache writes ${LOCK_VERSION}`) };
+    return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unknown lock version ${JSON.stringify(version)}, this zero-models writes ${LOCK_VERSION}`) };
   }
   const wrong = problem(data);
   if (wrong) return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unexpected content at ${wrong}`) };

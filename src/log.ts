@@ -35,7 +35,7 @@ export function createLogger(options: LogOptions): Logger {
     warn: (line) => process.stderr.write(`${color.yellow(line)}\n`),
     error: (line) => process.stderr.write(`${color.red(line)}\n`),
     debug: options.debug
-      ? (line) => process.stderr.write(`${color.dim(`zero-cache:debug +${Math.round(performance.now() - start)}ms`)} ${line}\n`)
+      ? (line) => process.stderr.write(`${color.dim(`zero-models:debug +${Math.round(performance.now() - start)}ms`)} ${line}\n`)
       : () => {},
     color,
     tty: Boolean(process.stdout.isTTY) && !silent && !isCI,

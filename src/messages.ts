@@ -1,5 +1,5 @@
 /**
- * Every sentence zero-cache shows a user, in one place so wording can be
+ * Every sentence zero-models shows a user, in one place so wording can be
  * reviewed together. Constants for fixed text, small functions for text with values.
  */
 
@@ -11,9 +11,9 @@ export const configFileMissing = (file: string) =>
 export const configUnreadable = (file: string, error: unknown) =>
   `${file}: cannot read config: ${errorText(error)}\nFix the file's syntax, then run again.`;
 export const configNotObject = (file: string, found: string) =>
-  `${file}: the config must be an object of keys, found ${found}. See .zerocacherc.example.`;
+  `${file}: the config must be an object of keys, found ${found}. See .zeromodelsrc.example.`;
 export const configInvalid = (file: string, lines: string[]) =>
-  `${file}: invalid config\n${lines.map((l) => `  - ${l}`).join("\n")}\nSee .zerocacherc.example for every key and its default.`;
+  `${file}: invalid config\n${lines.map((l) => `  - ${l}`).join("\n")}\nSee .zeromodelsrc.example for every key and its default.`;
 export const configUnknownKey = (key: string, suggestion: string | undefined) =>
   `unknown key \`${key}\`${suggestion ? `: did you mean \`${suggestion}\`?` : ""}`;
 export const configWrongType = (key: string, found: string, expected: string, detail?: string) =>
@@ -25,11 +25,11 @@ export const configPerTableNeedsPlaceholder = (file: string, key: string, patter
 export const configGeneratorPlaceholder = (file: string, key: string, placeholder: string) =>
   `${file}: \`${key}\` must contain ${placeholder} (as its own argument or inside one, e.g. --table=${placeholder}).`;
 export const configShellOperator = (file: string, key: string, value: string) =>
-  `${file}: \`${key}\` is "${value}", which uses shell syntax (pipes, redirects, ;, &&, $(...)). zero-cache never runs a shell: give the command as a list of arguments, or wrap it in a script.`;
+  `${file}: \`${key}\` is "${value}", which uses shell syntax (pipes, redirects, ;, &&, $(...)). zero-models never runs a shell: give the command as a list of arguments, or wrap it in a script.`;
 
 // Git and inputs
 export const notAGitRepo = (cwd: string) =>
-  `${cwd} is not inside a git repository. zero-cache works on a git checkout: run it inside one (or git init first).`;
+  `${cwd} is not inside a git repository. zero-models works on a git checkout: run it inside one (or git init first).`;
 export const gitFailed = (args: string[], stderr: string) =>
   `git ${args.join(" ")} failed: ${stderr.trim() || "no message"}`;
 export const unmergedInIndex = (files: string[]) =>
@@ -37,7 +37,7 @@ export const unmergedInIndex = (files: string[]) =>
 export const inputUnreadable = (file: string, error: unknown) =>
   `${file}: cannot read: ${errorText(error)}`;
 export const changedWhileReading = (file: string) =>
-  `${file} changed while zero-cache was reading it. Run the command again once the file is saved.`;
+  `${file} changed while zero-models was reading it. Run the command again once the file is saved.`;
 export const schemaMissing = (file: string) =>
   `${file}: schema file not found. Set \`schema\` in the config, or run bin/rails db:schema:dump.`;
 export const notUtf8 = (file: string) =>
@@ -45,7 +45,7 @@ export const notUtf8 = (file: string) =>
 
 // Lock
 export const lockCorrupt = (file: string, why: string) =>
-  `${file} cannot be trusted (${why}); every table counts as stale. Run \`zero-cache generate --all\` to rebuild it.`;
+  `${file} cannot be trusted (${why}); every table counts as stale. Run \`zero-models generate --all\` to rebuild it.`;
 
 // Staleness reasons
 export const reason = {
@@ -72,31 +72,31 @@ export const reason = {
 };
 
 // check
-export const allFresh = (tables: number) => `zero-cache: all ${tables} tables fresh.`;
-export const staleHeader = (stale: number, total: number) => `zero-cache: ${stale} of ${total} tables stale:`;
+export const allFresh = (tables: number) => `zero-models: all ${tables} tables fresh.`;
+export const staleHeader = (stale: number, total: number) => `zero-models: ${stale} of ${total} tables stale:`;
 export const sharedHeader = "shared generated files stale:";
-export const fixCommand = "npx zero-cache generate";
-export const fixStagedCommand = "npx zero-cache generate --stage";
+export const fixCommand = "npx zero-models generate";
+export const fixStagedCommand = "npx zero-models generate --stage";
 export const fixLine = (command: string) => `Fix: ${command}`;
 export const migrateHint = "Pending migrations: run bin/rails db:migrate first (or configure beforeGenerate).";
 
 // generate
-export const nothingToDo = (tables: number) => `zero-cache: all ${tables} tables fresh; the generator did not run.`;
-export const dryRunHeader = "zero-cache: dry run, nothing is run or written:";
+export const nothingToDo = (tables: number) => `zero-models: all ${tables} tables fresh; the generator did not run.`;
+export const dryRunHeader = "zero-models: dry run, nothing is run or written:";
 export const wouldRun = (argv: string[]) => `  would run: ${argv.join(" ")}`;
-export const running = (argv: string[]) => `zero-cache: running ${argv.join(" ")}`;
+export const running = (argv: string[]) => `zero-models: running ${argv.join(" ")}`;
 export const runTook = (argv: string[], seconds: number) => `${argv.join(" ")} (${seconds.toFixed(1)}s)`;
 export const beforeGenerateRunning = (argv: string[], because: string[]) =>
-  `zero-cache: running ${argv.join(" ")} (changed: ${because.join(", ")})`;
+  `zero-models: running ${argv.join(" ")} (changed: ${because.join(", ")})`;
 export const generatorFailed = (argv: string[], code: number | null, signal: string | null, tail: string) =>
-  `${argv.join(" ")} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nThe lock file was not updated for the tables of this run; fix the error and run \`zero-cache generate\` again.`;
+  `${argv.join(" ")} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nThe lock file was not updated for the tables of this run; fix the error and run \`zero-models generate\` again.`;
 export const generatorNotFound = (argv: string[], cwd: string) =>
   `cannot start ${argv[0]} (in ${cwd}): not found or not executable. Check \`generator\` in the config.`;
-export const orphanDeleted = (file: string) => `zero-cache: deleted orphaned ${file}`;
+export const orphanDeleted = (file: string) => `zero-models: deleted orphaned ${file}`;
 export const orphanKept = (file: string) =>
-  `zero-cache: kept ${file}: it belongs to a dropped table but was edited by hand. Delete it yourself if it is no longer needed.`;
+  `zero-models: kept ${file}: it belongs to a dropped table but was edited by hand. Delete it yourself if it is no longer needed.`;
 export const regenMissingOutput = (table: string, file: string) =>
-  `zero-cache: the generator ran for ${table} but did not write ${file}; recorded as absent.`;
+  `zero-models: the generator ran for ${table} but did not write ${file}; recorded as absent.`;
 export const summary = (s: {
   regenerated: number;
   restored: number;
@@ -105,36 +105,36 @@ export const summary = (s: {
   seconds: number;
   hitRatio: number;
 }) =>
-  `zero-cache: ${s.regenerated} regenerated, ${s.restored ? `${s.restored} restored, ` : ""}${s.cached} cached, ${s.files} file(s) written, ${s.seconds.toFixed(1)}s, cache hit ${Math.round(s.hitRatio * 100)}%`;
+  `zero-models: ${s.regenerated} regenerated, ${s.restored ? `${s.restored} restored, ` : ""}${s.cached} cached, ${s.files} file(s) written, ${s.seconds.toFixed(1)}s, cache hit ${Math.round(s.hitRatio * 100)}%`;
 export const restoredFrom = (from: "local" | "remote") => (from === "local" ? "local store" : "remote cache");
 export const sharedRestored = (from: "local" | "remote", files: string[]) => `[RESTORED] ${files.join(", ")} (${restoredFrom(from)})`;
 export const tableLine = (tag: "REGEN" | "RESTORED" | "CACHED" | "FAILED" | "DROPPED" | "MISSING", name: string, why?: string) =>
   `[${tag}] ${name}${why ? ` (${why})` : ""}`;
 
 // restore and clean
-export const restoreNothing = (tables: number) => `zero-cache: all ${tables} tables fresh; nothing to restore.`;
+export const restoreNothing = (tables: number) => `zero-models: all ${tables} tables fresh; nothing to restore.`;
 export const restoreMissing = (tables: string[], shared: boolean) =>
-  `zero-cache: no stored artifact for ${[...(tables.length ? [`${tables.length} table(s): ${tables.join(", ")}`] : []), ...(shared ? ["the shared files"] : [])].join(", nor for ")}.\n` +
-  "Generate them (this needs the generator): npx zero-cache generate. Whatever it generates is stored for the next restore.";
+  `zero-models: no stored artifact for ${[...(tables.length ? [`${tables.length} table(s): ${tables.join(", ")}`] : []), ...(shared ? ["the shared files"] : [])].join(", nor for ")}.\n` +
+  "Generate them (this needs the generator): npx zero-models generate. Whatever it generates is stored for the next restore.";
 export const cleaned = (entries: number, bytes: number) =>
-  `zero-cache: store emptied: ${entries} ${entries === 1 ? "entry" : "entries"}, ${bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`} freed.`;
+  `zero-models: store emptied: ${entries} ${entries === 1 ? "entry" : "entries"}, ${bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`} freed.`;
 
 // Shared store (remote cache): each says what happens next, since none of them stops the run
 export const remoteFailed = (url: string, why: string) =>
-  `zero-cache: remote cache ${url} cannot be used (${why}); going on with the local store only for this run.`;
+  `zero-models: remote cache ${url} cannot be used (${why}); going on with the local store only for this run.`;
 export const remoteRefused = (url: string, status: number) =>
-  `zero-cache: remote cache ${url} refused access (${status}); going on with the local store only for this run. Check ZERO_CACHE_REMOTE_TOKEN and remote.team.`;
+  `zero-models: remote cache ${url} refused access (${status}); going on with the local store only for this run. Check ZERO_MODELS_REMOTE_TOKEN and remote.team.`;
 export const remoteArtifactRejected = (kind: string, key: string, why: string) =>
-  `zero-cache: remote cache artifact for ${kind === "table" ? "a table" : "the shared files"} (fingerprint ${key.slice(0, 12)}) rejected: ${why}. Not used; any other artifact with the same problem is rejected too, without a warning each.`;
-export const remoteUnsigned = "it has no signature, and ZERO_CACHE_REMOTE_SIGNATURE_KEY is set";
-export const remoteBadSignature = "its signature does not match (tampered with, or signed with another ZERO_CACHE_REMOTE_SIGNATURE_KEY)";
-export const remoteNotArtifact = "it is not a zero-cache artifact";
+  `zero-models: remote cache artifact for ${kind === "table" ? "a table" : "the shared files"} (fingerprint ${key.slice(0, 12)}) rejected: ${why}. Not used; any other artifact with the same problem is rejected too, without a warning each.`;
+export const remoteUnsigned = "it has no signature, and ZERO_MODELS_REMOTE_SIGNATURE_KEY is set";
+export const remoteBadSignature = "its signature does not match (tampered with, or signed with another ZERO_MODELS_REMOTE_SIGNATURE_KEY)";
+export const remoteNotArtifact = "it is not a zero-models artifact";
 export const remoteWrongKey = "it was stored for another fingerprint";
 export const remoteHashMismatch = (file: string) => `${file} does not match its SHA-256`;
 
 // Top level
 export const internalError = (error: unknown) =>
-  `zero-cache hit an unexpected error. Please report it with the output of --debug.\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  `zero-models hit an unexpected error. Please report it with the output of --debug.\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 
 export const unsafeTableName = (file: string, line: number, table: string) =>
   `${file}:${line}: table name ${JSON.stringify(table)} cannot become a file name (only letters, digits, _, ., $ and - are allowed in generated paths). Rename the table or exclude it with excludeTables.`;
@@ -143,48 +143,48 @@ export const unsafeTableName = (file: string, line: number, table: string) =>
 export const runLockFailed = (lockDir: string, error: unknown) =>
   `cannot create the run lock ${lockDir}: ${error instanceof Error ? error.message : String(error)}. Check that cacheDir is writable.`;
 export const runLockBusy = (lockDir: string, owner: { pid: number; host: string; command: string; started: string } | null, seconds: number) =>
-  `another zero-cache run holds ${lockDir}${owner ? ` (pid ${owner.pid} on ${owner.host}: \`${owner.command}\`, since ${owner.started})` : ""}; waited ${seconds}s. ` +
-  `Let it finish and run again; if no zero-cache is running, delete ${lockDir}.`;
+  `another zero-models run holds ${lockDir}${owner ? ` (pid ${owner.pid} on ${owner.host}: \`${owner.command}\`, since ${owner.started})` : ""}; waited ${seconds}s. ` +
+  `Let it finish and run again; if no zero-models is running, delete ${lockDir}.`;
 
 // Hooks
-export const hookSkipped = (name: string) => `zero-cache: ZERO_CACHE_SKIP is set; ${name} hook skipped.`;
+export const hookSkipped = (name: string) => `zero-models: ZERO_MODELS_SKIP is set; ${name} hook skipped.`;
 export const unknownHook = (name: string, known: string[]) =>
-  `unknown hook "${name}". zero-cache handles: ${known.join(", ")}.`;
+  `unknown hook "${name}". zero-models handles: ${known.join(", ")}.`;
 export const hookStale = (name: string) =>
-  `zero-cache (${name}): generated files are stale; postMerge/postCheckout is "warn", so nothing was regenerated.`;
+  `zero-models (${name}): generated files are stale; postMerge/postCheckout is "warn", so nothing was regenerated.`;
 export const hookFailed = (name: string, error: string) =>
-  `zero-cache (${name}) failed: ${error}\nThe git command itself completed. Fix the error, then run \`npx zero-cache generate\`.`;
+  `zero-models (${name}) failed: ${error}\nThe git command itself completed. Fix the error, then run \`npx zero-models generate\`.`;
 export const hookGeneratorFailed = (name: string) =>
-  `zero-cache (${name}): the generator failed; the git command itself completed, but the tables above are still stale. Fix the error, then run \`npx zero-cache generate\`.`;
+  `zero-models (${name}): the generator failed; the git command itself completed, but the tables above are still stale. Fix the error, then run \`npx zero-models generate\`.`;
 export const commitRefused = (stale: number, total: number) =>
-  `zero-cache: commit refused: ${stale} of ${total} tables are stale in the staged files:`;
-export const commitRefusedShared = "zero-cache: commit refused: the shared generated files are stale in the staged files:";
+  `zero-models: commit refused: ${stale} of ${total} tables are stale in the staged files:`;
+export const commitRefusedShared = "zero-models: commit refused: the shared generated files are stale in the staged files:";
 export const commitRetry =
-  "Then commit again. To commit anyway: git commit --no-verify (or ZERO_CACHE_SKIP=1 git commit).";
+  "Then commit again. To commit anyway: git commit --no-verify (or ZERO_MODELS_SKIP=1 git commit).";
 export const commitError = (error: string) =>
-  `zero-cache: commit refused: the staged files cannot be checked:\n${error}\nFix it and commit again (git commit --no-verify skips the check).`;
+  `zero-models: commit refused: the staged files cannot be checked:\n${error}\nFix it and commit again (git commit --no-verify skips the check).`;
 export const fixUnstaged = (files: string[]) =>
-  `zero-cache: commit refused: preCommit is "fix", but these generated files have changes that are not staged:\n${files.map((f) => `  ${f}`).join("\n")}\n` +
+  `zero-models: commit refused: preCommit is "fix", but these generated files have changes that are not staged:\n${files.map((f) => `  ${f}`).join("\n")}\n` +
   "Regenerating would overwrite them. Stage them (git add) or set them aside (git stash push --keep-index), then commit again.";
 export const setAsideNotice = (files: number) =>
-  `zero-cache: set aside unstaged changes in ${files} watched file(s) while regenerating (as lint-staged does); they are back in place.`;
+  `zero-models: set aside unstaged changes in ${files} watched file(s) while regenerating (as lint-staged does); they are back in place.`;
 export const setAsideRestored =
-  "zero-cache: put back unstaged changes set aside by an earlier run that was interrupted.";
+  "zero-models: put back unstaged changes set aside by an earlier run that was interrupted.";
 export const setAsideOccupied = (file: string, kept: string) =>
   `could not put back ${file}, set aside while regenerating: a file exists there now. The set-aside copy is ${kept}; move it back by hand, then delete that folder.`;
 export const setAsideRestoreFailed = (patch: string) =>
   "could not put back the unstaged changes set aside while regenerating. " +
   `They are kept in ${patch}: apply them with \`git apply --binary ${patch}\` once the conflict is resolved, then delete that folder.`;
-export const fixStaged = (files: number) => `zero-cache: regenerated the stale tables and staged ${files} file(s) with this commit.`;
-export const fixStillStale = "zero-cache: commit refused: still stale after regenerating:";
+export const fixStaged = (files: number) => `zero-models: regenerated the stale tables and staged ${files} file(s) with this commit.`;
+export const fixStillStale = "zero-models: commit refused: still stale after regenerating:";
 
 // init
-export const initDone = (lines: string[]) => `zero-cache init:\n${lines.map((l) => `  ${l}`).join("\n")}`;
+export const initDone = (lines: string[]) => `zero-models init:\n${lines.map((l) => `  ${l}`).join("\n")}`;
 export const initNoPackageJson = (dir: string) =>
-  `no package.json found from ${dir} up to the git top level. Run zero-cache init in your Rails app or its frontend folder, or pass --package <dir>.`;
+  `no package.json found from ${dir} up to the git top level. Run zero-models init in your Rails app or its frontend folder, or pass --package <dir>.`;
 export const initNoHusky = (pkg: string) =>
-  `husky is not a dependency in ${pkg}. Install it (npm install --save-dev husky) and run zero-cache init again, or use the plain hooks: git config core.hooksPath node_modules/zero-cache/hooks (see README).`;
-export const initNoExample = "zero-cache's .zerocacherc.example is missing from its install; reinstall zero-cache.";
+  `husky is not a dependency in ${pkg}. Install it (npm install --save-dev husky) and run zero-models init again, or use the plain hooks: git config core.hooksPath node_modules/zero-models/hooks (see README).`;
+export const initNoExample = "zero-models' .zeromodelsrc.example is missing from its install; reinstall zero-models.";
 export const initHuskyFailed = (why: string) => `husky could not install the hooks: ${why}`;
 
 // Bad input and faults
@@ -210,8 +210,8 @@ export const cannotWrite = (file: string, error: unknown) =>
 export const cacheDirNotFolder = (cacheDir: string, error: unknown) =>
   `cacheDir ${cacheDir} cannot be used as a folder: ${errorText(error)}. It only holds local caches: delete or move whatever is there, then run again.`;
 export const runLockNotFolder = (lockDir: string, error: unknown) =>
-  `cannot create the run lock ${lockDir}: ${errorText(error)}. A file is where the lock folder should be; if no zero-cache is running, delete ${lockDir} and run again.`;
+  `cannot create the run lock ${lockDir}: ${errorText(error)}. A file is where the lock folder should be; if no zero-models is running, delete ${lockDir} and run again.`;
 export const configThroughSymlink = (file: string, key: string, pattern: string, through: string, real: string, root: string) =>
-  `${file}: \`${key}\` is "${pattern}", but ${through} is a symbolic link to ${real}, outside the git repository ${root}. zero-cache never writes outside the repository: point \`${key}\` at a real folder inside it.`;
+  `${file}: \`${key}\` is "${pattern}", but ${through} is a symbolic link to ${real}, outside the git repository ${root}. zero-models never writes outside the repository: point \`${key}\` at a real folder inside it.`;
 export const unsafeTableOption = (file: string, line: number, table: string) =>
   `${file}:${line}: table name ${JSON.stringify(table)} starts with "-", so the generator would read it as an option. Rename the table or exclude it with excludeTables.`;

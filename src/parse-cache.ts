@@ -5,14 +5,14 @@ import type { Debug } from "./log.js";
 import { VERSION } from "./version.js";
 
 /**
- * What zero-cache learnt from files, kept in cacheDir so it is learnt once:
+ * What zero-models learnt from files, kept in cacheDir so it is learnt once:
  * parsed facts of Ruby files keyed by kind and content hash (parsed.json),
  * and the last analysis of each view keyed by everything it was made from
  * (analysis-<view>.json). Local and disposable: a missing or unreadable file
  * only costs a re-parse. Each file is read only when first needed: a run
  * whose inputs did not change never loads parsed.json.
  */
-// A new zero-cache may parse differently: never reuse facts another version produced.
+// A new zero-models may parse differently: never reuse facts another version produced.
 const CACHE_VERSION = `2:${VERSION}`;
 const MAX_ENTRIES = 20000;
 // A whole parsed schema is rebuilt from its cached statements in milliseconds;

@@ -9,7 +9,7 @@ import * as msg from "./messages.js";
 
 /**
  * `check`'s fast path, taken before the CLI parser and the commands load:
- * for `zero-cache [-C dir] [-c file] [-q] [--debug] [--no-color] check [--staged]`
+ * for `zero-models [-C dir] [-c file] [-q] [--debug] [--no-color] check [--staged]`
  * it answers "fresh" (exit 0) when the last fresh verdict still holds (see
  * fresh-record.ts). Anything else, including every error, returns null and
  * the full CLI takes over, so this path can only be faster, never different.
@@ -28,7 +28,7 @@ export async function quickCheck(argv: string[]): Promise<number | null> {
     const cacheDir = path.resolve(file ? path.dirname(file) : root, typeof data.cacheDir === "string" ? data.cacheDir : DEFAULTS.cacheDir);
     const tables = await knownFresh(cacheDir, call.staged ? "index" : "worktree", file, bytes ? sha256(bytes) : null);
     if (tables === null) return null;
-    if (call.debug) process.stderr.write(`zero-cache:debug +${Math.round(performance.now())}ms nothing changed since the last fresh verdict of ${tables} tables (fast path)\n`);
+    if (call.debug) process.stderr.write(`zero-models:debug +${Math.round(performance.now())}ms nothing changed since the last fresh verdict of ${tables} tables (fast path)\n`);
     if (!call.quiet) process.stdout.write(`${msg.allFresh(tables)}\n`);
     return 0;
   } catch {

@@ -6,7 +6,7 @@ import * as msg from "./messages.js";
 
 /**
  * The hooks' fast path, taken before the CLI parser and the commands load:
- * for `zero-cache [-C dir] [-c file] [-q] [--debug] [--no-color] hook <name> …`
+ * for `zero-models [-C dir] [-c file] [-q] [--debug] [--no-color] hook <name> …`
  * it ends the run (exit 0) when the hook is skipped or nothing watched
  * changed. Anything else, including every error, returns null and the full
  * CLI takes over, so this path can only be faster, never different.
@@ -19,7 +19,7 @@ export async function quickHook(argv: string[]): Promise<number | null> {
       if (!call.quiet) process.stdout.write(`${msg.hookSkipped(call.name)}\n`);
       return 0;
     }
-    const debug = call.debug ? (line: string) => process.stderr.write(`zero-cache:debug ${line}\n`) : () => {};
+    const debug = call.debug ? (line: string) => process.stderr.write(`zero-models:debug ${line}\n`) : () => {};
     const cwd = call.cwd ?? process.cwd();
     const dirs = repoDirsAt(path.resolve(cwd)) ?? (await repoDirs(cwd));
     const scope = hookScope(call.name, call.args, dirs);

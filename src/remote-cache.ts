@@ -19,7 +19,7 @@ import * as msg from "./messages.js";
 
 type Settings = NonNullable<Config["remote"]>;
 
-const FORMAT = "zero-cache-artifact";
+const FORMAT = "zero-models-artifact";
 
 export class RemoteCache {
   private off = false;
@@ -114,7 +114,7 @@ export class RemoteCache {
 
 /** The hash an artifact is stored under: what it is for, so other tools' artifacts never collide with ours. */
 function artifactHash(kind: ArtifactKind, key: string): string {
-  return sha256(`zero-cache artifact v1\0${kind}\0${key}`);
+  return sha256(`zero-models artifact v1\0${kind}\0${key}`);
 }
 
 function encode(artifact: Artifact): Buffer {

@@ -2,11 +2,11 @@ import { mkdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
-import { ZeroCacheError, EXIT } from "./errors.js";
+import { ZeroModelsError, EXIT } from "./errors.js";
 import * as msg from "./messages.js";
 
 /**
- * One zero-cache run at a time per cacheDir (an editor's git and a terminal
+ * One zero-models run at a time per cacheDir (an editor's git and a terminal
  * can fire hooks together). proper-lockfile gives an atomic mkdir lock whose
  * mtime it keeps fresh, so a lock left by a killed run goes stale on its own;
  * the owner file beside it says who holds the lock and lets a dead owner's lock
@@ -29,7 +29,7 @@ export async function withRunLock<T>(cacheDir: string, command: string, timeoutM
     created = await mkdir(cacheDir, { recursive: true });
   } catch (error) {
     // A file where cacheDir should be (or a read-only parent): the user's setup, not a bug.
-    throw new ZeroCacheError(msg.cacheDirNotFolder(cacheDir, error), EXIT.input, { cause: error });
+    throw new ZeroModelsError(msg.cacheDirNotFolder(cacheDir, error), EXIT.input, { cause: error });
   }
   const target = path.join(cacheDir, "run");
   const lockDir = `${target}.lock`;
@@ -55,11 +55,11 @@ export async function withRunLock<T>(cacheDir: string, command: string, timeoutM
       if (code !== "ELOCKED") {
         // ENOTDIR: proper-lockfile found a file, not its folder, and could not remove it as stale.
         const text = code === "ENOTDIR" ? msg.runLockNotFolder(lockDir, error) : msg.runLockFailed(lockDir, error);
-        throw new ZeroCacheError(text, EXIT.input, { cause: error });
+        throw new ZeroModelsError(text, EXIT.input, { cause: error });
       }
       const owner = await readOwner(ownerFile);
       if (owner && isDead(owner) && (await takeOver(cacheDir, ownerFile, lockDir, owner))) continue;
-      if (Date.now() >= deadline) throw new ZeroCacheError(msg.runLockBusy(lockDir, owner, timeoutMs / 1000), EXIT.failed);
+      if (Date.now() >= deadline) throw new ZeroModelsError(msg.runLockBusy(lockDir, owner, timeoutMs / 1000), EXIT.failed);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { writeAtomic } from "./atomic.js";
-import { EXIT, ZeroCacheError } from "./errors.js";
+import { EXIT, ZeroModelsError } from "./errors.js";
 import { applyPatch, checkoutFromIndex, isPatchApplied, listIndex, unstagedPatch } from "./git.js";
 import * as msg from "./messages.js";
 
@@ -51,7 +51,7 @@ export async function restorePending(root: string, cacheDir: string): Promise<bo
     const from = path.join(dir, "untracked", file);
     if (!existsSync(from)) continue;
     // Never overwrite: a file made there since is someone's newer work.
-    if (existsSync(path.join(root, file))) throw new ZeroCacheError(msg.setAsideOccupied(file, path.relative(root, from)), EXIT.failed);
+    if (existsSync(path.join(root, file))) throw new ZeroModelsError(msg.setAsideOccupied(file, path.relative(root, from)), EXIT.failed);
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });
     await rename(from, path.join(root, file));
   }
@@ -61,7 +61,7 @@ export async function restorePending(root: string, cacheDir: string): Promise<bo
     try {
       await applyPatch(root, patch);
     } catch (error) {
-      throw new ZeroCacheError(msg.setAsideRestoreFailed(path.relative(root, patch)), EXIT.failed, { cause: error });
+      throw new ZeroModelsError(msg.setAsideRestoreFailed(path.relative(root, patch)), EXIT.failed, { cause: error });
     }
   }
   await rm(dir, { recursive: true, force: true });

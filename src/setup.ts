@@ -1,7 +1,7 @@
 import path from "node:path";
 
 /**
- * The file edits `zero-cache init` makes, as pure functions of the current
+ * The file edits `zero-models init` makes, as pure functions of the current
  * content so each is idempotent: running init twice changes nothing the
  * second time, and nothing a team already wrote is removed or duplicated.
  */
@@ -24,20 +24,20 @@ export function shellWord(word: string): string {
  * The line husky runs for one hook. Git runs hooks at the repo top level and
  * husky puts the relative `node_modules/.bin` on PATH, so a package.json in a
  * subfolder means cd-ing there first; `-C` then points back at the folder of
- * the zero-cache config. Without node or zero-cache on PATH (GUI git clients,
+ * the zero-models config. Without node or zero-models on PATH (GUI git clients,
  * a checkout before npm install) it says so and lets the git command go on.
  */
 export function hookLine(name: string, packageFromRoot: string, appFromPackage: string): string {
   const cd = packageFromRoot ? `cd ${shellWord(packageFromRoot)} && ` : "";
   const dir = appFromPackage ? `-C ${shellWord(appFromPackage)} ` : "";
-  const run = `zero-cache ${dir}hook ${name} "$@"`;
-  const missing = `echo "zero-cache: node or zero-cache is not on PATH; ${name} hook skipped. Run npm install, or see README: hooks in GUI git clients." >&2`;
-  return `(${cd}if command -v node >/dev/null 2>&1 && command -v zero-cache >/dev/null 2>&1; then ${run}; else ${missing}; fi)`;
+  const run = `zero-models ${dir}hook ${name} "$@"`;
+  const missing = `echo "zero-models: node or zero-models is not on PATH; ${name} hook skipped. Run npm install, or see README: hooks in GUI git clients." >&2`;
+  return `(${cd}if command -v node >/dev/null 2>&1 && command -v zero-models >/dev/null 2>&1; then ${run}; else ${missing}; fi)`;
 }
 
-/** A hook file's content with our line added once; an existing zero-cache line (any version) is kept as it is. */
+/** A hook file's content with our line added once; an existing zero-models line (any version) is kept as it is. */
 export function withHookLine(existing: string, name: string, line: string): string | null {
-  if (existing.includes(`hook ${name}`) && existing.includes("zero-cache")) return null;
+  if (existing.includes(`hook ${name}`) && existing.includes("zero-models")) return null;
   const base = existing === "" || existing.endsWith("\n") ? existing : `${existing}\n`;
   return `${base}${line}\n`;
 }
@@ -56,7 +56,7 @@ export function withPrepare(pkgText: string, packageFromRoot: string): string | 
 /** .gitignore with the cache folder added (called only when git does not already ignore it). */
 export function withIgnored(existing: string, cacheFromRoot: string): string {
   const base = existing === "" || existing.endsWith("\n") ? existing : `${existing}\n`;
-  return `${base}\n# zero-cache's local cache\n/${cacheFromRoot}/\n`;
+  return `${base}\n# zero-models' local cache\n/${cacheFromRoot}/\n`;
 }
 
 export function hasHusky(pkgText: string): boolean {

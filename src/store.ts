@@ -78,7 +78,7 @@ export class LocalStore {
       return null;
     }
     if (entry?.version !== 1 || entry.kind !== kind || entry.key !== key || typeof entry.files !== "object" || entry.files === null) {
-      await this.discard(file, "entry is not one this zero-cache wrote");
+      await this.discard(file, "entry is not one this zero-models wrote");
       return null;
     }
     const files = new Map<string, Buffer | null>();

@@ -1,11 +1,11 @@
-declare const __ZERO_CACHE_VERSION__: string | undefined;
+declare const __ZERO_MODELS_VERSION__: string | undefined;
 
 /**
  * Bumped whenever the way fingerprints are computed changes, so every lock
- * written by an older zero-cache counts as stale instead of silently matching.
+ * written by an older zero-models counts as stale instead of silently matching.
  * 2: files of models whose table is not in the schema count for the tables their associations name.
  */
 export const FINGERPRINT_VERSION = 2;
 
 /** Set at build time from package.json (esbuild `define`); "dev" when running from source. */
-export const VERSION: string = typeof __ZERO_CACHE_VERSION__ === "string" ? __ZERO_CACHE_VERSION__ : "dev";
+export const VERSION: string = typeof __ZERO_MODELS_VERSION__ === "string" ? __ZERO_MODELS_VERSION__ : "dev";

@@ -1,7 +1,7 @@
 // Synthesizes a Rails-shaped app of N tables for the benchmark (scripts/bench.mjs):
 // db/schema.rb in the Rails 8 dumper's format, app/models with associations and
 // concerns, db/migrate, and the example app's stand-in generator (bin/, lib/,
-// config/, .zerocacherc.json). Deterministic: the same N gives the same app.
+// config/, .zeromodelsrc.json). Deterministic: the same N gives the same app.
 //
 // Shape (per N tables):
 //   - "accounts" is the hub: exactly min(20, N - 2) models `belongs_to :account`
@@ -125,10 +125,10 @@ export function synthesizeApp(dir, n, { example, seed = 42 } = {}) {
   hub.columns = [DATA_COLUMNS[0](hub), `t.string "plan", default: "free", null: false`, DATA_COLUMNS[3](hub)];
 
   // ---- example app's generator, config, inflections --------------------------
-  for (const part of ["bin", "lib", "config", ".zerocacherc.json", ".gitignore", "Gemfile"]) {
+  for (const part of ["bin", "lib", "config", ".zeromodelsrc.json", ".gitignore", "Gemfile"]) {
     cpSync(path.join(example, part), path.join(dir, part), { recursive: true });
   }
-  writeFileSync(path.join(dir, "README.md"), `# Synthetic app (${n} tables)\n\nMade by zero-cache's scripts/bench.mjs.\n`);
+  writeFileSync(path.join(dir, "README.md"), `# Synthetic app (${n} tables)\n\nMade by zero-models' scripts/bench.mjs.\n`);
 
   // ---- db/schema.rb ----------------------------------------------------------
   const out = [];

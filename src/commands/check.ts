@@ -13,7 +13,7 @@ export interface CheckOptions {
   explain: boolean;
 }
 
-/** `zero-cache check`: are the generated files current? Exit 0 fresh, 1 stale. */
+/** `zero-models check`: are the generated files current? Exit 0 fresh, 1 stale. */
 export async function check(options: CheckOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
   // dist/cli.cjs has already answered "fresh" if the last fresh verdict still holds (quick-check.ts).

@@ -22,7 +22,7 @@ export interface GenerateCommandOptions {
 /** Lists every cached table by name up to this many; past it, one line counts them. */
 const CACHED_LINES = 30;
 
-/** `zero-cache generate`: regenerate what is stale. Exit 0 done, 1 generator failed or migrations pending. */
+/** `zero-models generate`: regenerate what is stale. Exit 0 done, 1 generator failed or migrations pending. */
 export async function generate(options: GenerateCommandOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
   if (!options.dryRun && (await restorePending(project.config.root, project.config.cacheDir))) log.warn(msg.setAsideRestored);
@@ -31,7 +31,7 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
     if (options.stage && !options.dryRun) await stageResult(project, result);
     return result;
   };
-  const result = options.dryRun ? await run() : await locked(project, "zero-cache generate", run);
+  const result = options.dryRun ? await run() : await locked(project, "zero-models generate", run);
   const ok = result.failed.length === 0 && result.blocked.length === 0;
   if (options.json) {
     process.stdout.write(`${JSON.stringify(generateJson(result, options.dryRun), null, 2)}\n`);
@@ -64,7 +64,7 @@ export async function stageResult(project: Project, result: GenerateResult): Pro
   return changed;
 }
 
-/** Runs `fn` holding cacheDir's run lock, so two zero-cache runs never interleave their writes. */
+/** Runs `fn` holding cacheDir's run lock, so two zero-models runs never interleave their writes. */
 export function locked<T>(project: Project, command: string, fn: () => Promise<T>): Promise<T> {
   return withRunLock(project.config.cacheDir, command, project.config.lockTimeoutMs, fn);
 }

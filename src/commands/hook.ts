@@ -4,7 +4,7 @@ import picomatch from "picomatch";
 import { anyTableGlob, peekWatchedGlobs, watchedGlobs } from "../config-file.js";
 import { restorePending, setAside } from "../set-aside.js";
 import { computePlan, generate as runGenerate, openProject, type Project } from "../engine.js";
-import { EXIT, ZeroCacheError } from "../errors.js";
+import { EXIT, ZeroModelsError } from "../errors.js";
 import { repoDirs, unstagedChanges } from "../git.js";
 import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../hook-scope.js";
 import type { Logger } from "../log.js";
@@ -23,14 +23,14 @@ export interface HookOptions {
 }
 
 /**
- * `zero-cache hook <name> [git's arguments]`: the one entry for every git
+ * `zero-models hook <name> [git's arguments]`: the one entry for every git
  * hook. Exit codes: pre-commit 1 refuses a stale commit (2 when the staged
  * files cannot be judged); the post-* hooks always exit 0, whatever happens,
  * because their exit status would fail (post-checkout) or confuse the git
  * command that ran them.
  */
 export async function hook(options: HookOptions, log: Logger): Promise<number> {
-  if (!(HOOKS as readonly string[]).includes(options.name)) throw new ZeroCacheError(msg.unknownHook(options.name, [...HOOKS]), EXIT.usage);
+  if (!(HOOKS as readonly string[]).includes(options.name)) throw new ZeroModelsError(msg.unknownHook(options.name, [...HOOKS]), EXIT.usage);
   const name = options.name as HookName;
   if (isSkipSet()) {
     log.info(msg.hookSkipped(name));
@@ -40,7 +40,7 @@ export async function hook(options: HookOptions, log: Logger): Promise<number> {
     try {
       return await preCommit(options, log);
     } catch (error) {
-      if (!(error instanceof ZeroCacheError)) throw error;
+      if (!(error instanceof ZeroModelsError)) throw error;
       log.error(msg.commitError(error.message));
       return error.exitCode === EXIT.failed ? EXIT.failed : EXIT.input;
     }
@@ -49,7 +49,7 @@ export async function hook(options: HookOptions, log: Logger): Promise<number> {
     await postHook(name, options, log);
   } catch (error) {
     log.error(msg.hookFailed(name, error instanceof Error ? error.message : String(error)));
-    if (!(error instanceof ZeroCacheError)) log.debug(String((error as Error).stack));
+    if (!(error instanceof ZeroModelsError)) log.debug(String((error as Error).stack));
   }
   return EXIT.ok;
 }
@@ -65,7 +65,7 @@ async function postHook(name: Exclude<HookName, "pre-commit">, options: HookOpti
     log.debug(`${name}: ${mode === "off" ? "turned off in the config" : "CI detected and hooksInCI is false"}`);
     return;
   }
-  await locked(project, `zero-cache hook ${name}`, async () => {
+  await locked(project, `zero-models hook ${name}`, async () => {
     if (mode === "warn") return warnIfStale(project, name, log);
     const result = await runGenerate(project, { all: false, dryRun: false, ...streams(log, { quiet: options.quiet, json: false }) });
     if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok && result.failed.length) log.error(msg.hookGeneratorFailed(name));
@@ -82,7 +82,7 @@ async function warnIfStale(project: Project, name: string, log: Logger): Promise
 
 /**
  * The generate command as the user can type it at the top level. A husky line
- * for a package.json in a subfolder runs zero-cache from there (where
+ * for a package.json in a subfolder runs zero-models from there (where
  * node_modules/.bin has it), so the fix must go there too.
  */
 function generateCommand(project: Project, flags: string[] = []): string {
@@ -92,7 +92,7 @@ function generateCommand(project: Project, flags: string[] = []): string {
   if (pkg === "" || pkg.startsWith("..") || path.isAbsolute(pkg)) return command;
   const back = path.relative(process.cwd(), projectDir) || ".";
   const posix = (p: string) => shellWord(p.split(path.sep).join("/"));
-  return `(cd ${posix(pkg)} && ${command.replace("zero-cache ", `zero-cache -C ${posix(back)} `)})`;
+  return `(cd ${posix(pkg)} && ${command.replace("zero-models ", `zero-models -C ${posix(back)} `)})`;
 }
 
 async function preCommit(options: HookOptions, log: Logger): Promise<number> {
@@ -132,7 +132,7 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
     log.error(msg.fixUnstaged(generated));
     return EXIT.stale;
   }
-  return locked(project, "zero-cache hook pre-commit", async () => {
+  return locked(project, "zero-models hook pre-commit", async () => {
     if (dirty.length) await setAside(config.root, config.cacheDir, dirty);
     try {
       const result = await runGenerate(project, { all: false, dryRun: false, ...streams(log, { quiet: options.quiet, json: false }) });

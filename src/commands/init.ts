@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { writeAtomic } from "../atomic.js";
 import { loadConfig } from "../config.js";
 import { findConfigFile } from "../config-file.js";
-import { ConfigError, EXIT, ZeroCacheError } from "../errors.js";
+import { ConfigError, EXIT, ZeroModelsError } from "../errors.js";
 import { configValue, isIgnored, repoDirs } from "../git.js";
 import type { Logger } from "../log.js";
 import * as msg from "../messages.js";
@@ -18,7 +18,7 @@ export interface InitOptions {
 }
 
 /**
- * `zero-cache init`: config, .gitignore, husky hook files and the prepare
+ * `zero-models init`: config, .gitignore, husky hook files and the prepare
  * script, each only when missing, so running it again changes nothing.
  * Run it in the Rails app (where the config lives or will live).
  */
@@ -46,7 +46,7 @@ export async function init(options: InitOptions, log: Logger): Promise<number> {
     if (next === null) continue;
     await writeAtomic(file, next);
     await chmod(file, 0o755);
-    done.push(`${relativeDir(root, file)}: ${existing ? "added" : "created with"} the zero-cache line`);
+    done.push(`${relativeDir(root, file)}: ${existing ? "added" : "created with"} the zero-models line`);
   }
   const hooksPath = `${packageFromRoot ? `${packageFromRoot}/` : ""}.husky/_`;
   if ((await configValue(root, "core.hooksPath")) !== hooksPath || !existsSync(path.join(root, hooksPath, "h"))) {
@@ -59,9 +59,9 @@ export async function init(options: InitOptions, log: Logger): Promise<number> {
 async function ensureConfig(cwd: string, root: string, done: string[]): Promise<string> {
   const existing = findConfigFile(cwd, root);
   if (existing) return path.dirname(existing);
-  const target = path.join(cwd, ".zerocacherc");
+  const target = path.join(cwd, ".zeromodelsrc");
   await writeAtomic(target, await readFile(exampleConfig(), "utf8"));
-  done.push(`${relativeDir(root, target)}: created from .zerocacherc.example (review the paths)`);
+  done.push(`${relativeDir(root, target)}: created from .zeromodelsrc.example (review the paths)`);
   return cwd;
 }
 
@@ -74,7 +74,7 @@ async function ensureIgnored(root: string, cacheFromRoot: string, done: string[]
 
 function findPackageDir(cwd: string, root: string): string {
   const found = nearest(path.resolve(cwd), root, "package.json");
-  if (!found) throw new ZeroCacheError(msg.initNoPackageJson(cwd), EXIT.usage);
+  if (!found) throw new ZeroModelsError(msg.initNoPackageJson(cwd), EXIT.usage);
   return path.dirname(found);
 }
 
@@ -87,7 +87,7 @@ function installHusky(root: string, pkgDir: string, packageFromRoot: string, don
   }
   const result = spawnSync(process.execPath, [bin, packageFromRoot ? `${packageFromRoot}/.husky` : ".husky"], { cwd: root, encoding: "utf8" });
   const out = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
-  if (result.status !== 0 || out) throw new ZeroCacheError(msg.initHuskyFailed(out || String(result.error)), EXIT.failed);
+  if (result.status !== 0 || out) throw new ZeroModelsError(msg.initHuskyFailed(out || String(result.error)), EXIT.failed);
   done.push(`git hooks active (core.hooksPath=${packageFromRoot ? `${packageFromRoot}/` : ""}.husky/_)`);
 }
 
@@ -98,9 +98,9 @@ function nearest(from: string, root: string, rel: string): string | null {
   }
 }
 
-/** .zerocacherc.example ships at the package root, above dist/ (and dist/chunks/). */
+/** .zeromodelsrc.example ships at the package root, above dist/ (and dist/chunks/). */
 function exampleConfig(): string {
-  const found = nearest(path.dirname(fileURLToPath(import.meta.url)), "/", ".zerocacherc.example");
-  if (!found) throw new ZeroCacheError(msg.initNoExample, EXIT.internal);
+  const found = nearest(path.dirname(fileURLToPath(import.meta.url)), "/", ".zeromodelsrc.example");
+  if (!found) throw new ZeroModelsError(msg.initNoExample, EXIT.internal);
   return found;
 }

@@ -15,14 +15,14 @@ export interface RestoreCommandOptions {
 }
 
 /**
- * `zero-cache restore`: the generated files for the current inputs, from the
+ * `zero-models restore`: the generated files for the current inputs, from the
  * local store or the shared one, without the generator (CI jobs without Ruby,
  * fresh clones). Exit 0 when everything is current, 1 listing what no store had.
  */
 export async function restore(options: RestoreCommandOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
   if (await restorePending(project.config.root, project.config.cacheDir)) log.warn(msg.setAsideRestored);
-  const result = await locked(project, "zero-cache restore", () =>
+  const result = await locked(project, "zero-models restore", () =>
     runGenerate(project, { all: false, dryRun: false, restoreOnly: true, restoreAll: options.all, ...streams(log, options) }),
   );
   if (options.json) {

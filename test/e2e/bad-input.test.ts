@@ -42,10 +42,10 @@ afterAll(() => {
  */
 function generated(): Repo {
   if (!template) {
-    template = mkdtempSync(path.join(tmpdir(), "zero-cache-bad-input-"));
+    template = mkdtempSync(path.join(tmpdir(), "zero-models-bad-input-"));
     cpSync(EXAMPLE, template, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) });
     symlinkSync(path.join(PROJECT, "node_modules"), path.join(template, "node_modules"));
-    const rc = path.join(template, ".zerocacherc.json");
+    const rc = path.join(template, ".zeromodelsrc.json");
     writeFileSync(rc, JSON.stringify(recordingConfig(JSON.parse(readFileSync(rc, "utf8"))), null, 2));
     writeFileSync(path.join(template, "gen-recorder.cjs"), RECORDER);
     const t = makeRepo(template);
@@ -54,7 +54,7 @@ function generated(): Repo {
     rmSync(path.join(template, "gen-argv.log"));
     t.commitAll("generated");
   }
-  const dir = mkdtempSync(path.join(tmpdir(), "zero-cache-test-"));
+  const dir = mkdtempSync(path.join(tmpdir(), "zero-models-test-"));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   cpSync(template, dir, { recursive: true, verbatimSymlinks: true });
   const repo = makeRepo(dir);
@@ -130,18 +130,18 @@ describe("models that are not valid Ruby", () => {
 describe("config", () => {
   it("wrong types: every wrong key with what was found and what is expected, nothing written (not even the config cache)", () => {
     const repo = generated();
-    repo.edit(".zerocacherc.json", (s) => s.replace("{", '{\n  "lockTimeout": "soon", "cascade": 3, "hooksInCI": "yes", "models": 7, "beforeGenerate": {},'));
+    repo.edit(".zeromodelsrc.json", (s) => s.replace("{", '{\n  "lockTimeout": "soon", "cascade": 3, "hooksInCI": "yes", "models": 7, "beforeGenerate": {},'));
     expectRefused(repo, BOTH, [
-      ".zerocacherc.json: invalid config",
+      ".zeromodelsrc.json: invalid config",
       '`lockTimeout`: found "soon", expected number',
       "`cascade`: found 3, expected one of",
       '`hooksInCI`: found "yes", expected boolean',
       "`models`: found 7, expected a string or a list of strings",
       "`beforeGenerate`: found {}, expected a list of strings",
-      "See .zerocacherc.example",
+      "See .zeromodelsrc.example",
     ]);
-    repo.git("checkout", ".zerocacherc.json");
-    repo.edit(".zerocacherc.json", (s) => s.replace(/"perTable": \[[^\]]*\]/, '"perTable": "x/{table}.ts"'));
+    repo.git("checkout", ".zeromodelsrc.json");
+    repo.edit(".zeromodelsrc.json", (s) => s.replace(/"perTable": \[[^\]]*\]/, '"perTable": "x/{table}.ts"'));
     expectRefused(repo, BOTH, ['`outputs.perTable`: found "x/{table}.ts", expected a list of strings']);
   });
 
@@ -159,7 +159,7 @@ describe("config", () => {
 describe("paths that leave the repository", () => {
   it("an output pattern escaping the repo (../x/{model_kebab}.ts) is refused before anything runs or is written", () => {
     const repo = generated();
-    repo.edit(".zerocacherc.json", (s) => s.replace('"frontend/src/lib/models/{model_kebab}.ts"', '"../x/{model_kebab}.ts"'));
+    repo.edit(".zeromodelsrc.json", (s) => s.replace('"frontend/src/lib/models/{model_kebab}.ts"', '"../x/{model_kebab}.ts"'));
     expectRefused(repo, BOTH, ['`outputs.perTable[0]` is "../x/{model_kebab}.ts", which resolves outside the git repository', "Use a path inside the repository"]);
     expect(existsSync(path.join(repo.dir, "../x"))).toBe(false);
   });
@@ -167,34 +167,34 @@ describe("paths that leave the repository", () => {
   it("a cacheDir, lockfile or shared output outside the repo is refused, and nothing is written there", () => {
     const repo = generated();
     for (const [key, value] of [["cacheDir", "../zc-escaped-cache"], ["lockfile", "../zc-escaped.lock"]] as const) {
-      const original = repo.read(".zerocacherc.json");
-      repo.write(".zerocacherc.json", JSON.stringify({ ...JSON.parse(original), [key]: value }));
+      const original = repo.read(".zeromodelsrc.json");
+      repo.write(".zeromodelsrc.json", JSON.stringify({ ...JSON.parse(original), [key]: value }));
       expectRefused(repo, BOTH, [`\`${key}\` is "${value}", which resolves outside the git repository`]);
-      repo.write(".zerocacherc.json", original);
+      repo.write(".zeromodelsrc.json", original);
       expect(existsSync(path.join(repo.dir, value))).toBe(false);
     }
   });
 
   it("an output folder that is a symlink to outside the repo is refused, naming the link", () => {
     const repo = generated();
-    const outside = mkdtempSync(path.join(tmpdir(), "zero-cache-outside-"));
+    const outside = mkdtempSync(path.join(tmpdir(), "zero-models-outside-"));
     onTestFinished(() => rmSync(outside, { recursive: true, force: true }));
     mkdirSync(path.join(outside, "models"));
     writeFileSync(path.join(outside, "models", "person.ts"), "precious\n");
     symlinkSync(outside, path.join(repo.dir, "linked"));
-    repo.edit(".zerocacherc.json", (s) => s.replace(/"frontend\/src\/lib\/models\//g, '"linked/models/'));
+    repo.edit(".zeromodelsrc.json", (s) => s.replace(/"frontend\/src\/lib\/models\//g, '"linked/models/'));
     expectRefused(repo, BOTH, ['`outputs.perTable[0]` is "linked/models/{model_kebab}.ts", but linked is a symbolic link to', "outside the git repository", "point `outputs.perTable[0]` at a real folder inside it"]);
     expect(readdirSync(path.join(outside, "models"))).toEqual(["person.ts"]);
     // A symlinked lock file or cacheDir would be written through too: refused the same way.
-    repo.git("checkout", ".zerocacherc.json");
-    repo.edit(".zerocacherc.json", (s) => s.replace("{", '{\n  "cacheDir": "linked/cache",'));
+    repo.git("checkout", ".zeromodelsrc.json");
+    repo.edit(".zeromodelsrc.json", (s) => s.replace("{", '{\n  "cacheDir": "linked/cache",'));
     expectRefused(repo, BOTH, ["`cacheDir` is \"linked/cache\", but linked is a symbolic link to"]);
   });
 
   it("a symlink that stays inside the repository is fine", () => {
     const repo = generated();
     symlinkSync(path.join(repo.dir, "frontend"), path.join(repo.dir, "web"));
-    repo.edit(".zerocacherc.json", (s) => s.replace(/"frontend\/src\/lib\/models\//g, '"web/src/lib/models/'));
+    repo.edit(".zeromodelsrc.json", (s) => s.replace(/"frontend\/src\/lib\/models\//g, '"web/src/lib/models/'));
     expect(repo.zc(["check"]).code).toBe(1); // the config changed: stale, not refused
   });
 });
@@ -289,7 +289,7 @@ describe("a 50 MB schema", () => {
 
 describe("repositories without the usual state", () => {
   it("an empty repository (git init, no files): schema not found, exit 2, nothing written", () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "zero-cache-empty-"));
+    const dir = mkdtempSync(path.join(tmpdir(), "zero-models-empty-"));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const repo = makeRepo(dir);
     repo.git("init", "-q", "-b", "main");

@@ -22,7 +22,7 @@ const FIGURES = [
 ];
 
 test("npm run bench -- --quick measures every figure and writes the results table", () => {
-  const dir = mkdtempSync(path.join(tmpdir(), "zero-cache-bench-test-"));
+  const dir = mkdtempSync(path.join(tmpdir(), "zero-models-bench-test-"));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const out = path.join(dir, "results.md");
   const r = spawnSync(process.execPath, ["scripts/bench.mjs", "--quick", "--out", out], { cwd: PROJECT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
@@ -43,6 +43,6 @@ test("npm run bench -- --quick measures every figure and writes the results tabl
   // Every target that applies at 10 tables is judged, PASS or FAIL.
   expect(md).toMatch(/^- (PASS|FAIL) hook fast paths ≤ 1\.3 × node -e 0 at 10 tables/m);
   expect(md).toMatch(/^- (PASS|FAIL) one-column change ≤ one per-table generator run \+ 150 ms at 10 tables/m);
-  // zero-cache's own share comes from generate --json's generatorMs
-  expect(md).toMatch(/\| generate, one column changed \| [\d.]+ m?s \(\d+ regenerated, [\d.]+ m?s zero-cache's own\) \|/);
+  // zero-models' own share comes from generate --json's generatorMs
+  expect(md).toMatch(/\| generate, one column changed \| [\d.]+ m?s \(\d+ regenerated, [\d.]+ m?s zero-models' own\) \|/);
 }, 120_000);

@@ -39,12 +39,12 @@ describe("command line", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
     const debug = repo.zc(["check", "--debug"]);
-    expect(debug.stderr).toMatch(/zero-cache:debug \+\d+ms .*11 tables, 0 stale/);
+    expect(debug.stderr).toMatch(/zero-models:debug \+\d+ms .*11 tables, 0 stale/);
     const quiet = repo.zc(["check", "--quiet"]);
     expect(quiet.code).toBe(0);
     expect(quiet.stdout).toBe("");
     // Nothing changed since that fresh verdict: the next check reuses it.
-    expect(repo.zc(["check", "--debug"]).stderr).toMatch(/zero-cache:debug \+\d+ms nothing changed since the last fresh verdict of 11 tables/);
+    expect(repo.zc(["check", "--debug"]).stderr).toMatch(/zero-models:debug \+\d+ms nothing changed since the last fresh verdict of 11 tables/);
   });
 
   it("parses only files whose content changed since they were last parsed", () => {
@@ -74,12 +74,12 @@ describe("command line", () => {
     });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("\x1b[?25l"); // the spinner hides the cursor while it spins
-    expect(r.stdout).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] zero-cache: running bin\/rails generate zero:active_models/);
+    expect(r.stdout).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] zero-models: running bin\/rails generate zero:active_models/);
     expect(r.stdout).toMatch(/✔ bin\/rails generate zero:active_models \(\d+\.\d+s\)/);
 
     const plain = repo.zc(["generate", "--all"], { env: { CI: "true" } });
     expect(plain.stdout).not.toContain("\x1b[");
-    expect(plain.stdout).toContain("zero-cache: running bin/rails generate zero:active_models");
+    expect(plain.stdout).toContain("zero-models: running bin/rails generate zero:active_models");
   });
 
   it("--explain lists each component of a stale table", () => {
@@ -105,10 +105,10 @@ describe("CI gate", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
     repo.commitAll("generated");
-    const clone = makeRepo(mkdtempSync(path.join(tmpdir(), "zero-cache-clone-")));
+    const clone = makeRepo(mkdtempSync(path.join(tmpdir(), "zero-models-clone-")));
     onTestFinished(() => rmSync(clone.dir, { recursive: true, force: true }));
     execFileSync("git", ["clone", "-q", repo.dir, clone.dir]);
-    expect(clone.exists("tmp/zero-cache")).toBe(false);
+    expect(clone.exists("tmp/zero-models")).toBe(false);
     expect(clone.exists("node_modules")).toBe(false); // the generator could not even run
     const ok = clone.zc(["check"], { env: { CI: "true" } });
     expect(ok.code).toBe(0);
@@ -129,12 +129,12 @@ describe("a Rails app in a subfolder of the repository", () => {
     const app = path.join(repo.dir, "my app/backend");
     const g = repo.zc(["generate"], { cwd: app });
     expect(g.code).toBe(0);
-    const lock = JSON.parse(repo.read("my app/backend/zero-cache.lock"));
+    const lock = JSON.parse(repo.read("my app/backend/zero-models.lock"));
     expect(lock.tables.people.outputs).toHaveProperty(["my app/backend/frontend/src/lib/models/person.ts"]);
     expect(repo.exists("my app/backend/frontend/src/lib/models/person.ts")).toBe(true);
     expect(repo.zc(["check"], { cwd: path.join(app, "app/models") }).code).toBe(0);
     expect(repo.zc(["-C", "my app/backend", "check"]).code).toBe(0);
-    expect(repo.zc(["--config", "my app/backend/.zerocacherc.json", "check"]).code).toBe(0);
+    expect(repo.zc(["--config", "my app/backend/.zeromodelsrc.json", "check"]).code).toBe(0);
     repo.commitAll("generated");
     repo.edit("my app/backend/db/schema.rb", (s) => s.replace('t.string "species", null: false', 't.string "species"'));
     repo.git("add", "-A");
@@ -156,7 +156,7 @@ describe("check --staged judges the index, not the work tree", () => {
     const staged = repo.zc(["check", "--staged"]);
     expect(staged.code).toBe(1);
     expect(staged.stdout).toContain("cacti (Cactus): schema changed: ~ column species");
-    expect(staged.stdout).toContain("Fix: npx zero-cache generate --stage");
+    expect(staged.stdout).toContain("Fix: npx zero-models generate --stage");
     expect(repo.zc(["generate"]).code).toBe(0);
     expect(repo.zc(["check", "--staged"]).code).toBe(1); // generated, not yet staged
     repo.git("add", "-A");
@@ -175,7 +175,7 @@ describe("check --staged judges the index, not the work tree", () => {
     repo.git("add", "db/schema.rb");
     expect(repo.zc(["generate", "--stage", "-q"]).code).toBe(0);
     const staged = repo.git("diff", "--cached", "--name-status").trim().split("\n").sort();
-    expect(staged).toContain("M\tzero-cache.lock");
+    expect(staged).toContain("M\tzero-models.lock");
     expect(staged).toContain("M\tfrontend/src/lib/models/types/cactus-data.ts");
     expect(staged).toContain("D\tfrontend/src/lib/models/tagging.ts");
     expect(staged.filter((l) => /docs\/|README/.test(l))).toEqual([]);

@@ -14,7 +14,7 @@ import { git, sh } from "../helpers/team.js";
 describe("npm run demo", () => {
   it("shows the five steps on a real team set-up, and every claim holds", () => {
     // Its own TMPDIR, so --clean below removes only this demo's folder.
-    const tmp = mkdtempSync(path.join(tmpdir(), "zero-cache-demo-test-"));
+    const tmp = mkdtempSync(path.join(tmpdir(), "zero-models-demo-test-"));
     onTestFinished(() => rmSync(tmp, { recursive: true, force: true }));
     const env = { ...process.env, TMPDIR: tmp, NO_COLOR: "1", CI: "true" };
     const r = spawnSync(process.execPath, ["scripts/demo.mjs", "--no-build"], { cwd: PROJECT, env, encoding: "utf8" });
@@ -31,13 +31,13 @@ describe("npm run demo", () => {
     expect(lines(step(2), "REGEN")).toEqual(["[REGEN] Cactus (schema changed: + column due_at)"]);
     expect(lines(step(2), "CACHED")).toHaveLength(10);
     expect(step(2)).toMatch(/1 regenerated, 10 cached, \d+ file\(s\) written, [\d.]+s, cache hit 91%/);
-    // A pull with nothing relevant: no output from zero-cache at all.
-    expect(step(3)).not.toMatch(/zero-cache:|\[REGEN\]/);
+    // A pull with nothing relevant: no output from zero-models at all.
+    expect(step(3)).not.toMatch(/zero-models:|\[REGEN\]/);
     // The refused commit names the table and the fix, and the fix is what was run next.
     expect(step(4)).toContain("commit refused: 2 of 11 tables are stale in the staged files:");
     expect(step(4)).toMatch(/^ {6}cacti \(Cactus\): model app\/models\/cactus\.rb changed/m);
-    expect(step(4)).toContain("Fix: npx zero-cache generate --stage");
-    expect(step(4)).toContain("bob$ npx zero-cache generate --stage");
+    expect(step(4)).toContain("Fix: npx zero-models generate --stage");
+    expect(step(4)).toContain("bob$ npx zero-models generate --stage");
     expect(lines(step(4), "REGEN").map((l) => l.split(" ")[1]).sort()).toEqual(["Cactus", "Note"]);
     expect(lines(step(5), "REGEN")).toEqual(["[REGEN] Plant (new table (not in the lock file))"]);
     expect(out).toMatch(/Side by side[\s\S]*2\. git pull that changed one table +[\d.]+ s +[\d.]+ s/);
@@ -50,7 +50,7 @@ describe("npm run demo", () => {
     expect(git(bob, "status", "--porcelain")).toBe("");
     expect(git(bob, "branch", "--show-current").trim()).toBe("plants");
     expect(git(bob, "log", "--format=%s", "main")).toBe(
-      ["Cacti are notable", "Docs", "Regenerate models for cacti.due_at", "Add due_at to cacti", "Add zero-cache and the generated models", ""].join("\n"),
+      ["Cacti are notable", "Docs", "Regenerate models for cacti.due_at", "Add due_at to cacti", "Add zero-models and the generated models", ""].join("\n"),
     );
     expect(git(alice, "status", "--porcelain")).toBe("");
     expect(existsSync(path.join(bob, ".husky/pre-commit"))).toBe(true);

@@ -11,7 +11,7 @@ import { team, type Team } from "../helpers/team.js";
  * pull from a second clone) on a team's real repositories with the hooks
  * installed by husky. After every step the work tree is judged against a
  * full regeneration from scratch (bin/rails generate zero:active_models in a
- * scratch copy of the inputs, no zero-cache):
+ * scratch copy of the inputs, no zero-models):
  *   - `check` exit 0 (fresh) => the generated files equal the full regeneration;
  *   - `generate` succeeded (no table blocked by a pending migration) => they equal it;
  *   - a commit the pre-commit hook let through => the committed generated files
@@ -26,7 +26,7 @@ import { team, type Team } from "../helpers/team.js";
  * STEPS the same histories), ZC_DIFF_KEEP_GOING=1 records false hits and keeps
  * going (the test still fails at the end), ZC_DIFF_DEBUG=1 prints each
  * operation with its duration, ZC_DIFF_KEEP=1 keeps the repositories of a
- * history with a false hit, ZC_DIFF_SABOTAGE=1 tests the test: zero-cache is
+ * history with a false hit, ZC_DIFF_SABOTAGE=1 tests the test: zero-models is
  * told the templates live elsewhere, so a template edit must show up as a false hit.
  */
 const RUNS = Number(process.env.ZC_DIFF_RUNS ?? 3);
@@ -87,7 +87,7 @@ describe("differential: incremental (hooks + generate) equals a full regeneratio
             const hitsBefore = stats.falseHits.length;
             const disagreementsBefore = stats.disagreements.length;
             const t0 = Date.now();
-            // ZC_DIFF_SABOTAGE=1 checks the harness itself: zero-cache is told the templates are elsewhere, so a template edit must be caught as a false hit.
+            // ZC_DIFF_SABOTAGE=1 checks the harness itself: zero-models is told the templates are elsewhere, so a template edit must be caught as a false hit.
             template ??= process.env.ZC_DIFF_SABOTAGE ? team({ config: (c) => ({ ...c, templates: "lib/nothing/**/*" }) }) : team();
             const [copy, dispose] = copyTeam(template);
             try {

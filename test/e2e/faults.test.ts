@@ -23,7 +23,7 @@ import { CLI, EXAMPLE, fullRegeneration, makeRepo, PROJECT, type Repo } from "..
  *   half-exit:K:C  write the first K of its files, then exit C
  *   all-exit:C     run the real generator, then exit C
  *   marker:FILE    run the real generator, then create FILE (a deterministic
- *                  "the generator is done" signal for killing zero-cache next)
+ *                  "the generator is done" signal for killing zero-models next)
  *   hang:FILE      run the real generator, create FILE, then never exit
  */
 const FAULT_GENERATOR = `const { spawnSync } = require("child_process");
@@ -61,7 +61,7 @@ function random(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const SEED = Number(process.env.ZERO_CACHE_FAULT_SEED ?? 20261129);
+const SEED = Number(process.env.ZERO_MODELS_FAULT_SEED ?? 20261129);
 
 let template: string | null = null;
 afterAll(() => {
@@ -71,10 +71,10 @@ afterAll(() => {
 /** The example app with the fault generator configured, generated and committed; built once, copied per test. */
 function generated(dir?: string): Repo {
   if (!template) {
-    template = mkdtempSync(path.join(tmpdir(), "zero-cache-faults-"));
+    template = mkdtempSync(path.join(tmpdir(), "zero-models-faults-"));
     cpSync(EXAMPLE, template, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) });
     symlinkSync(path.join(PROJECT, "node_modules"), path.join(template, "node_modules"));
-    const rc = path.join(template, ".zerocacherc.json");
+    const rc = path.join(template, ".zeromodelsrc.json");
     const config = JSON.parse(readFileSync(rc, "utf8"));
     for (const kind of Object.keys(config.generator)) config.generator[kind] = ["node", "fault-gen.cjs", ...config.generator[kind]];
     writeFileSync(rc, JSON.stringify(config, null, 2));
@@ -84,7 +84,7 @@ function generated(dir?: string): Repo {
     expect(t.zc(["generate", "-q"]).code).toBe(0);
     t.commitAll("generated");
   }
-  const target = dir ?? mkdtempSync(path.join(tmpdir(), "zero-cache-test-"));
+  const target = dir ?? mkdtempSync(path.join(tmpdir(), "zero-models-test-"));
   if (!dir) onTestFinished(() => rmSync(target, { recursive: true, force: true }));
   cpSync(template, target, { recursive: true, verbatimSymlinks: true });
   return makeRepo(target);
@@ -109,7 +109,7 @@ function changePeople(repo: Repo, column = "nickname") {
  * regeneration writes; shared files too when it does not call them stale.
  */
 function expectNoFalseFresh(repo: Repo, full: Map<string, string>, what: string, lockCorruptedOnPurpose = false): number | null {
-  if (repo.exists("zero-cache.lock") && !lockCorruptedOnPurpose) expect(() => JSON.parse(repo.read("zero-cache.lock")), `${what}: lock parses`).not.toThrow();
+  if (repo.exists("zero-models.lock") && !lockCorruptedOnPurpose) expect(() => JSON.parse(repo.read("zero-models.lock")), `${what}: lock parses`).not.toThrow();
   const r = repo.zc(["check", "--json"]);
   expect([0, 1], `${what}: check exit (${r.stderr})`).toContain(r.code);
   const report = JSON.parse(r.stdout);
@@ -117,7 +117,7 @@ function expectNoFalseFresh(repo: Repo, full: Map<string, string>, what: string,
     expect(report.fresh, `${what}: an untrusted lock is never fresh`).toBe(false);
     return r.code;
   }
-  const lock = JSON.parse(repo.read("zero-cache.lock"));
+  const lock = JSON.parse(repo.read("zero-models.lock"));
   const stale = new Set(report.stale.map((t: { table: string }) => t.table));
   const current = repo.tree("frontend");
   for (const [table, entry] of Object.entries(lock.tables as Record<string, { outputs: Record<string, string | null> }>)) {
@@ -135,7 +135,7 @@ function expectRepaired(repo: Repo, full: Map<string, string>): void {
   expect(g.code, g.stderr).toBe(0);
   expect(repo.zc(["check"]).code).toBe(0);
   expect(repo.tree("frontend")).toEqual(full);
-  expect(() => JSON.parse(repo.read("zero-cache.lock"))).not.toThrow();
+  expect(() => JSON.parse(repo.read("zero-models.lock"))).not.toThrow();
 }
 
 describe("the generator fails half-way", () => {
@@ -169,7 +169,7 @@ describe("the generator fails half-way", () => {
   });
 });
 
-/** Starts `zero-cache generate` in its own process group, so the generator dies with it. */
+/** Starts `zero-models generate` in its own process group, so the generator dies with it. */
 function startGenerate(repo: Repo, env: NodeJS.ProcessEnv, args: string[] = []) {
   const child = spawn(process.execPath, [CLI, "generate", "-q", ...args], { cwd: repo.dir, env: { ...process.env, NO_COLOR: "1", ...env }, stdio: "ignore", detached: true });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -185,7 +185,7 @@ async function until(condition: () => boolean, ms: number): Promise<boolean> {
   return false;
 }
 
-describe("zero-cache itself is killed", () => {
+describe("zero-models itself is killed", () => {
   it(`SIGKILLed right after the generator finished (hashing, writing the lock), at random delays (seed ${SEED})`, async () => {
     const repo = generated();
     const next = random(SEED + 1);
@@ -207,8 +207,8 @@ describe("zero-cache itself is killed", () => {
       expectNoFalseFresh(repo, full, `attempt ${attempt}, killed ${delay} ms after the generator`);
     }
     expectRepaired(repo, full);
-    // write-file-atomic's temp file (zero-cache.lock.<n>) is left behind only if the kill hit the rename window.
-    const litter = readdirSync(repo.dir).filter((f) => /^zero-cache\.lock\.\d+$/.test(f));
+    // write-file-atomic's temp file (zero-models.lock.<n>) is left behind only if the kill hit the rename window.
+    const litter = readdirSync(repo.dir).filter((f) => /^zero-models\.lock\.\d+$/.test(f));
     if (litter.length) console.log(`temp lock files left by SIGKILL: ${litter.join(", ")}`);
   }, 120_000);
 
@@ -222,10 +222,10 @@ describe("zero-cache itself is killed", () => {
     onTestFinished(run.kill); // never leave the hanging generator behind, even if an assertion fails first
     // Killed while the generator hangs, so for certain while it holds the run lock: lock and owner file are left behind.
     expect(await until(() => existsSync(marker), 30_000)).toBe(true);
-    expect(repo.exists("tmp/zero-cache/run.owner.json")).toBe(true);
+    expect(repo.exists("tmp/zero-models/run.owner.json")).toBe(true);
     run.kill();
     await run.exited;
-    expect(repo.exists("tmp/zero-cache/run.lock")).toBe(true);
+    expect(repo.exists("tmp/zero-models/run.lock")).toBe(true);
     expectNoFalseFresh(repo, full, "killed holding the run lock");
     // The dead owner's lock is taken over (at once when its pid is gone; a timing bound would be flaky on a shared machine).
     const start = Date.now();
@@ -237,7 +237,7 @@ describe("zero-cache itself is killed", () => {
 describe("a corrupt lock", () => {
   it(`truncated at random points, emptied, garbage, tampered or a folder: never fresh, and generate rebuilds it (seed ${SEED})`, () => {
     const repo = generated();
-    const good = repo.read("zero-cache.lock");
+    const good = repo.read("zero-models.lock");
     const full = repo.tree("frontend"); // the committed state is a full regeneration
     const next = random(SEED + 2);
     const cuts = Array.from({ length: 2 }, () => 1 + Math.floor(next() * (good.length - 2)));
@@ -250,23 +250,23 @@ describe("a corrupt lock", () => {
       ["tampered output hash", JSON.stringify(tampered)],
     ];
     for (const [what, content] of variants) {
-      repo.write("zero-cache.lock", content);
+      repo.write("zero-models.lock", content);
       expect(expectNoFalseFresh(repo, full, what, true), what).toBe(1);
     }
     expectRepaired(repo, full);
 
     // A folder where the lock should be: check says there is no lock; generate says what is in the way, exit 2, no stack trace.
-    repo.remove("zero-cache.lock");
-    mkdirSync(path.join(repo.dir, "zero-cache.lock"));
+    repo.remove("zero-models.lock");
+    mkdirSync(path.join(repo.dir, "zero-models.lock"));
     expect(repo.zc(["check"]).code).toBe(1);
     const g = repo.zc(["generate", "-q"]);
     expect(g.code).toBe(2);
     expect(g.stderr).toContain("cannot write");
-    expect(g.stderr).toContain("zero-cache.lock");
+    expect(g.stderr).toContain("zero-models.lock");
     expect(g.stderr).toContain("(a file or a folder) is in the way");
     expect(g.stderr).not.toContain("unexpected error");
-    expect(readdirSync(repo.dir).filter((f) => f.startsWith("zero-cache.lock."))).toEqual([]);
-    repo.remove("zero-cache.lock");
+    expect(readdirSync(repo.dir).filter((f) => f.startsWith("zero-models.lock."))).toEqual([]);
+    repo.remove("zero-models.lock");
     expectRepaired(repo, full);
   });
 });
@@ -276,11 +276,11 @@ describe("a corrupt cacheDir", () => {
     const repo = generated();
     const full = repo.tree("frontend");
     expect(repo.zc(["check"]).code).toBe(0); // fills parsed.json and config.json
-    const parsed = repo.read("tmp/zero-cache/parsed.json");
-    repo.write("tmp/zero-cache/parsed.json", parsed.slice(0, parsed.length / 2));
-    repo.write("tmp/zero-cache/config.json", "{\"key\": 42, \"config\": ");
-    repo.write("tmp/zero-cache/timings.json", Buffer.from([0xff, 0x00, 0x12]));
-    repo.write("tmp/zero-cache/run.owner.json", "not json");
+    const parsed = repo.read("tmp/zero-models/parsed.json");
+    repo.write("tmp/zero-models/parsed.json", parsed.slice(0, parsed.length / 2));
+    repo.write("tmp/zero-models/config.json", "{\"key\": 42, \"config\": ");
+    repo.write("tmp/zero-models/timings.json", Buffer.from([0xff, 0x00, 0x12]));
+    repo.write("tmp/zero-models/run.owner.json", "not json");
     expect(repo.zc(["check"]).code).toBe(0);
     changePeople(repo);
     const changed = full_(repo);
@@ -293,34 +293,34 @@ describe("a corrupt cacheDir", () => {
     const repo = generated();
     changePeople(repo);
     const full = full_(repo);
-    const lockBefore = repo.read("zero-cache.lock");
+    const lockBefore = repo.read("zero-models.lock");
 
-    repo.remove("tmp/zero-cache");
-    repo.write("tmp/zero-cache", "a file, not a folder\n");
+    repo.remove("tmp/zero-models");
+    repo.write("tmp/zero-models", "a file, not a folder\n");
     expect(repo.zc(["check"]).code).toBe(1); // the parse cache is optional
     const g = repo.zc(["generate", "-q"]);
     expect(g.code).toBe(2);
     expect(g.stderr).toContain("cacheDir");
-    expect(g.stderr).toContain("tmp/zero-cache cannot be used as a folder");
+    expect(g.stderr).toContain("tmp/zero-models cannot be used as a folder");
     expect(g.stderr).toContain("delete or move whatever is there");
-    expect(repo.read("zero-cache.lock")).toBe(lockBefore);
+    expect(repo.read("zero-models.lock")).toBe(lockBefore);
     expectNoFalseFresh(repo, full, "cacheDir is a file");
-    repo.remove("tmp/zero-cache");
+    repo.remove("tmp/zero-models");
 
-    repo.write("tmp/zero-cache/run.lock", "a file, not the lock folder\n");
+    repo.write("tmp/zero-models/run.lock", "a file, not the lock folder\n");
     const l = repo.zc(["generate", "-q"]);
     expect(l.code).toBe(2);
-    expect(l.stderr).toContain("tmp/zero-cache/run.lock");
+    expect(l.stderr).toContain("tmp/zero-models/run.lock");
     expect(l.stderr).toContain("delete");
-    expect(repo.read("zero-cache.lock")).toBe(lockBefore);
-    repo.remove("tmp/zero-cache/run.lock");
+    expect(repo.read("zero-models.lock")).toBe(lockBefore);
+    repo.remove("tmp/zero-models/run.lock");
     expectRepaired(repo, full);
   });
 });
 
 /** Whether `chattr +i` works here (root on a file system that supports it): the honest read-only folder even for root. */
 function canMakeImmutable(): boolean {
-  const probe = mkdtempSync(path.join(tmpdir(), "zero-cache-chattr-"));
+  const probe = mkdtempSync(path.join(tmpdir(), "zero-models-chattr-"));
   try {
     if (spawnSync("chattr", ["+i", probe]).status !== 0) return false;
     spawnSync("chattr", ["-i", probe]);
@@ -340,7 +340,7 @@ describe("a read-only cacheDir", () => {
     expect(repo.zc(["check"]).code).toBe(0);
     changePeople(repo);
     const full = full_(repo);
-    const cache = path.join(repo.dir, "tmp/zero-cache");
+    const cache = path.join(repo.dir, "tmp/zero-models");
     const lock = () => void (readOnly === "chattr" ? spawnSync("chattr", ["+i", cache]) : chmodSync(cache, 0o555));
     const unlock = () => void (readOnly === "chattr" ? spawnSync("chattr", ["-i", cache]) : chmodSync(cache, 0o755));
     lock();
@@ -361,7 +361,7 @@ describe("a read-only cacheDir", () => {
 /** An 8 MB tmpfs to hold the repo, unmounted when the test ends: a real ENOSPC. Needs root and permission to mount. */
 function smallFileSystem(): string | null {
   if (!isRoot) return null;
-  const dir = mkdtempSync(path.join(tmpdir(), "zero-cache-full-disk-"));
+  const dir = mkdtempSync(path.join(tmpdir(), "zero-models-full-disk-"));
   if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", dir]).status !== 0) {
     rmSync(dir, { recursive: true, force: true });
     return null;
@@ -403,7 +403,7 @@ describe("no space left on the device", () => {
   }
 
   // The repo (outputs, lock, cacheDir) lives on an 8 MB tmpfs filled to the last block: the generator's
-  // writes and zero-cache's own (lock, caches) really get ENOSPC.
+  // writes and zero-models' own (lock, caches) really get ENOSPC.
   it.skipIf(!canMount)("a full disk: the lock write or a restore from the store fails with exit 2, or the generator fails with exit 1; the old lock stays, nothing is called fresh, and freeing space repairs", () => {
     const mountPoint = smallFileSystem();
     expect(mountPoint).not.toBeNull();
@@ -415,16 +415,16 @@ describe("no space left on the device", () => {
     // 1. The generator rewrites its files in place (no new blocks needed), but the lock's temp file gets ENOSPC.
     changePeople(repo);
     const full = full_(repo);
-    const lockBefore = repo.read("zero-cache.lock");
+    const lockBefore = repo.read("zero-models.lock");
     fill(mountPoint!);
     const l = repo.zc(["generate", "-q"]);
     expect(l.code).toBe(2);
     expect(l.stderr).toContain("cannot write");
-    expect(l.stderr).toContain("zero-cache.lock: ENOSPC");
+    expect(l.stderr).toContain("zero-models.lock: ENOSPC");
     expect(l.stderr).toContain("The disk is full: free some space and run again");
     expect(l.stderr).not.toContain("unexpected error");
-    expect(repo.read("zero-cache.lock")).toBe(lockBefore);
-    expect(readdirSync(repo.dir).filter((f) => f.startsWith("zero-cache.lock."))).toEqual([]);
+    expect(repo.read("zero-models.lock")).toBe(lockBefore);
+    expect(readdirSync(repo.dir).filter((f) => f.startsWith("zero-models.lock."))).toEqual([]);
     expectNoFalseFresh(repo, full, "disk full, lock");
     expect(repo.zc(["check"]).code).toBe(1);
     free();
@@ -434,25 +434,25 @@ describe("no space left on the device", () => {
     //    The store is emptied first, or it would restore the file instead (step 3).
     expect(repo.zc(["clean", "-q"]).code).toBe(0);
     repo.remove("frontend/src/lib/models/person.ts");
-    const lockBefore2 = repo.read("zero-cache.lock");
+    const lockBefore2 = repo.read("zero-models.lock");
     fill(mountPoint!);
     const g = repo.zc(["generate"]);
     expect(g.code).toBe(1);
     expect(g.stderr).toContain("ENOSPC");
-    expect(repo.read("zero-cache.lock")).toBe(lockBefore2);
+    expect(repo.read("zero-models.lock")).toBe(lockBefore2);
     expectNoFalseFresh(repo, full, "disk full, generator");
     free();
     expectRepaired(repo, full);
 
     // 3. The store has the file (step 2's repair stored it) but cannot write it back: exit 2 naming it, the lock untouched.
     repo.remove("frontend/src/lib/models/person.ts");
-    const lockBefore3 = repo.read("zero-cache.lock");
+    const lockBefore3 = repo.read("zero-models.lock");
     fill(mountPoint!);
     const s = repo.zc(["generate", "-q"]);
     expect(s.code).toBe(2);
     expect(s.stderr).toContain("frontend/src/lib/models/person.ts: ENOSPC");
     expect(s.stderr).toContain("The disk is full: free some space and run again");
-    expect(repo.read("zero-cache.lock")).toBe(lockBefore3);
+    expect(repo.read("zero-models.lock")).toBe(lockBefore3);
     expectNoFalseFresh(repo, full, "disk full, restore");
     free();
     expectRepaired(repo, full);
@@ -469,6 +469,6 @@ describe("two runs racing", () => {
     expect(await Promise.all([a.exited, b.exited])).toEqual([0, 0]);
     expect(repo.zc(["check"]).code).toBe(0);
     expect(repo.tree("frontend")).toEqual(full);
-    expect(() => JSON.parse(repo.read("zero-cache.lock"))).not.toThrow();
+    expect(() => JSON.parse(repo.read("zero-models.lock"))).not.toThrow();
   }, 60_000);
 });

@@ -33,7 +33,7 @@ describe("the fresh-verdict shortcut of check", () => {
     ["a column added to schema.rb", (r) => r.edit("db/schema.rb", (s) => s.replace('t.string "species", null: false', 't.string "species"')), 1],
     ["a generated file edited by hand", (r) => r.edit("frontend/src/lib/models/cactus.ts", (s) => `${s}// edited\n`), 1],
     ["a generated file deleted", (r) => r.remove("frontend/src/lib/models/types/tag-data.ts"), 1],
-    ["the lock deleted", (r) => r.remove("zero-cache.lock"), 1],
+    ["the lock deleted", (r) => r.remove("zero-models.lock"), 1],
     ["a model edited and put back byte for byte", (r) => {
       const before = r.read("app/models/tag.rb");
       r.write("app/models/tag.rb", "class Tag\nend\n");
@@ -41,7 +41,7 @@ describe("the fresh-verdict shortcut of check", () => {
     }, 0],
     ["a new model file, untracked", (r) => r.write("app/models/concerns/unused.rb", "module Unused\nend\n"), 0],
     ["a file nothing watches", (r) => r.write("docs/notes.md", "hello\n"), 0],
-    ["the config changed", (r) => r.edit(".zerocacherc.json", (s) => s.replace('"templates"', '"cascade": "none",\n  "templates"')), 1],
+    ["the config changed", (r) => r.edit(".zeromodelsrc.json", (s) => s.replace('"templates"', '"cascade": "none",\n  "templates"')), 1],
     [
       "a model edited while git is told to assume it unchanged",
       (r) => {
@@ -78,11 +78,11 @@ describe("the fresh-verdict shortcut of check", () => {
   it("answers from dist/cli.cjs alone when nothing changed: no CLI parser, config loader or engine is loaded", () => {
     const repo = freshRepo();
     // The entry copied away from dist/main.js, its chunks and node_modules: loading any of them would fail.
-    const alone = mkdtempSync(path.join(tmpdir(), "zero-cache-alone-"));
+    const alone = mkdtempSync(path.join(tmpdir(), "zero-models-alone-"));
     onTestFinished(() => rmSync(alone, { recursive: true, force: true }));
     copyFileSync(path.join(PROJECT, "dist/cli.cjs"), path.join(alone, "cli.cjs"));
     const run = (...args: string[]) => spawnSync(process.execPath, [path.join(alone, "cli.cjs"), ...args], { cwd: repo.dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-    expect(run("check")).toMatchObject({ status: 0, stdout: "zero-cache: all 11 tables fresh.\n", stderr: "" });
+    expect(run("check")).toMatchObject({ status: 0, stdout: "zero-models: all 11 tables fresh.\n", stderr: "" });
     expect(run("check", "-q")).toMatchObject({ status: 0, stdout: "" });
     // A change needs the rest of the CLI, which is not there.
     repo.edit("app/models/tag.rb", (s) => `# touched\n${s}`);

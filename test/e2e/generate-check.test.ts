@@ -21,7 +21,7 @@ describe("generate and check on the example app", () => {
     const first = json(repo, ["generate", "--all"]);
     expect(first.code).toBe(0);
     expect(first.body.runs).toEqual([{ kind: "all", argv: ["bin/rails", "generate", "zero:active_models"], tables: ALL_TABLES }]);
-    expect(repo.exists("zero-cache.lock")).toBe(true);
+    expect(repo.exists("zero-models.lock")).toBe(true);
     const check = repo.zc(["check"]);
     expect(check.code).toBe(0);
     expect(check.stdout).toContain("all 11 tables fresh");
@@ -31,7 +31,7 @@ describe("generate and check on the example app", () => {
     expect(stale.code).toBe(1);
     expect(stale.stdout).toMatch(/^ {2}people \(Person\): schema changed: \+ column due_at$/m);
     expect(stale.stdout).toMatch(/^ {2}notes \(Note\): neighbour schema people changed: \+ column due_at$/m);
-    expect(stale.stdout).toContain("Fix: npx zero-cache generate");
+    expect(stale.stdout).toContain("Fix: npx zero-models generate");
     const staleJson = json(repo, ["check"]);
     expect(staleJson.body.stale.map((t: { table: string }) => t.table)).toEqual(["people", ...PEOPLE_NEIGHBOURS].sort());
     expect(staleJson.body.stale.find((t: { table: string }) => t.table === "people").reasons).toEqual([
@@ -45,7 +45,7 @@ describe("generate and check on the example app", () => {
     expect(incremental.body.runs[0].argv.slice(0, 4)).toEqual(["bin/rails", "generate", "zero:active_models", "--exclude-tables"]);
     expect(incremental.body.runs[0].argv.slice(4).sort()).toEqual(ALL_TABLES.filter((t) => !["people", ...PEOPLE_NEIGHBOURS].includes(t)));
     expect(incremental.body.cached).toBe(ALL_TABLES.length - 5);
-    // The generator's share of the run, so zero-cache's own cost can be told apart.
+    // The generator's share of the run, so zero-models' own cost can be told apart.
     expect(incremental.body.generatorMs).toBeGreaterThan(0);
     expect(incremental.body.generatorMs).toBeLessThanOrEqual(incremental.body.ms);
     expect(repo.read("frontend/src/lib/models/types/person-data.ts")).toContain("due_at: number | null");
@@ -72,7 +72,7 @@ describe("generate and check on the example app", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\[REGEN\] Cactus \(schema changed: \+ column colour\)$/m);
     expect(r.stdout).toMatch(/^\[CACHED\] Person$/m);
-    expect(r.stdout).toMatch(/zero-cache: 1 regenerated, 10 cached, 1 file\(s\) written, [\d.]+s, cache hit 91%/);
+    expect(r.stdout).toMatch(/zero-models: 1 regenerated, 10 cached, 1 file\(s\) written, [\d.]+s, cache hit 91%/);
   });
 
   it("follows a concern to exactly the models that include it when cascade is none", () => {
@@ -137,7 +137,7 @@ describe("generate and check on the example app", () => {
     expect(repo.exists("frontend/src/lib/models/cactus.ts")).toBe(false);
     expect(repo.exists("frontend/src/lib/models/types/cactus-data.ts")).toBe(false);
     expect(repo.exists("frontend/src/lib/models/reactive-cactus.ts")).toBe(true);
-    expect(JSON.parse(repo.read("zero-cache.lock")).tables.cacti).toBeUndefined();
+    expect(JSON.parse(repo.read("zero-models.lock")).tables.cacti).toBeUndefined();
     expect(repo.read("frontend/src/lib/models/index.ts")).not.toContain("Cactus");
     const full = fullRegeneration(repo);
     for (const shared of ["index.ts", "loggable-models.ts"]) {
@@ -149,7 +149,7 @@ describe("generate and check on the example app", () => {
   it("treats a newly excluded table like a dropped one, without regenerating the others", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
-    repo.edit(".zerocacherc.json", (s) => s.replace('"globalInputs"', '"excludeTables": ["schema_migrations", "ar_internal_metadata", "cact*"],\n  "globalInputs"'));
+    repo.edit(".zeromodelsrc.json", (s) => s.replace('"globalInputs"', '"excludeTables": ["schema_migrations", "ar_internal_metadata", "cact*"],\n  "globalInputs"'));
     const check = json(repo, ["check"]);
     expect(check.code).toBe(1);
     expect(check.body.stale).toEqual([]);
@@ -161,7 +161,7 @@ describe("generate and check on the example app", () => {
     // One table: the per-table command, not an exclude list (excluded tables reaching --exclude-tables runs: bad-input.test.ts).
     expect(r.body.runs[0].argv).toEqual(["bin/rails", "generate", "zero:active_models", `--table=${r.body.runs[0].tables[0]}`]);
     expect(repo.exists("frontend/src/lib/models/cactus.ts")).toBe(false);
-    expect(JSON.parse(repo.read("zero-cache.lock")).tables.cacti).toBeUndefined();
+    expect(JSON.parse(repo.read("zero-models.lock")).tables.cacti).toBeUndefined();
     expect(repo.zc(["check"]).code).toBe(0);
   });
 
@@ -192,7 +192,7 @@ describe("generate and check on the example app", () => {
     expect(repo.zc(["check"]).code).toBe(0);
     expect(repo.tree("frontend")).toEqual(fullRegeneration(repo));
 
-    repo.edit(".zerocacherc.json", (s) => JSON.stringify({ ...JSON.parse(s), store: { maxSizeMB: 0 } }));
+    repo.edit(".zeromodelsrc.json", (s) => JSON.stringify({ ...JSON.parse(s), store: { maxSizeMB: 0 } }));
     repo.edit("frontend/src/lib/models/index.ts", (s) => `${s}// mine\n`);
     const r = json(repo, ["generate"]);
     expect(r.code).toBe(0);

@@ -7,25 +7,25 @@ import { addColumn, addTooling, delay, expect0, zcAsync, git, HOOK_ENV, linkNode
 
 /** Setting the hooks up (`init`, husky, core.hooksPath) and the places they must work: subfolders, worktrees, GUI clients, races. */
 
-describe("zero-cache init", () => {
+describe("zero-models init", () => {
   it("sets up husky hooks, the prepare script and the config, keeps what was there, and changes nothing when run again", () => {
     const root = scratchDir();
     const repo = exampleRepo({ dir: path.join(root, "app"), commit: false });
     addTooling(repo);
-    repo.remove(".zerocacherc.json");
+    repo.remove(".zeromodelsrc.json");
     repo.write("package.json", `${JSON.stringify({ name: "app", private: true, scripts: { prepare: "echo ready" }, devDependencies: { husky: "^9.1.7" } }, null, 2)}\n`);
     repo.write(".husky/pre-commit", "echo team-hook-ran");
     git(repo.dir, "add", "-A");
     git(repo.dir, "commit", "-q", "--no-verify", "-m", "app");
 
     const first = expect0(repo.zc(["init"], { env: HOOK_ENV }), "init");
-    expect(first.stdout).toContain(".zerocacherc: created from .zerocacherc.example");
+    expect(first.stdout).toContain(".zeromodelsrc: created from .zeromodelsrc.example");
     expect(JSON.parse(repo.read("package.json")).scripts.prepare).toBe("echo ready && husky");
-    expect(repo.read(".husky/pre-commit")).toMatch(/^echo team-hook-ran\n\(if command -v node .*zero-cache hook pre-commit "\$@"/);
-    for (const name of ["post-merge", "post-checkout", "post-rewrite"]) expect(repo.read(`.husky/${name}`)).toContain(`zero-cache hook ${name} "$@"`);
+    expect(repo.read(".husky/pre-commit")).toMatch(/^echo team-hook-ran\n\(if command -v node .*zero-models hook pre-commit "\$@"/);
+    for (const name of ["post-merge", "post-checkout", "post-rewrite"]) expect(repo.read(`.husky/${name}`)).toContain(`zero-models hook ${name} "$@"`);
     expect(git(repo.dir, "config", "core.hooksPath")).toBe(".husky/_\n");
     // The example's .gitignore already ignores /tmp, so cacheDir needs no line.
-    expect(repo.read(".gitignore")).not.toContain("zero-cache's local cache");
+    expect(repo.read(".gitignore")).not.toContain("zero-models' local cache");
 
     const files = repo.tree("", true);
     const second = expect0(repo.zc(["init"], { env: HOOK_ENV }), "init again");
@@ -39,11 +39,11 @@ describe("zero-cache init", () => {
   });
 
   it("adds cacheDir to .gitignore when git does not ignore it yet", () => {
-    const repo = exampleRepo({ dir: path.join(scratchDir(), "app"), commit: false, config: (c) => ({ ...c, cacheDir: ".cache/zero-cache" }) });
+    const repo = exampleRepo({ dir: path.join(scratchDir(), "app"), commit: false, config: (c) => ({ ...c, cacheDir: ".cache/zero-models" }) });
     addTooling(repo);
     expect0(repo.zc(["init"], { env: HOOK_ENV }), "init");
-    expect(repo.read(".gitignore")).toContain("\n/.cache/zero-cache/\n");
-    expect(git(repo.dir, "check-ignore", ".cache/zero-cache/parsed.json")).toBe(".cache/zero-cache/parsed.json\n");
+    expect(repo.read(".gitignore")).toContain("\n/.cache/zero-models/\n");
+    expect(git(repo.dir, "check-ignore", ".cache/zero-models/parsed.json")).toBe(".cache/zero-models/parsed.json\n");
   });
 
   it("works with package.json in a frontend/ subfolder: the hooks cd there and point back at the config", () => {
@@ -53,7 +53,7 @@ describe("zero-cache init", () => {
     expect0(repo.zc(["init", "--package", "frontend"], { env: HOOK_ENV }), "init");
     expect(JSON.parse(repo.read("frontend/package.json")).scripts.prepare).toBe("cd .. && husky frontend/.husky");
     expect(repo.read("frontend/.husky/pre-commit")).toContain("cd frontend && if command -v node");
-    expect(repo.read("frontend/.husky/pre-commit")).toContain('zero-cache -C .. hook pre-commit "$@"');
+    expect(repo.read("frontend/.husky/pre-commit")).toContain('zero-models -C .. hook pre-commit "$@"');
     expect(git(repo.dir, "config", "core.hooksPath")).toBe("frontend/.husky/_\n");
     git(repo.dir, "add", "-A");
     git(repo.dir, "commit", "-q", "-m", "app");
@@ -64,7 +64,7 @@ describe("zero-cache init", () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(/commit refused: \d+ of 11 tables are stale/);
     const fix = /^Fix: (.+)$/m.exec(refused.stderr)?.[1];
-    expect(fix).toBe("(cd frontend && npx zero-cache -C .. generate --stage)");
+    expect(fix).toBe("(cd frontend && npx zero-models -C .. generate --stage)");
     expect0(sh(repo.dir, "sh", ["-c", fix!]), "the printed fix");
     expect0(sh(repo.dir, "git", ["commit", "-m", "due_at"]), "commit after the fix");
   });
@@ -162,7 +162,7 @@ describe("plain hooks/ scripts (core.hooksPath)", () => {
     expect0(repo.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate");
     git(repo.dir, "add", "-A");
     git(repo.dir, "commit", "-q", "-m", "app");
-    // As installed from npm: node_modules/zero-cache/hooks next to its dist/.
+    // As installed from npm: node_modules/zero-models/hooks next to its dist/.
     mkdirSync(path.join(root, "pkg"));
     symlinkSync(path.join(PROJECT, "hooks"), path.join(root, "pkg", "hooks"));
     symlinkSync(path.join(PROJECT, "dist"), path.join(root, "pkg", "dist"));
@@ -189,7 +189,7 @@ describe("plain hooks/ scripts (core.hooksPath)", () => {
     }
     const r = sh(repo.dir, "git", ["commit", "-m", "due_at"], { PATH: bin });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("zero-cache: node is not on PATH, so the pre-commit hook was skipped");
+    expect(r.stderr).toContain("zero-models: node is not on PATH, so the pre-commit hook was skipped");
   });
 });
 
@@ -212,10 +212,10 @@ describe("two runs at once", () => {
     const repo = exampleRepo({ dir: path.join(scratchDir(), "app"), config: (c) => ({ ...c, lockTimeout: 1 }) });
     addColumn(repo, "cacti", 't.datetime "due_at"');
     const first = zcAsync(repo.dir, ["generate", "--all"], { ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "4000" });
-    await waitFor(() => existsSync(path.join(repo.dir, "tmp/zero-cache/run.owner.json")));
+    await waitFor(() => existsSync(path.join(repo.dir, "tmp/zero-models/run.owner.json")));
     const second = await zcAsync(repo.dir, ["generate"], HOOK_ENV);
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/another zero-cache run holds .*run\.lock \(pid \d+ on .*: `zero-cache generate`/);
+    expect(second.stderr).toMatch(/another zero-models run holds .*run\.lock \(pid \d+ on .*: `zero-models generate`/);
     expect(second.stderr).toContain("waited 1s");
     expect((await first).code).toBe(0);
   });
@@ -223,10 +223,10 @@ describe("two runs at once", () => {
   it("a lock left by a killed run is taken over at once", async () => {
     const repo = exampleRepo({ dir: path.join(scratchDir(), "app"), config: (c) => ({ ...c, lockTimeout: 1 }) });
     const child = spawn(process.execPath, [CLI, "generate", "--all"], { cwd: repo.dir, env: { ...process.env, ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "10000" }, stdio: "ignore" });
-    await waitFor(() => existsSync(path.join(repo.dir, "tmp/zero-cache/run.owner.json")));
+    await waitFor(() => existsSync(path.join(repo.dir, "tmp/zero-models/run.owner.json")));
     child.kill("SIGKILL");
     await new Promise((resolve) => child.on("exit", resolve));
-    expect(existsSync(path.join(repo.dir, "tmp/zero-cache/run.lock"))).toBe(true);
+    expect(existsSync(path.join(repo.dir, "tmp/zero-models/run.lock"))).toBe(true);
     const next = await zcAsync(repo.dir, ["generate", "--all", "-q"], HOOK_ENV);
     expect(next.code).toBe(0);
     expect(repo.zc(["check"], { env: HOOK_ENV }).code).toBe(0);

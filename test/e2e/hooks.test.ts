@@ -6,7 +6,7 @@ import { addColumn, delay, git, HOOK_ENV, sh, staleModels, staleTables, team, zc
 
 /**
  * The hooks as a team meets them: real clones of a bare remote, hooks
- * installed by `zero-cache init` and husky, driven by real git commands.
+ * installed by `zero-models init` and husky, driven by real git commands.
  */
 
 /** Lines of the form "[REGEN] Model (...)" in hook output, as model names. */
@@ -32,7 +32,7 @@ describe("git pull", () => {
     const out = git(bob.dir, "pull", "--no-rebase");
     expect(regenerated(out)).toEqual(expected);
     expect(out).toMatch(/\[CACHED\] Person/);
-    expect(out).toMatch(/zero-cache: \d+ regenerated, \d+ cached/);
+    expect(out).toMatch(/zero-models: \d+ regenerated, \d+ cached/);
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
     expect(bob.read("frontend/src/lib/models/types/cactus-data.ts")).toMatch(/due_?[aA]t/);
   });
@@ -50,7 +50,7 @@ describe("git pull", () => {
     const expected = staleModels(alice);
     const out = git(bob.dir, "pull", "--rebase");
     expect(regenerated(out)).toEqual(expected);
-    expect(out.match(/zero-cache: \d+ regenerated/g)).toHaveLength(1);
+    expect(out.match(/zero-models: \d+ regenerated/g)).toHaveLength(1);
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
   });
 
@@ -60,9 +60,9 @@ describe("git pull", () => {
     git(alice.dir, "commit", "-q", "-am", "docs");
     git(alice.dir, "push", "-q");
     const out = git(bob.dir, "pull", "--no-rebase");
-    expect(out).not.toMatch(/zero-cache[ :(]|husky -/);
+    expect(out).not.toMatch(/zero-models[ :(]|husky -/);
     const rebase = git(bob.dir, "pull", "--rebase");
-    expect(rebase).not.toMatch(/zero-cache[ :(]|husky -/);
+    expect(rebase).not.toMatch(/zero-models[ :(]|husky -/);
   });
 });
 
@@ -97,9 +97,9 @@ describe("git checkout", () => {
     const detached = git(bob.dir, "checkout", "--detach", "main");
     expect(regenerated(detached)).toContain("Cactus");
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
-    expect(git(bob.dir, "checkout", "-b", "same-commit")).not.toMatch(/zero-cache[ :(]/);
+    expect(git(bob.dir, "checkout", "-b", "same-commit")).not.toMatch(/zero-models[ :(]/);
     bob.write("README.md", "scribble\n");
-    expect(git(bob.dir, "checkout", "main", "--", "README.md")).not.toMatch(/zero-cache[ :(]/);
+    expect(git(bob.dir, "checkout", "main", "--", "README.md")).not.toMatch(/zero-models[ :(]/);
   });
 
   it("regenerates once after a rebase that replays several schema commits, not once per commit", () => {
@@ -121,7 +121,7 @@ describe("git checkout", () => {
     // --exec makes git stop after each replayed commit, like an interactive rebase's steps;
     // post-checkout fires as the rebase starts and must leave the work to post-rewrite.
     const out = git(bob.dir, "rebase", "--exec", "true", "origin/main");
-    expect(out.match(/zero-cache: \d+ regenerated/g)).toHaveLength(1);
+    expect(out.match(/zero-models: \d+ regenerated/g)).toHaveLength(1);
     expect(regenerated(out)).toContain("Cactus");
     expect(regenerated(out)).not.toContain("Person");
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
@@ -141,7 +141,7 @@ describe("git commit", () => {
     expect(text).toContain(`commit refused: ${expected.length} of 11 tables are stale in the staged files`);
     for (const table of expected) expect(text).toMatch(new RegExp(`^ {2}${table} \\(`, "m"));
     const fix = /^Fix: (.+)$/m.exec(text)?.[1];
-    expect(fix).toBe("npx zero-cache generate --stage");
+    expect(fix).toBe("npx zero-models generate --stage");
     expect(git(bob.dir, "log", "--oneline").split("\n")[0]).not.toContain("due_at");
 
     expect(sh(bob.dir, "sh", ["-c", fix!]).code).toBe(0);
@@ -160,7 +160,7 @@ describe("git commit", () => {
     expect(regenerated(out)).toContain("Cactus");
     expect(out).toMatch(/regenerated the stale tables and staged \d+ file/);
     const committed = git(bob.dir, "show", "--name-only", "--format=", "HEAD");
-    expect(committed).toContain("zero-cache.lock");
+    expect(committed).toContain("zero-models.lock");
     expect(committed).toContain("frontend/src/lib/models/types/cactus-data.ts");
     expect(git(bob.dir, "status", "--porcelain")).toBe("");
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(0);
@@ -209,7 +209,7 @@ describe("git commit", () => {
     bob.edit("app/models/cactus.rb", (s) => s.replace(/end\s*$/, "  # unstaged work\nend\n"));
     const model = bob.read("app/models/cactus.rb");
     const commit = spawn("git", ["commit", "-m", "due_at"], { cwd: bob.dir, env: { ...process.env, ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "20000" }, detached: true, stdio: "ignore" });
-    const record = path.join(bob.dir, "tmp/zero-cache/set-aside/record.json");
+    const record = path.join(bob.dir, "tmp/zero-models/set-aside/record.json");
     // git checkout replaces the file, so it can be missing for a moment.
     const current = () => {
       try {
@@ -257,7 +257,7 @@ describe("git commit", () => {
     bob.write("docs/readme.md", "x\n");
     git(bob.dir, "add", "docs/readme.md");
     const out = git(bob.dir, "commit", "-m", "docs");
-    expect(out).not.toMatch(/zero-cache[ :(]/);
+    expect(out).not.toMatch(/zero-models[ :(]/);
   });
 });
 
@@ -272,7 +272,7 @@ describe("post-* modes and races", () => {
     // git shows hook output on stderr.
     expect(r.stderr).toContain('postMerge/postCheckout is "warn", so nothing was regenerated');
     expect(r.stderr).toMatch(/^ {2}cacti \(Cactus\): schema changed: \+ column due_at$/m);
-    expect(r.stderr).toContain("Fix: npx zero-cache generate");
+    expect(r.stderr).toContain("Fix: npx zero-models generate");
     expect(r.stdout + r.stderr).not.toContain("[REGEN]");
     expect(bob.zc(["check"], { env: HOOK_ENV }).code).toBe(1);
   });
@@ -282,7 +282,7 @@ describe("post-* modes and races", () => {
     addColumn(alice, "cacti", 't.datetime "due_at"');
     git(alice.dir, "commit", "-q", "--no-verify", "-am", "due_at");
     git(alice.dir, "push", "-q");
-    expect(sh(bob.dir, "git", ["pull", "--no-rebase"], { ZERO_CACHE_SKIP: "1" }).code).toBe(0);
+    expect(sh(bob.dir, "git", ["pull", "--no-rebase"], { ZERO_MODELS_SKIP: "1" }).code).toBe(0);
     // As if an editor's git and a terminal both ran post-merge for this pull.
     const slow = { ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "1500" };
     const [a, b] = await Promise.all([zcAsync(bob.dir, ["hook", "post-merge", "0"], slow), zcAsync(bob.dir, ["hook", "post-merge", "0"], slow)]);
@@ -295,13 +295,13 @@ describe("post-* modes and races", () => {
 });
 
 describe("skips", () => {
-  it("ZERO_CACHE_SKIP=1 skips every hook with one line", () => {
+  it("ZERO_MODELS_SKIP=1 skips every hook with one line", () => {
     const { bob } = team();
     addColumn(bob, "cacti", 't.datetime "due_at"');
     git(bob.dir, "add", "db/schema.rb");
-    const r = sh(bob.dir, "git", ["commit", "-m", "skip"], { ZERO_CACHE_SKIP: "1" });
+    const r = sh(bob.dir, "git", ["commit", "-m", "skip"], { ZERO_MODELS_SKIP: "1" });
     expect(r.code).toBe(0);
-    expect((r.stdout + r.stderr).match(/zero-cache: ZERO_CACHE_SKIP is set; pre-commit hook skipped\./g)).toHaveLength(1);
+    expect((r.stdout + r.stderr).match(/zero-models: ZERO_MODELS_SKIP is set; pre-commit hook skipped\./g)).toHaveLength(1);
   });
 
   it("in CI the post-* hooks do nothing unless hooksInCI is set", () => {

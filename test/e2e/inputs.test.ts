@@ -7,7 +7,7 @@ describe("bad input: one clear message, exit 2, nothing written", () => {
     const before = repo.tree("", true);
     const r = repo.zc(["generate"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(".zerocacherc.json: invalid config");
+    expect(r.stderr).toContain(".zeromodelsrc.json: invalid config");
     expect(r.stderr).toContain("unknown key `cascde`: did you mean `cascade`?");
     expect(repo.tree("", true)).toEqual(before);
   });
@@ -92,10 +92,10 @@ describe("lock file trust", () => {
   it("a corrupt lock makes every table stale with a warning, and generate rebuilds it", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
-    repo.write("zero-cache.lock", repo.read("zero-cache.lock").slice(0, 200));
+    repo.write("zero-models.lock", repo.read("zero-models.lock").slice(0, 200));
     const r = repo.zc(["check"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("zero-cache.lock cannot be trusted");
+    expect(r.stderr).toContain("zero-models.lock cannot be trusted");
     expect(r.stdout).toContain("11 of 11 tables stale");
     expect(repo.zc(["generate"]).code).toBe(0);
     expect(repo.zc(["check"]).code).toBe(0);
@@ -104,7 +104,7 @@ describe("lock file trust", () => {
   it("a lock from an unknown future version is not trusted", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
-    repo.edit("zero-cache.lock", (s) => s.replace('"version": 1', '"version": 99'));
+    repo.edit("zero-models.lock", (s) => s.replace('"version": 1', '"version": 99'));
     const r = repo.zc(["check"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("unknown lock version 99");
@@ -132,7 +132,7 @@ describe("migrations", () => {
     repo.write("db/migrate/20240601000000_add_slug_to_tags.rb", "class AddSlugToTags < ActiveRecord::Migration[8.0]\n  def change\n    add_column :tags, :slug, :string\n  end\nend\n");
     const r = repo.zc(["generate"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("zero-cache: running node -e");
+    expect(r.stdout).toContain("zero-models: running node -e");
     expect(r.stdout).toContain("changed: db/migrate/20240601000000_add_slug_to_tags.rb");
     expect(r.stdout).toMatch(/\[REGEN\] Tag \(schema changed: \+ column slug\)/);
     expect(repo.read("frontend/src/lib/models/types/tag-data.ts")).toContain("slug");
@@ -144,14 +144,14 @@ describe("generator failure", () => {
     const boom = ["node", "-e", "console.error('boom: database is down'); process.exit(3)"];
     const repo = exampleRepo({ config: (c) => ({ ...c, generator: { ...(c.generator as object), table: [...boom, "{table}"], exclude: [...boom, "{excluded}"] } }) });
     repo.zc(["generate"]);
-    const lockBefore = repo.read("zero-cache.lock");
+    const lockBefore = repo.read("zero-models.lock");
     repo.edit("db/schema.rb", (s) => s.replace('t.string "species", null: false', 't.string "species", null: true'));
     const r = repo.zc(["generate"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("exited with code 3");
     expect(r.stderr).toContain("boom: database is down");
     expect(r.stdout).toContain("[FAILED] Cactus");
-    expect(repo.read("zero-cache.lock")).toBe(lockBefore);
+    expect(repo.read("zero-models.lock")).toBe(lockBefore);
     expect(repo.zc(["check"]).code).toBe(1);
   });
 

@@ -47,7 +47,7 @@ import { addColumn, type Team } from "../helpers/team.js";
  * The shared store (issue 7) against the REAL self-hosted Turborepo remote
  * cache server (turborepo-remote-cache, local disk), with a fault proxy in
  * front of it. The team's generated files are git-ignored, so a clone has
- * none and gets them from `zero-cache restore`, the hooks or `generate`.
+ * none and gets them from `zero-models restore`, the hooks or `generate`.
  * bin/rails is replaced by a spy (test/helpers/store-team.ts) that records
  * each run, or fails, to prove the generator never ran.
  *
@@ -60,7 +60,7 @@ import { addColumn, type Team } from "../helpers/team.js";
 
 const TEAM = "team_zc";
 const SIGNED_TEAM = "team_signed";
-const KEY = "zero-cache team signing key";
+const KEY = "zero-models team signing key";
 const CACTUS = perTableFiles("cactus");
 const MODELS = ["ActivityEvent", "Admin::AuditLog", "Cactus", "Client", "Equipment", "Job", "JobAssignment", "Note", "Person", "Tag", "Tagging"].sort();
 
@@ -75,7 +75,7 @@ let upload: TimedResult;
 let uploadRequests: ProxyRequest[] = [];
 let signedUpload: TimedResult;
 
-const tokenEnv = (server: RemoteServer, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ZERO_CACHE_REMOTE_TOKEN: server.token, ...extra });
+const tokenEnv = (server: RemoteServer, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ZERO_MODELS_REMOTE_TOKEN: server.token, ...extra });
 
 beforeAll(async () => {
   [plain, signing] = await Promise.all([startRemoteServer({ token: "plain-token" }), startRemoteServer({ token: "signing-token", signatureKey: "server-side key" })]);
@@ -93,7 +93,7 @@ beforeAll(async () => {
   try {
     removeStore(copy.alice);
     configure(copy.alice, { remote: { url: signing.url, team: SIGNED_TEAM } });
-    signedUpload = zcTimed(copy.alice, ["generate", "--all"], tokenEnv(signing, { ZERO_CACHE_REMOTE_SIGNATURE_KEY: KEY }));
+    signedUpload = zcTimed(copy.alice, ["generate", "--all"], tokenEnv(signing, { ZERO_MODELS_REMOTE_SIGNATURE_KEY: KEY }));
   } finally {
     dispose();
   }
@@ -163,7 +163,7 @@ describe("sharing generated files through the remote cache", () => {
       const id = artifactId("table", entry.fingerprint);
       expect(stored.has(id), `artifact of ${table} (id ${id})`).toBe(true);
       const artifact = decodeArtifact(stored.get(id)!);
-      expect(artifact).toMatchObject({ format: "zero-cache-artifact", version: 1, kind: "table", key: entry.fingerprint });
+      expect(artifact).toMatchObject({ format: "zero-models-artifact", version: 1, kind: "table", key: entry.fingerprint });
       expect(Object.keys(artifact.files).sort()).toEqual(Object.keys(entry.outputs).sort());
       for (const [file, content] of Object.entries(artifact.files)) {
         expect(content, file).not.toBeNull();
@@ -234,7 +234,7 @@ describe("sharing generated files through the remote cache", () => {
     const expected = regenLines(gen.stdout);
     expect(expected).toContain("Cactus");
     expect(storedArtifacts(plain, team).size).toBeGreaterThan(tables.length + 1);
-    expectOk(gitTimed(alice, {}, ["add", "db/schema.rb", "zero-cache.lock"]), "git add");
+    expectOk(gitTimed(alice, {}, ["add", "db/schema.rb", "zero-models.lock"]), "git add");
     expectOk(gitTimed(alice, {}, ["commit", "-q", "--no-verify", "-m", "spines"]), "commit");
     expectOk(gitTimed(alice, {}, ["push", "-q"]), "push");
 
@@ -292,7 +292,7 @@ describe("a remote that is down, slow or refusing degrades to local behaviour wi
     configure(alice, { remote: { url: null } });
     addColumn(alice, "cacti", 't.integer "spines"');
     expectOk(zcTimed(alice, ["generate"]), "alice's generate");
-    expectOk(gitTimed(alice, {}, ["add", "db/schema.rb", "zero-cache.lock"]), "git add");
+    expectOk(gitTimed(alice, {}, ["add", "db/schema.rb", "zero-models.lock"]), "git add");
     expectOk(gitTimed(alice, {}, ["commit", "-q", "--no-verify", "-m", "spines"]), "commit");
     expectOk(gitTimed(alice, {}, ["push", "-q"]), "push");
     spy.reset();
@@ -316,7 +316,7 @@ describe("a remote that is down, slow or refusing degrades to local behaviour wi
     const { bob } = setup({ from: TEAM });
     if (status) proxy.setMode({ kind: "status", status });
     const spy = spyGenerator(bob);
-    const gen = zcTimed(bob, ["generate"], { ZERO_CACHE_REMOTE_TOKEN: token ?? plain.token });
+    const gen = zcTimed(bob, ["generate"], { ZERO_MODELS_REMOTE_TOKEN: token ?? plain.token });
     expectOk(gen, `generate against a server answering ${status ?? 401}`);
     expect(remoteWarnings(gen.stderr)).toHaveLength(1);
     expect(remoteWarnings(all(gen))).toHaveLength(1);
@@ -340,7 +340,7 @@ describe("tampered artifacts", () => {
     // cacti: not gzip at all.
     tamper("cactus", () => Buffer.from("this is not a gzip artifact\n"));
     // people: gzip of truncated JSON.
-    tamper("person", () => gzipSync(Buffer.from('{"format":"zero-cache-artifact","version":1,"kind":"table","files":{')));
+    tamper("person", () => gzipSync(Buffer.from('{"format":"zero-models-artifact","version":1,"kind":"table","files":{')));
     // tags: well-formed, but a file's data does not match its declared sha256 (no signature key: only the hash can tell).
     tamper("tag", ({ artifact }) => {
       const copy = structuredClone(artifact);
@@ -380,13 +380,13 @@ function expectRejectedRestore(r: { code: number | null; stdout: string; stderr:
   const report = json<RestoreJson>(r);
   expect([...(report.missing ?? [])].sort()).toEqual([...tables, "shared"].sort());
   expect(report.restored).toEqual([]);
-  expect(r.stderr).toMatch(/^zero-cache: remote cache/m);
+  expect(r.stderr).toMatch(/^zero-models: remote cache/m);
   expect(fileHashes(bob).size).toBe(0);
   expect(spy.runs()).toEqual([]);
 }
 
-describe("signed artifacts (ZERO_CACHE_REMOTE_SIGNATURE_KEY)", () => {
-  const signed = (key = KEY) => tokenEnv(signing, { ZERO_CACHE_REMOTE_SIGNATURE_KEY: key });
+describe("signed artifacts (ZERO_MODELS_REMOTE_SIGNATURE_KEY)", () => {
+  const signed = (key = KEY) => tokenEnv(signing, { ZERO_MODELS_REMOTE_SIGNATURE_KEY: key });
 
   it("uploads carry x-artifact-tag = base64(HMAC-SHA256(key, id + team + body)); a teammate with the key restores them", () => {
     expectOk(signedUpload, "signed generate --all");
@@ -427,14 +427,14 @@ describe("signed artifacts (ZERO_CACHE_REMOTE_SIGNATURE_KEY)", () => {
     const report = json<RestoreJson>(r);
     expect(report.missing).toEqual(["cacti"]);
     expect(report.restored.map((x) => x.table).sort()).toEqual(tables.filter((t) => t !== "cacti"));
-    expect(r.stderr).toMatch(/^zero-cache: remote cache/m);
+    expect(r.stderr).toMatch(/^zero-models: remote cache/m);
     for (const file of CACTUS) expect(bob.exists(file), file).toBe(false);
     expect(outputsText(bob)).not.toContain("forged");
 
     const spy = spyGenerator(bob);
     const gen = expectOk(zcTimed(bob, ["generate", "--json"], signed()), "generate");
     expect(names(json<GenerateJson>(gen).regenerated)).toEqual(["cacti"]);
-    expect(gen.stderr).toMatch(/^zero-cache: remote cache/m);
+    expect(gen.stderr).toMatch(/^zero-models: remote cache/m);
     expect(spy.runs().length).toBeGreaterThan(0);
     expect(fileHashes(bob)).toEqual(mainHashes);
   });
@@ -450,7 +450,7 @@ describe("signed artifacts (ZERO_CACHE_REMOTE_SIGNATURE_KEY)", () => {
     // team_zc's artifacts were uploaded without a key to the plain server, which keeps no tags.
     const { bob } = setup({ from: TEAM });
     const spy = spyGenerator(bob, { fail: true });
-    const r = zcTimed(bob, ["restore", "--json"], tokenEnv(plain, { ZERO_CACHE_REMOTE_SIGNATURE_KEY: KEY }));
+    const r = zcTimed(bob, ["restore", "--json"], tokenEnv(plain, { ZERO_MODELS_REMOTE_SIGNATURE_KEY: KEY }));
     expectRejectedRestore(r, bob, spy);
     // The artifacts were there and were downloaded: rejected, not missed.
     expect(proxy.artifactRequests("GET").filter((g) => g.status === 200).length).toBeGreaterThan(0);

@@ -34,9 +34,9 @@ import { addColumn, git, team, type Team } from "../helpers/team.js";
 /**
  * The local output store (issue 7): after each generation every table's
  * generated files are kept under the table's fingerprint in
- * tmp/zero-cache/store, and restored instead of regenerated when that
+ * tmp/zero-models/store, and restored instead of regenerated when that
  * fingerprint comes back. The team's generated files are git-ignored, so a
- * branch switch leaves them as they were and zero-cache must bring them in
+ * branch switch leaves them as they were and zero-models must bring them in
  * line. bin/rails is a spy (test/helpers/store-team.ts) that logs each run
  * (and can fail), so "the generator never ran" is observed directly; it is
  * not an input, so no fingerprint changes.
@@ -47,7 +47,7 @@ import { addColumn, git, team, type Team } from "../helpers/team.js";
  * states. Each test works on a copy.
  */
 
-const SKIP = { ZERO_CACHE_SKIP: "1" };
+const SKIP = { ZERO_MODELS_SKIP: "1" };
 const CACTUS = perTableFiles("cactus");
 const TEMPLATE = "lib/generators/zero/active_models/templates/model.ts.tpl";
 
@@ -78,7 +78,7 @@ beforeAll(() => {
   a.edit(TEMPLATE, (s) => `// feature branch\n${s}`);
   addColumn(a, "cacti", 't.integer "spines"');
   prep.feature = expectOk(zcTimed(a, ["generate"]), "generate on feature");
-  expectOk(gitTimed(a, {}, ["add", "db/schema.rb", TEMPLATE, "zero-cache.lock"]), "git add");
+  expectOk(gitTimed(a, {}, ["add", "db/schema.rb", TEMPLATE, "zero-models.lock"]), "git add");
   expectOk(gitTimed(a, {}, ["commit", "-q", "--no-verify", "-m", "cacti.spines"]), "commit");
   featureFull = hashesOf(fullRegeneration(a));
   featureLock = readLock(a);
@@ -330,7 +330,7 @@ describe("the store on disk", () => {
     expect(fileHashes(alice)).toEqual(mainFull);
   });
 
-  it("zero-cache clean empties the store; the next switch regenerates", () => {
+  it("zero-models clean empties the store; the next switch regenerates", () => {
     const { alice } = copy();
     const spy = spyGenerator(alice);
     const before = storeEntries(alice).size;
@@ -361,8 +361,8 @@ describe("pre-commit in fix mode", () => {
     const withColumn = alice.read(file);
     expect(withColumn).toContain("spines");
     expect(withColumn).not.toBe(mainVersion);
-    // Generated files and lock back to main's (git, not zero-cache); the schema change stays.
-    alice.git("checkout", "--", "frontend", "zero-cache.lock");
+    // Generated files and lock back to main's (git, not zero-models); the schema change stays.
+    alice.git("checkout", "--", "frontend", "zero-models.lock");
     expect(alice.read(file)).toBe(mainVersion);
 
     // Committed with only the schema staged: the hook restores the column's state and stages it.
@@ -373,7 +373,7 @@ describe("pre-commit in fix mode", () => {
     expect(regenLines(all(commit))).toEqual([]);
     expect(spy.runs()).toEqual([]);
     expect(alice.git("show", `HEAD:${file}`)).toBe(withColumn);
-    expect(alice.git("show", "--name-only", "--format=", "HEAD").split("\n")).toEqual(expect.arrayContaining(["db/schema.rb", "zero-cache.lock", file]));
+    expect(alice.git("show", "--name-only", "--format=", "HEAD").split("\n")).toEqual(expect.arrayContaining(["db/schema.rb", "zero-models.lock", file]));
     expect(git(alice.dir, "status", "--porcelain")).toBe("");
     expect(zcTimed(alice, ["check", "--staged"]).code).toBe(0);
   });

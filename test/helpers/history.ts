@@ -30,7 +30,7 @@ import { HOOK_ENV, sh, type Team } from "./team.js";
  */
 export function copyTeam(template: Team): [Team, () => void] {
   const root = path.dirname(template.alice.dir);
-  const top = mkdtempSync(path.join(tmpdir(), "zero-cache-diff-"));
+  const top = mkdtempSync(path.join(tmpdir(), "zero-models-diff-"));
   const dest = path.join(top, path.basename(root));
   cpSync(root, dest, { recursive: true, verbatimSymlinks: true });
   const remote = path.join(dest, path.basename(template.remote));
@@ -124,7 +124,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   rec("twoBranchMerge", { t1: n, t2: n, c1: n, c2: n, b: n, side }, 1),
 );
 
-/** Git operations (they run hooks and move HEAD); everything else edits the work tree or runs zero-cache. */
+/** Git operations (they run hooks and move HEAD); everything else edits the work tree or runs zero-models. */
 export const GIT_OPS = new Set<Op["kind"]>(["commit", "branch", "checkout", "checkoutBack", "merge", "rebase", "push", "pull", "twoBranchMerge"]);
 
 // ------------------------------------------------------------------ pools
@@ -268,10 +268,10 @@ function restore(dir: string, snapshot: Map<string, string>, roots: string[]): v
 
 // ------------------------------------------------------------------ oracle
 
-/** Full regenerations from scratch (bin/rails generate zero:active_models, no cache, no zero-cache), by hash of the generator's inputs. */
+/** Full regenerations from scratch (bin/rails generate zero:active_models, no cache, no zero-models), by hash of the generator's inputs. */
 export class Oracle {
   private cache = new Map<string, Map<string, string> | Error>();
-  private scratch = mkdtempSync(path.join(tmpdir(), "zero-cache-oracle-"));
+  private scratch = mkdtempSync(path.join(tmpdir(), "zero-models-oracle-"));
   runs = 0;
   hits = 0;
 
@@ -488,7 +488,7 @@ export class World {
     // Precision: a regenerated table whose files are byte-identical before and after did not need it.
     let lock: { tables: Record<string, { outputs: Record<string, string> }> } = { tables: {} };
     try {
-      lock = JSON.parse(repo.read("zero-cache.lock"));
+      lock = JSON.parse(repo.read("zero-models.lock"));
     } catch {
       // no or unreadable lock: precision not measured for this run
     }
@@ -513,7 +513,7 @@ export class World {
 
   /** After a commit the pre-commit hook let through: the committed generated files must be what a full regeneration of the committed inputs writes. */
   private verifyHead(repo: Repo): void {
-    const dir = mkdtempSync(path.join(tmpdir(), "zero-cache-head-"));
+    const dir = mkdtempSync(path.join(tmpdir(), "zero-models-head-"));
     try {
       const r = spawnSync("sh", ["-c", 'git -C "$1" archive HEAD | tar -x -C "$2"', "sh", repo.dir, dir], { encoding: "utf8" });
       if (r.status !== 0) throw new Error(`git archive failed: ${r.stderr}`);
@@ -564,13 +564,13 @@ export class World {
 
   /**
    * A merge, pull or rebase stopped on conflicts: when only generated files and
-   * the lock conflict, take one side for them, run `zero-cache generate` as the
+   * the lock conflict, take one side for them, run `zero-models generate` as the
    * README says, and commit (pre-commit hook); otherwise abort.
    */
   private resolve(repo: Repo, side: "ours" | "theirs", rebasing: boolean): boolean {
     this.stats.conflicts++;
     const conflicted = this.git(repo, "diff", "--name-only", "--diff-filter=U").stdout.split("\n").filter(Boolean);
-    const generated = (f: string) => f.startsWith("frontend/") || f === "zero-cache.lock";
+    const generated = (f: string) => f.startsWith("frontend/") || f === "zero-models.lock";
     if (rebasing || !conflicted.every(generated)) {
       this.git(repo, rebasing ? "rebase" : "merge", "--abort");
       return false;

@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { PROJECT } from "./repo.js";
 
 /**
- * Test doubles for zero-cache's shared store (the Turborepo remote-cache HTTP
+ * Test doubles for zero-models' shared store (the Turborepo remote-cache HTTP
  * API): the REAL self-hosted server (the `turborepo-remote-cache` dev
  * dependency, local disk storage) started as a child process, a fault proxy
  * whose behaviour can be switched at run time (pass-through, a fixed status,
@@ -74,7 +74,7 @@ export async function closedPortUrl(): Promise<string> {
  */
 export async function startRemoteServer(options: { token?: string; signatureKey?: string } = {}): Promise<RemoteServer> {
   const token = options.token ?? "zc-test-token";
-  const storagePath = mkdtempSync(path.join(tmpdir(), "zero-cache-remote-"));
+  const storagePath = mkdtempSync(path.join(tmpdir(), "zero-models-remote-"));
   let lastError: Error | undefined;
   // A port picked by listening on 0 can be taken by someone else before the server binds it: retry with another.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -203,7 +203,7 @@ export interface FaultProxy {
 }
 
 /**
- * The proxy runs in a child process: the tests run zero-cache and git with
+ * The proxy runs in a child process: the tests run zero-models and git with
  * spawnSync, which blocks this process's event loop, so a server in here
  * could not answer them. It reads its mode from a JSON file on every request
  * and appends one JSON line per request to a log, so switching the mode and
@@ -257,7 +257,7 @@ process.on("SIGTERM", () => { server.closeAllConnections(); server.close(() => p
  * proxy that never passes through), in a child process, recording every request.
  */
 export async function startFaultProxy(target: string | null, initial: ProxyMode = { kind: "pass" }): Promise<FaultProxy> {
-  const dir = mkdtempSync(path.join(tmpdir(), "zero-cache-proxy-"));
+  const dir = mkdtempSync(path.join(tmpdir(), "zero-models-proxy-"));
   const modeFile = path.join(dir, "mode.json");
   const logFile = path.join(dir, "requests.jsonl");
   writeFileSync(modeFile, JSON.stringify(initial));
@@ -326,9 +326,9 @@ export async function startFaultProxy(target: string | null, initial: ProxyMode 
 
 // ---------------------------------------------------- the artifact format
 
-/** What zero-cache stores for a table or for the shared files (as the spec lays it out). */
+/** What zero-models stores for a table or for the shared files (as the spec lays it out). */
 export interface Artifact {
-  format: "zero-cache-artifact";
+  format: "zero-models-artifact";
   version: 1;
   kind: "table" | "shared";
   key: string;
@@ -337,9 +337,9 @@ export interface Artifact {
 
 export const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
-/** The artifact id of a store entry: sha256 hex of `zero-cache artifact v1\0<kind>\0<key>`. */
+/** The artifact id of a store entry: sha256 hex of `zero-models artifact v1\0<kind>\0<key>`. */
 export function artifactId(kind: "table" | "shared", key: string): string {
-  return sha256(`zero-cache artifact v1\0${kind}\0${key}`);
+  return sha256(`zero-models artifact v1\0${kind}\0${key}`);
 }
 
 /** x-artifact-tag: base64(HMAC-SHA256(key, id + team + body)). */

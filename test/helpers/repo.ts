@@ -17,7 +17,7 @@ export interface Result {
 
 export interface Repo {
   dir: string;
-  /** Runs the built zero-cache binary in the repo. */
+  /** Runs the built zero-models binary in the repo. */
   zc(args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Result;
   git(...args: string[]): string;
   read(file: string): string;
@@ -46,7 +46,7 @@ const GIT_ENV = {
 export function exampleRepo(
   options: { commit?: boolean; subdir?: string; dir?: string; config?: (config: Record<string, unknown>) => Record<string, unknown> } = {},
 ): Repo {
-  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "zero-cache-test-"));
+  const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "zero-models-test-"));
   mkdirSync(dir, { recursive: true });
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const app = path.join(dir, options.subdir ?? "");
@@ -54,7 +54,7 @@ export function exampleRepo(
   symlinkSync(path.join(PROJECT, "node_modules"), path.join(app, "node_modules"));
   const repo = makeRepo(dir);
   if (options.config) {
-    const file = path.join(app, ".zerocacherc.json");
+    const file = path.join(app, ".zeromodelsrc.json");
     writeFileSync(file, JSON.stringify(options.config(JSON.parse(readFileSync(file, "utf8"))), null, 2));
   }
   repo.git("init", "-q", "-b", "main");
@@ -113,7 +113,7 @@ export function makeRepo(dir: string): Repo {
 
 /** Output of a full regeneration from scratch of the repo's current inputs, in a scratch copy. */
 export function fullRegeneration(repo: Repo): Map<string, string> {
-  const scratch = mkdtempSync(path.join(tmpdir(), "zero-cache-full-"));
+  const scratch = mkdtempSync(path.join(tmpdir(), "zero-models-full-"));
   try {
     cpSync(repo.dir, scratch, { recursive: true, filter: (src) => !src.startsWith(path.join(repo.dir, "frontend")) && !src.startsWith(path.join(repo.dir, ".git")) && !src.startsWith(path.join(repo.dir, "node_modules")) });
     symlinkSync(path.join(PROJECT, "node_modules"), path.join(scratch, "node_modules"));

@@ -13,7 +13,7 @@ import { addTooling, clone, expect0, git, HOOK_ENV, type Team } from "./team.js"
  */
 
 export const OUTPUT_DIR = "frontend/src/lib/models";
-export const STORE_DIR = "tmp/zero-cache/store";
+export const STORE_DIR = "tmp/zero-models/store";
 
 export interface BuiltTeam extends Team {
   /** The temporary folder holding everything; remove it when done. */
@@ -28,23 +28,23 @@ export interface BuiltTeam extends Team {
  * after `npm install` (no generated files, empty cacheDir).
  */
 export function ignoredOutputsTeam(options: { config?: (c: Record<string, unknown>) => Record<string, unknown> } = {}): BuiltTeam {
-  const top = mkdtempSync(path.join(tmpdir(), "zero-cache-store-"));
+  const top = mkdtempSync(path.join(tmpdir(), "zero-models-store-"));
   const root = path.join(top, "équipe rails");
   const aliceDir = path.join(root, "alice");
   mkdirSync(aliceDir, { recursive: true });
   cpSync(EXAMPLE, aliceDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) && !src.endsWith(`${path.sep}node_modules`) });
   const alice = makeRepo(aliceDir);
   if (options.config) {
-    const file = path.join(aliceDir, ".zerocacherc.json");
+    const file = path.join(aliceDir, ".zeromodelsrc.json");
     writeFileSync(file, `${JSON.stringify(options.config(JSON.parse(readFileSync(file, "utf8"))), null, 2)}\n`);
   }
-  alice.write(".gitignore", `${alice.read(".gitignore")}\n# generated from the schema and models; zero-cache restores them\n/${OUTPUT_DIR}/\n`);
+  alice.write(".gitignore", `${alice.read(".gitignore")}\n# generated from the schema and models; zero-models restores them\n/${OUTPUT_DIR}/\n`);
   alice.git("init", "-q", "-b", "main");
   addTooling(alice);
   expect0(alice.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate --all");
   expect0(alice.zc(["init"], { env: HOOK_ENV }), "init");
   git(alice.dir, "add", "-A");
-  git(alice.dir, "commit", "-q", "--no-verify", "-m", "example app with zero-cache, generated files ignored");
+  git(alice.dir, "commit", "-q", "--no-verify", "-m", "example app with zero-models, generated files ignored");
   if (git(alice.dir, "ls-files", OUTPUT_DIR).trim() !== "") throw new Error("generated files were committed");
   const remote = path.join(root, "remote.git");
   git(root, "init", "-q", "--bare", "-b", "main", remote);
@@ -116,9 +116,9 @@ export interface GeneratorSpy {
 
 // ---------------------------------------------------------------- config
 
-/** Merges `patch` into the repo's .zerocacherc.json (in the work tree, not committed). */
+/** Merges `patch` into the repo's .zeromodelsrc.json (in the work tree, not committed). */
 export function configure(repo: Repo, patch: Record<string, unknown>): void {
-  const file = ".zerocacherc.json";
+  const file = ".zeromodelsrc.json";
   const config = JSON.parse(repo.read(file)) as Record<string, unknown>;
   for (const [k, v] of Object.entries(patch)) {
     const old = config[k];
@@ -161,7 +161,7 @@ export interface LockFile {
 }
 
 export function readLock(repo: Repo): LockFile {
-  return JSON.parse(repo.read("zero-cache.lock")) as LockFile;
+  return JSON.parse(repo.read("zero-models.lock")) as LockFile;
 }
 
 // ------------------------------------------------------------------ store
@@ -235,7 +235,7 @@ export function regenLines(output: string): string[] {
 
 /** Lines that are remote-cache warnings. */
 export function remoteWarnings(text: string): string[] {
-  return text.split("\n").filter((l) => l.startsWith("zero-cache: remote cache"));
+  return text.split("\n").filter((l) => l.startsWith("zero-models: remote cache"));
 }
 
 export const all = (r: Result) => r.stdout + r.stderr;

@@ -6,9 +6,9 @@ import { onTestFinished } from "vitest";
 import { CLI, exampleRepo, makeRepo, PROJECT, type Repo, type Result } from "./repo.js";
 
 /**
- * Repositories set up the way a team uses zero-cache: a package.json with
- * husky and zero-cache installed (node_modules links to this project's), the
- * hooks installed by `zero-cache init` and husky, a bare "remote" and clones.
+ * Repositories set up the way a team uses zero-models: a package.json with
+ * husky and zero-models installed (node_modules links to this project's), the
+ * hooks installed by `zero-models init` and husky, a bare "remote" and clones.
  * Folder names hold a space and non-ASCII letters on purpose.
  */
 
@@ -38,7 +38,7 @@ export function git(cwd: string, ...args: string[]): string {
 
 /** A scratch folder whose name has a space and non-ASCII letters, removed after the test. */
 export function scratchDir(): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), "zero-cache-hooks-")), "équipe rails");
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "zero-models-hooks-")), "équipe rails");
   mkdirSync(dir, { recursive: true });
   onTestFinished(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
   return dir;
@@ -46,13 +46,13 @@ export function scratchDir(): string {
 
 /**
  * What `npm install` gives a team's app: package.json (in `pkgDir`) listing
- * husky and zero-cache, and a node_modules whose packages link to this
- * project's, with zero-cache itself in node_modules/.bin.
+ * husky and zero-models, and a node_modules whose packages link to this
+ * project's, with zero-models itself in node_modules/.bin.
  */
 export function addTooling(repo: Repo, pkgDir = ""): void {
   const pkg = path.join(repo.dir, pkgDir);
   if (!repo.exists(path.join(pkgDir, "package.json"))) {
-    repo.write(path.join(pkgDir, "package.json"), `${JSON.stringify({ name: "rails-app", private: true, devDependencies: { husky: "^9.1.7", "zero-cache": "file:zero-cache" } }, null, 2)}\n`);
+    repo.write(path.join(pkgDir, "package.json"), `${JSON.stringify({ name: "rails-app", private: true, devDependencies: { husky: "^9.1.7", "zero-models": "file:zero-models" } }, null, 2)}\n`);
   }
   if (pkgDir) repo.write(".gitignore", `${repo.read(".gitignore")}/${pkgDir}/node_modules\n`);
   linkNodeModules(pkg);
@@ -72,20 +72,20 @@ export function linkNodeModules(pkg: string): void {
     symlinkSync(path.join(source, name), path.join(modules, name));
   }
   for (const name of readdirSync(path.join(source, ".bin"))) symlinkSync(path.join(source, ".bin", name), path.join(modules, ".bin", name));
-  symlinkSync(PROJECT, path.join(modules, "zero-cache"));
-  symlinkSync(path.join(PROJECT, "dist/cli.cjs"), path.join(modules, ".bin", "zero-cache"));
+  symlinkSync(PROJECT, path.join(modules, "zero-models"));
+  symlinkSync(path.join(PROJECT, "dist/cli.cjs"), path.join(modules, ".bin", "zero-models"));
 }
 
 export interface Team {
   remote: string;
-  /** The clone where zero-cache was set up and first pushed from. */
+  /** The clone where zero-models was set up and first pushed from. */
   alice: Repo;
   /** A teammate's fresh clone, after `npm install` (husky's prepare). */
   bob: Repo;
 }
 
 /**
- * The example app with zero-cache set up (generated, `init` run, all
+ * The example app with zero-models set up (generated, `init` run, all
  * committed) pushed to a bare remote, and a second clone made from it.
  */
 export function team(options: { config?: (c: Record<string, unknown>) => Record<string, unknown> } = {}): Team {
@@ -95,7 +95,7 @@ export function team(options: { config?: (c: Record<string, unknown>) => Record<
   expect0(alice.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate --all");
   expect0(alice.zc(["init"], { env: HOOK_ENV }), "init");
   git(alice.dir, "add", "-A");
-  git(alice.dir, "commit", "-q", "-m", "example app with zero-cache");
+  git(alice.dir, "commit", "-q", "-m", "example app with zero-models");
   const remote = path.join(root, "remote.git");
   git(root, "init", "-q", "--bare", "-b", "main", remote);
   git(alice.dir, "remote", "add", "origin", remote);

@@ -9,7 +9,7 @@ import { matchWatched } from "../../src/hook-scope.js";
 
 /** A temp folder holding `repo/` (the git top level), with `files` written under it. */
 function makeRepo(files: Record<string, string> = {}): { outside: string; root: string } {
-  const outside = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-cache-config-file-")));
+  const outside = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-models-config-file-")));
   onTestFinished(() => rmSync(outside, { recursive: true, force: true }));
   const root = path.join(outside, "repo");
   mkdirSync(root);
@@ -39,37 +39,37 @@ function defaultGlobs(prefix = ""): string[] {
     "frontend/src/lib/models/reactive-*.ts",
     "frontend/src/lib/models/types/*-data.ts",
     "frontend/src/lib/models/index.ts",
-    "zero-cache.lock",
+    "zero-models.lock",
   ].map((g) => `${prefix}${g}`);
 }
 
 describe("findConfigFile", () => {
   it("walks up from cwd to the closest config", () => {
-    const { root } = makeRepo({ "rails/.zerocacherc.json": "{}", ".zerocacherc": "", "rails/app/models/.keep": "" });
-    expect(findConfigFile(path.join(root, "rails/app/models"), root)).toBe(path.join(root, "rails/.zerocacherc.json"));
-    expect(findConfigFile(path.join(root, "rails"), root)).toBe(path.join(root, "rails/.zerocacherc.json"));
-    expect(findConfigFile(root, root)).toBe(path.join(root, ".zerocacherc"));
+    const { root } = makeRepo({ "rails/.zeromodelsrc.json": "{}", ".zeromodelsrc": "", "rails/app/models/.keep": "" });
+    expect(findConfigFile(path.join(root, "rails/app/models"), root)).toBe(path.join(root, "rails/.zeromodelsrc.json"));
+    expect(findConfigFile(path.join(root, "rails"), root)).toBe(path.join(root, "rails/.zeromodelsrc.json"));
+    expect(findConfigFile(root, root)).toBe(path.join(root, ".zeromodelsrc"));
   });
 
-  it("ignores a package.json without a zerocache key", () => {
-    const { root } = makeRepo({ "frontend/package.json": JSON.stringify({ name: "web" }), ".zerocacherc.yml": "", "frontend/src/.keep": "" });
-    expect(findConfigFile(path.join(root, "frontend/src"), root)).toBe(path.join(root, ".zerocacherc.yml"));
+  it("ignores a package.json without a zeromodels key", () => {
+    const { root } = makeRepo({ "frontend/package.json": JSON.stringify({ name: "web" }), ".zeromodelsrc.yml": "", "frontend/src/.keep": "" });
+    expect(findConfigFile(path.join(root, "frontend/src"), root)).toBe(path.join(root, ".zeromodelsrc.yml"));
   });
 
-  it("takes a package.json with a zerocache key, before an rc file in the same folder", () => {
-    const { root } = makeRepo({ "package.json": JSON.stringify({ name: "app", zerocache: {} }), ".zerocacherc": "" });
+  it("takes a package.json with a zeromodels key, before an rc file in the same folder", () => {
+    const { root } = makeRepo({ "package.json": JSON.stringify({ name: "app", zeromodels: {} }), ".zeromodelsrc": "" });
     expect(findConfigFile(root, root)).toBe(path.join(root, "package.json"));
   });
 
   it("finds configs in .config/", () => {
-    const { root } = makeRepo({ ".config/zerocacherc.yaml": "" });
-    expect(findConfigFile(root, root)).toBe(path.join(root, ".config/zerocacherc.yaml"));
+    const { root } = makeRepo({ ".config/zeromodelsrc.yaml": "" });
+    expect(findConfigFile(root, root)).toBe(path.join(root, ".config/zeromodelsrc.yaml"));
   });
 
   it("stops at the repo top level", () => {
     const { outside, root } = makeRepo({ "app/.keep": "" });
-    writeFileSync(path.join(outside, ".zerocacherc"), "schema: db/schema.rb\n");
-    writeFileSync(path.join(outside, "package.json"), JSON.stringify({ zerocache: {} }));
+    writeFileSync(path.join(outside, ".zeromodelsrc"), "schema: db/schema.rb\n");
+    writeFileSync(path.join(outside, "package.json"), JSON.stringify({ zeromodels: {} }));
     expect(findConfigFile(path.join(root, "app"), root)).toBeNull();
     expect(findConfigFile(root, root)).toBeNull();
   });
@@ -98,7 +98,7 @@ describe("watchedGlobs", () => {
   const keys = (over: object = {}) => ({ ...DEFAULTS, beforeGenerate: [], ...over }) as unknown as Parameters<typeof watchedGlobs>[0];
 
   it("lists inputs, outputs with placeholders as *, the lock and the config file", () => {
-    expect(watchedGlobs(keys(), "/repo", "/repo", "/repo/.zerocacherc")).toEqual([...defaultGlobs(), ".zerocacherc"]);
+    expect(watchedGlobs(keys(), "/repo", "/repo", "/repo/.zeromodelsrc")).toEqual([...defaultGlobs(), ".zeromodelsrc"]);
     expect(watchedGlobs(keys(), "/repo", "/repo", null)).toEqual(defaultGlobs());
   });
 
@@ -126,16 +126,16 @@ describe("watchedGlobs", () => {
   });
 
   it("prefixes a project in a subfolder, and resolves ../ to a sibling", () => {
-    const globs = watchedGlobs(keys({ schema: "../shared/schema.rb" }), "/repo", "/repo/rails", "/repo/rails/.zerocacherc.json");
+    const globs = watchedGlobs(keys({ schema: "../shared/schema.rb" }), "/repo", "/repo/rails", "/repo/rails/.zeromodelsrc.json");
     expect(globs).toContain("shared/schema.rb");
     expect(globs).toContain("rails/app/models/**/*.rb");
-    expect(globs).toContain("rails/zero-cache.lock");
+    expect(globs).toContain("rails/zero-models.lock");
     expect(globs).toContain("rails/frontend/src/lib/models/*.ts");
-    expect(globs!.at(-1)).toBe("rails/.zerocacherc.json");
+    expect(globs!.at(-1)).toBe("rails/.zeromodelsrc.json");
   });
 
   it("is null when any path leaves the repo", () => {
-    expect(watchedGlobs(keys({ lockfile: "../zero-cache.lock" }), "/repo", "/repo", null)).toBeNull();
+    expect(watchedGlobs(keys({ lockfile: "../zero-models.lock" }), "/repo", "/repo", null)).toBeNull();
     expect(watchedGlobs(keys({ globalInputs: ["../../Gemfile.lock"] }), "/repo", "/repo/rails", null)).toBeNull();
     expect(watchedGlobs(keys({ outputs: { perTable: [], shared: ["../out.ts"] } }), "/repo", "/repo", null)).toBeNull();
   });
@@ -143,7 +143,7 @@ describe("watchedGlobs", () => {
 
 describe("peekWatchedGlobs", () => {
   it("reads a JSON config, filling in defaults", async () => {
-    const { root } = makeRepo({ ".zerocacherc.json": JSON.stringify({ schema: "db/structure.sql", lockfile: "models.lock", models: ["app/models/*.rb"] }) });
+    const { root } = makeRepo({ ".zeromodelsrc.json": JSON.stringify({ schema: "db/structure.sql", lockfile: "models.lock", models: ["app/models/*.rb"] }) });
     const globs = await peekWatchedGlobs(root, root);
     expect(globs).toContain("db/structure.sql");
     expect(globs).toContain("models.lock");
@@ -151,68 +151,68 @@ describe("peekWatchedGlobs", () => {
     expect(globs).not.toContain("db/schema.rb");
     expect(globs).not.toContain("app/models/**/*.rb");
     expect(globs).toContain("db/migrate/*.rb");
-    expect(globs!.at(-1)).toBe(".zerocacherc.json");
+    expect(globs!.at(-1)).toBe(".zeromodelsrc.json");
   });
 
-  it("reads a YAML .zerocacherc", async () => {
+  it("reads a YAML .zeromodelsrc", async () => {
     const { root } = makeRepo({
-      ".zerocacherc": "schema: db/structure.sql\nbeforeGenerate:\n  - run: bin/rails graphql:schema\n    when: app/graphql/**/*.rb\n",
+      ".zeromodelsrc": "schema: db/structure.sql\nbeforeGenerate:\n  - run: bin/rails graphql:schema\n    when: app/graphql/**/*.rb\n",
     });
     const globs = await peekWatchedGlobs(root, root);
     expect(globs).toContain("db/structure.sql");
     expect(globs).toContain("app/graphql/**/*.rb");
-    expect(globs!.at(-1)).toBe(".zerocacherc");
+    expect(globs!.at(-1)).toBe(".zeromodelsrc");
   });
 
   it("merges a partial outputs with the default outputs", async () => {
-    const { root } = makeRepo({ ".zerocacherc.json": JSON.stringify({ outputs: { shared: ["web/models/index.ts"] } }) });
+    const { root } = makeRepo({ ".zeromodelsrc.json": JSON.stringify({ outputs: { shared: ["web/models/index.ts"] } }) });
     const globs = await peekWatchedGlobs(root, root);
     expect(globs).toContain("web/models/index.ts");
     expect(globs).not.toContain("frontend/src/lib/models/index.ts");
     expect(globs).toContain("frontend/src/lib/models/reactive-*.ts");
   });
 
-  it("reads the zerocache key of package.json", async () => {
-    const { root } = makeRepo({ "package.json": JSON.stringify({ name: "app", zerocache: { lockfile: "models.lock" } }) });
+  it("reads the zeromodels key of package.json", async () => {
+    const { root } = makeRepo({ "package.json": JSON.stringify({ name: "app", zeromodels: { lockfile: "models.lock" } }) });
     const globs = await peekWatchedGlobs(root, root);
     expect(globs).toContain("models.lock");
-    expect(globs).not.toContain("zero-cache.lock");
+    expect(globs).not.toContain("zero-models.lock");
     expect(globs!.at(-1)).toBe("package.json");
   });
 
-  it("uses the defaults for an empty .zerocacherc, and without any config", async () => {
-    const { root } = makeRepo({ ".zerocacherc": "\n" });
-    expect(await peekWatchedGlobs(root, root)).toEqual([...defaultGlobs(), ".zerocacherc"]);
+  it("uses the defaults for an empty .zeromodelsrc, and without any config", async () => {
+    const { root } = makeRepo({ ".zeromodelsrc": "\n" });
+    expect(await peekWatchedGlobs(root, root)).toEqual([...defaultGlobs(), ".zeromodelsrc"]);
     const bare = makeRepo();
     expect(await peekWatchedGlobs(bare.root, bare.root)).toEqual(defaultGlobs());
   });
 
   it("is null for a .js config, which only a full load can read", async () => {
-    const { root } = makeRepo({ ".zerocacherc.js": "module.exports = { schema: 'db/schema.rb' };\n" });
+    const { root } = makeRepo({ ".zeromodelsrc.js": "module.exports = { schema: 'db/schema.rb' };\n" });
     expect(await peekWatchedGlobs(root, root)).toBeNull();
   });
 
   it("is null for a config that cannot be parsed or has the wrong shape", async () => {
-    const broken = makeRepo({ ".zerocacherc.json": "{ nope" });
+    const broken = makeRepo({ ".zeromodelsrc.json": "{ nope" });
     expect(await peekWatchedGlobs(broken.root, broken.root)).toBeNull();
-    const list = makeRepo({ ".zerocacherc": "- a\n- b\n" });
+    const list = makeRepo({ ".zeromodelsrc": "- a\n- b\n" });
     expect(await peekWatchedGlobs(list.root, list.root)).toBeNull();
-    const outside = makeRepo({ ".zerocacherc.json": JSON.stringify({ schema: "../schema.rb" }) });
+    const outside = makeRepo({ ".zeromodelsrc.json": JSON.stringify({ schema: "../schema.rb" }) });
     expect(await peekWatchedGlobs(outside.root, outside.root)).toBeNull();
   });
 
   it("makes the paths of a config in a subfolder repo-relative", async () => {
-    const { root } = makeRepo({ "rails/.zerocacherc.json": JSON.stringify({ schema: "db/structure.sql" }), "rails/app/models/.keep": "" });
+    const { root } = makeRepo({ "rails/.zeromodelsrc.json": JSON.stringify({ schema: "db/structure.sql" }), "rails/app/models/.keep": "" });
     const globs = await peekWatchedGlobs(path.join(root, "rails/app/models"), root);
-    expect(globs).toEqual([...defaultGlobs("rails/").map((g) => g.replace("rails/db/schema.rb", "rails/db/structure.sql")), "rails/.zerocacherc.json"]);
+    expect(globs).toEqual([...defaultGlobs("rails/").map((g) => g.replace("rails/db/schema.rb", "rails/db/structure.sql")), "rails/.zeromodelsrc.json"]);
   });
 
   it("reads an explicit config file relative to cwd", async () => {
-    const { root } = makeRepo({ "config/zero-cache.yml": "lockfile: models.lock\n", ".zerocacherc.json": JSON.stringify({ lockfile: "other.lock" }) });
-    const globs = await peekWatchedGlobs(root, root, "config/zero-cache.yml");
+    const { root } = makeRepo({ "config/zero-models.yml": "lockfile: models.lock\n", ".zeromodelsrc.json": JSON.stringify({ lockfile: "other.lock" }) });
+    const globs = await peekWatchedGlobs(root, root, "config/zero-models.yml");
     expect(globs).toContain("config/models.lock");
     expect(globs).not.toContain("other.lock");
-    expect(globs!.at(-1)).toBe("config/zero-cache.yml");
+    expect(globs!.at(-1)).toBe("config/zero-models.yml");
   });
 });
 
@@ -253,7 +253,7 @@ describe("matchWatched", () => {
     ["frontend/src/lib/models/reactive-*.ts", "frontend/src/lib/models/reactive-user.ts", true],
     ["frontend/src/lib/models/*.ts", "frontend/src/lib/models/types/user-data.ts", false],
     ["a+b/c.rb", "a+b/c.rb", true],
-    ["zero-cache.lock", "zero-cache.lock", true],
+    ["zero-models.lock", "zero-models.lock", true],
   ];
 
   it.each(table)("%s against %s", async (glob, file, expected) => {

@@ -17,16 +17,16 @@ describe("lock file", () => {
     expect(text.endsWith("}\n")).toBe(true);
     expect(text.indexOf('"fingerprintVersion"')).toBeLessThan(text.indexOf('"global"'));
     expect(text.indexOf('"x/gone.ts"')).toBeLessThan(text.indexOf('"x/person.ts"'));
-    const read = parseLock(text, "zero-cache.lock");
+    const read = parseLock(text, "zero-models.lock");
     expect(read.status).toBe("ok");
     expect(serializeLock(read.lock!)).toBe(text);
   });
 
   it("never trusts a lock with merge conflict markers", () => {
     const text = serializeLock(sample()).replace('"model": "Person"', '<<<<<<< HEAD\n"model": "Person"\n=======\n"model": "Human"\n>>>>>>> branch');
-    const read = parseLock(text, "zero-cache.lock");
+    const read = parseLock(text, "zero-models.lock");
     expect(read.status).toBe("corrupt");
-    expect(read.status === "corrupt" && read.warning).toMatch(/zero-cache.lock cannot be trusted \(it has merge conflict markers\)/);
+    expect(read.status === "corrupt" && read.warning).toMatch(/zero-models.lock cannot be trusted \(it has merge conflict markers\)/);
   });
 
   it("never trusts an unknown version or a truncated file", () => {

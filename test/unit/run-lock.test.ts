@@ -3,22 +3,22 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { ZeroCacheError } from "../../src/errors.js";
+import { ZeroModelsError } from "../../src/errors.js";
 import { withRunLock, type Owner } from "../../src/run-lock.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function cacheDir(): { cache: string; lockDir: string; ownerFile: string } {
-  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-cache-run-lock-")));
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-models-run-lock-")));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const cache = path.join(dir, "tmp", "zero-cache");
+  const cache = path.join(dir, "tmp", "zero-models");
   return { cache, lockDir: path.join(cache, "run.lock"), ownerFile: path.join(cache, "run.owner.json") };
 }
 
-/** The lock as another zero-cache process leaves it: proper-lockfile's mkdir lock plus the owner file. */
+/** The lock as another zero-models process leaves it: proper-lockfile's mkdir lock plus the owner file. */
 function holdByHand(cache: string, owner: Partial<Owner> & { pid: number }, mtimeAgoMs = 0): void {
   mkdirSync(path.join(cache, "run.lock"), { recursive: true });
-  const full: Owner = { host: hostname(), command: "zero-cache hook post-merge", started: "2025-01-02T03:04:05.000Z", ...owner };
+  const full: Owner = { host: hostname(), command: "zero-models hook post-merge", started: "2025-01-02T03:04:05.000Z", ...owner };
   writeFileSync(path.join(cache, "run.owner.json"), JSON.stringify(full));
   const mtime = new Date(Date.now() - mtimeAgoMs);
   utimesSync(path.join(cache, "run.lock"), mtime, mtime);
@@ -44,10 +44,10 @@ function deadPid(): number {
 describe("withRunLock", () => {
   it("runs fn holding the lock, with an owner file naming this process, and returns its value", async () => {
     const { cache, lockDir, ownerFile } = cacheDir();
-    const value = await withRunLock(cache, "zero-cache generate", 1000, async () => {
+    const value = await withRunLock(cache, "zero-models generate", 1000, async () => {
       expect(existsSync(lockDir)).toBe(true);
       const owner = JSON.parse(readFileSync(ownerFile, "utf8")) as Owner;
-      expect(owner).toMatchObject({ pid: process.pid, host: hostname(), command: "zero-cache generate" });
+      expect(owner).toMatchObject({ pid: process.pid, host: hostname(), command: "zero-models generate" });
       expect(Number.isNaN(Date.parse(owner.started))).toBe(false);
       return 42;
     });
@@ -60,7 +60,7 @@ describe("withRunLock", () => {
     const { cache } = cacheDir();
     const events: string[] = [];
     const run = (id: string) =>
-      withRunLock(cache, `zero-cache ${id}`, 10_000, async () => {
+      withRunLock(cache, `zero-models ${id}`, 10_000, async () => {
         events.push(`enter ${id}`);
         await sleep(100);
         events.push(`exit ${id}`);
@@ -82,7 +82,7 @@ describe("withRunLock", () => {
     const ownerText = readFileSync(ownerFile, "utf8");
     let ran = false;
     const started = Date.now();
-    const error = await withRunLock(cache, "zero-cache generate", 600, async () => {
+    const error = await withRunLock(cache, "zero-models generate", 600, async () => {
       ran = true;
     }).then(
       () => null,
@@ -90,11 +90,11 @@ describe("withRunLock", () => {
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(550);
     expect(ran).toBe(false);
-    expect(error).toBeInstanceOf(ZeroCacheError);
-    expect((error as ZeroCacheError).exitCode).toBe(1);
+    expect(error).toBeInstanceOf(ZeroModelsError);
+    expect((error as ZeroModelsError).exitCode).toBe(1);
     const message = (error as Error).message;
     expect(message).toContain(`pid ${pid}`);
-    expect(message).toContain("zero-cache hook post-merge");
+    expect(message).toContain("zero-models hook post-merge");
     expect(message).toContain(lockDir);
     // The other process's lock is left alone.
     expect(existsSync(lockDir)).toBe(true);
@@ -104,9 +104,9 @@ describe("withRunLock", () => {
   it("refuses, without naming anyone, a fresh lock with no owner file", async () => {
     const { cache, lockDir } = cacheDir();
     mkdirSync(lockDir, { recursive: true });
-    const error = await withRunLock(cache, "zero-cache check", 300, async () => "ran").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ZeroCacheError);
-    expect((error as Error).message).toContain(`another zero-cache run holds ${lockDir}; waited 0.3s`);
+    const error = await withRunLock(cache, "zero-models check", 300, async () => "ran").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZeroModelsError);
+    expect((error as Error).message).toContain(`another zero-models run holds ${lockDir}; waited 0.3s`);
     expect(existsSync(lockDir)).toBe(true);
   });
 
@@ -115,7 +115,7 @@ describe("withRunLock", () => {
     const pid = deadPid();
     holdByHand(cache, { pid });
     const started = Date.now();
-    const value = await withRunLock(cache, "zero-cache generate", 5000, async () => {
+    const value = await withRunLock(cache, "zero-models generate", 5000, async () => {
       expect((JSON.parse(readFileSync(ownerFile, "utf8")) as Owner).pid).toBe(process.pid);
       return "ran";
     });
@@ -131,7 +131,7 @@ describe("withRunLock", () => {
       let most = 0;
       await Promise.all(
         Array.from({ length: 5 }, () =>
-          withRunLock(cache, "zero-cache generate", 10_000, async () => {
+          withRunLock(cache, "zero-models generate", 10_000, async () => {
             most = Math.max(most, ++inside);
             await sleep(5);
             inside--;
@@ -145,8 +145,8 @@ describe("withRunLock", () => {
   it("does not judge the owner on another host: it waits, as the pid means nothing here", async () => {
     const { cache, lockDir } = cacheDir();
     holdByHand(cache, { pid: deadPid(), host: `not-${hostname()}` });
-    const error = await withRunLock(cache, "zero-cache generate", 300, async () => "ran").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ZeroCacheError);
+    const error = await withRunLock(cache, "zero-models generate", 300, async () => "ran").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ZeroModelsError);
     expect((error as Error).message).toContain(`on not-${hostname()}`);
     expect(existsSync(lockDir)).toBe(true);
   });
@@ -156,26 +156,26 @@ describe("withRunLock", () => {
     mkdirSync(lockDir, { recursive: true });
     const old = new Date(Date.now() - 60_000);
     utimesSync(lockDir, old, old);
-    expect(await withRunLock(cache, "zero-cache generate", 600, async () => "ran")).toBe("ran");
+    expect(await withRunLock(cache, "zero-models generate", 600, async () => "ran")).toBe("ran");
   });
 
   it("takes over a stale lock whose owner is alive but on another host", async () => {
     const { cache } = cacheDir();
     holdByHand(cache, { pid: process.pid, host: `not-${hostname()}` }, 60_000);
-    expect(await withRunLock(cache, "zero-cache generate", 600, async () => "ran")).toBe("ran");
+    expect(await withRunLock(cache, "zero-models generate", 600, async () => "ran")).toBe("ran");
   });
 
   it("releases the lock and removes the owner file when fn throws", async () => {
     const { cache, lockDir, ownerFile } = cacheDir();
     const boom = new Error("generator failed");
     await expect(
-      withRunLock(cache, "zero-cache generate", 1000, async () => {
+      withRunLock(cache, "zero-models generate", 1000, async () => {
         throw boom;
       }),
     ).rejects.toBe(boom);
     expect(existsSync(lockDir)).toBe(false);
     expect(existsSync(ownerFile)).toBe(false);
     // A timeout of 0 means one attempt: it succeeds only if the lock is free.
-    expect(await withRunLock(cache, "zero-cache check", 0, async () => "again")).toBe("again");
+    expect(await withRunLock(cache, "zero-models check", 0, async () => "again")).toBe("again");
   });
 });

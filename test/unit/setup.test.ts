@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withPrepare } from "../../src/setup.js";
 
 function tempDir(): string {
-  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-cache-setup-")));
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-models-setup-")));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
@@ -18,21 +18,21 @@ function executable(file: string, text: string): void {
 
 /**
  * A repo top level plus a bin folder holding only the commands asked for: a
- * fake `node` and a fake `zero-cache` that writes its cwd and argv (one per
+ * fake `node` and a fake `zero-models` that writes its cwd and argv (one per
  * line) to a log and exits with $ZC_EXIT. The PATH is that folder alone, so
- * no real zero-cache can be found.
+ * no real zero-models can be found.
  */
-function sandbox(commands: { node?: boolean; zeroCache?: boolean } = {}) {
+function sandbox(commands: { node?: boolean; zeroModels?: boolean } = {}) {
   const dir = tempDir();
   const root = path.join(dir, "repo");
   const bin = path.join(dir, "bin");
-  const log = path.join(dir, "zero-cache.log");
+  const log = path.join(dir, "zero-models.log");
   mkdirSync(root);
   mkdirSync(bin);
   if (commands.node ?? true) executable(path.join(bin, "node"), "#!/bin/sh\nexit 0\n");
-  if (commands.zeroCache ?? true) {
+  if (commands.zeroModels ?? true) {
     executable(
-      path.join(bin, "zero-cache"),
+      path.join(bin, "zero-models"),
       `#!/bin/sh\n{ pwd -P; for a in "$@"; do printf '%s\\n' "$a"; done; } > "$ZC_LOG"\nexit "\${ZC_EXIT:-0}"\n`,
     );
   }
@@ -47,15 +47,15 @@ function sandbox(commands: { node?: boolean; zeroCache?: boolean } = {}) {
       writeFileSync(file, text);
       return spawnSync("/bin/sh", ["-e", file, ...args], { cwd: root, env: env(exit), encoding: "utf8" });
     },
-    /** The fake zero-cache's [cwd, ...argv], or null when it did not run. */
+    /** The fake zero-models' [cwd, ...argv], or null when it did not run. */
     calls: () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(0, -1) : null),
   };
 }
 
 describe("hookLine", () => {
-  it("runs zero-cache hook <name> with the hook's arguments and no cd or -C at the top level", () => {
+  it("runs zero-models hook <name> with the hook's arguments and no cd or -C at the top level", () => {
     const line = hookLine("pre-commit", "", "");
-    expect(line).toContain('zero-cache hook pre-commit "$@"');
+    expect(line).toContain('zero-models hook pre-commit "$@"');
     expect(line).not.toContain("cd ");
     expect(line).not.toContain("-C");
   });
@@ -63,7 +63,7 @@ describe("hookLine", () => {
   it("cds into the package folder and points -C at the app folder", () => {
     const line = hookLine("post-merge", "frontend", "..");
     expect(line).toContain("cd frontend && ");
-    expect(line).toContain('zero-cache -C .. hook post-merge "$@"');
+    expect(line).toContain('zero-models -C .. hook post-merge "$@"');
   });
 
   it("quotes paths with spaces and quotes for the shell", () => {
@@ -98,15 +98,15 @@ describe("hookLine", () => {
       expect(box.calls()).toEqual([path.join(box.root, "my app", "it's"), "-C", "../rails app", "hook", "post-rewrite", "rebase"]);
     });
 
-    it("says zero-cache is not on PATH and exits 0 when it is missing", () => {
-      const box = sandbox({ zeroCache: false });
+    it("says zero-models is not on PATH and exits 0 when it is missing", () => {
+      const box = sandbox({ zeroModels: false });
       const result = box.run(hookLine("post-merge", "", ""), ["0"]);
       expect(result.status).toBe(0);
       expect(result.stdout).toBe("");
-      expect(result.stderr).toContain("zero-cache: node or zero-cache is not on PATH; post-merge hook skipped.");
+      expect(result.stderr).toContain("zero-models: node or zero-models is not on PATH; post-merge hook skipped.");
     });
 
-    it("skips the hook, without running zero-cache, when node is missing", () => {
+    it("skips the hook, without running zero-models, when node is missing", () => {
       const box = sandbox({ node: false });
       const result = box.run(hookLine("pre-commit", "", ""), []);
       expect(result.status).toBe(0);
@@ -114,7 +114,7 @@ describe("hookLine", () => {
       expect(box.calls()).toBeNull();
     });
 
-    it("exits 1 when zero-cache does, so pre-commit can refuse the commit", () => {
+    it("exits 1 when zero-models does, so pre-commit can refuse the commit", () => {
       const box = sandbox();
       const result = box.run(hookLine("pre-commit", "", ""), [], 1);
       expect(result.status).toBe(1);
@@ -135,8 +135,8 @@ describe("hookLine", () => {
       expect(refused.stdout).toBe("before\n");
     });
 
-    it("does not stop a sh -e hook when zero-cache is missing", () => {
-      const box = sandbox({ zeroCache: false });
+    it("does not stop a sh -e hook when zero-models is missing", () => {
+      const box = sandbox({ zeroModels: false });
       const result = box.runFile(`${hookLine("post-merge", "", "")}\necho after\n`, []);
       expect(result.status).toBe(0);
       expect(result.stdout).toBe("after\n");
@@ -165,12 +165,12 @@ describe("withHookLine", () => {
     expect(withHookLine(once, "pre-commit", line)).toBeNull();
   });
 
-  it("keeps a zero-cache line written by another version", () => {
-    expect(withHookLine("npx zero-cache hook pre-commit\n", "pre-commit", line)).toBeNull();
+  it("keeps a zero-models line written by another version", () => {
+    expect(withHookLine("npx zero-models hook pre-commit\n", "pre-commit", line)).toBeNull();
   });
 
-  it("adds the line when the file only runs zero-cache for another hook", () => {
-    const existing = "npx zero-cache hook post-merge\n";
+  it("adds the line when the file only runs zero-models for another hook", () => {
+    const existing = "npx zero-models hook post-merge\n";
     expect(withHookLine(existing, "post-checkout", hookLine("post-checkout", "", ""))).toBe(`${existing}${hookLine("post-checkout", "", "")}\n`);
   });
 });
@@ -223,12 +223,12 @@ describe("withPrepare", () => {
 
 describe("withIgnored", () => {
   it("adds the cache folder, anchored at the top level", () => {
-    expect(withIgnored("", "tmp/zero-cache")).toBe("\n# zero-cache's local cache\n/tmp/zero-cache/\n");
+    expect(withIgnored("", "tmp/zero-models")).toBe("\n# zero-models' local cache\n/tmp/zero-models/\n");
   });
 
   it("keeps existing content verbatim, adding a missing final newline", () => {
-    expect(withIgnored("node_modules/\n", "app/tmp/zero-cache")).toBe("node_modules/\n\n# zero-cache's local cache\n/app/tmp/zero-cache/\n");
-    expect(withIgnored("node_modules/", "tmp/zero-cache")).toBe("node_modules/\n\n# zero-cache's local cache\n/tmp/zero-cache/\n");
+    expect(withIgnored("node_modules/\n", "app/tmp/zero-models")).toBe("node_modules/\n\n# zero-models' local cache\n/app/tmp/zero-models/\n");
+    expect(withIgnored("node_modules/", "tmp/zero-models")).toBe("node_modules/\n\n# zero-models' local cache\n/tmp/zero-models/\n");
   });
 });
 

@@ -1,7 +1,7 @@
 // Turns the parsed schema + models into what the templates need, per table.
 // Part of the zero:active_models STAND-IN.
 //
-// What one table's view may use (and nothing else; zero-cache relies on it):
+// What one table's view may use (and nothing else; zero-models relies on it):
 //   - its create_table block, its own add_foreign_key lines, the create_enum
 //     blocks its columns use;
 //   - its model file(s) (base class and STI subclasses) and the concerns they include;

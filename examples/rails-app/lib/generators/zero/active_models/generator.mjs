@@ -1,6 +1,6 @@
 // STAND-IN for the Rails generator `bin/rails generate zero:active_models`.
 //
-// This is an emulation written in Node for the zero-cache example app: it reads
+// This is an emulation written in Node for the zero-models example app: it reads
 // db/schema.rb, app/models/**/*.rb and config/initializers/inflections.rb with
 // small line-based readers, renders the templates in ./templates and writes the
 // generated TypeScript models under frontend/src/lib/models/ the way a Rails
