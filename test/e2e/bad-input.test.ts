@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { EXAMPLE, exampleRepo, fullRegeneration, makeRepo, PROJECT, type Repo } from "../helpers/repo.js";
+import { copyExample, exampleRepo, fullRegeneration, makeRepo, PROJECT, type Repo } from "../helpers/repo.js";
 
 /**
  * Bad input (issue 6, part 3): each gets exit 2, a message naming the file
@@ -43,7 +43,7 @@ afterAll(() => {
 function generated(): Repo {
   if (!template) {
     template = mkdtempSync(path.join(tmpdir(), "zero-models-bad-input-"));
-    cpSync(EXAMPLE, template, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) });
+    copyExample(template);
     symlinkSync(path.join(PROJECT, "node_modules"), path.join(template, "node_modules"));
     const rc = path.join(template, ".zeromodelsrc.json");
     writeFileSync(rc, JSON.stringify(recordingConfig(JSON.parse(readFileSync(rc, "utf8"))), null, 2));

@@ -1,8 +1,8 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXAMPLE, PROJECT } from "../helpers/repo.js";
+import { copyExample, PROJECT } from "../helpers/repo.js";
 import { expect0, git, HOOK_ENV, sh } from "../helpers/team.js";
 
 /**
@@ -73,7 +73,7 @@ describe("installed next to @rocicorp/zero", () => {
     ["zero-models first, then Zero", () => [[ours, husky], [zero]]],
   ])("%s: npx zero-cache runs Zero's, npx zero-models runs ours, and the hooks init installs call ours", (_order, installs) => {
     const app = path.join(work, `app-${Math.random().toString(36).slice(2, 8)}`);
-    cpSync(EXAMPLE, app, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) });
+    copyExample(app);
     writeFileSync(path.join(app, "package.json"), `${JSON.stringify({ name: "rails-app", private: true }, null, 2)}\n`);
     git(app, "init", "-q", "-b", "main");
     for (const specs of installs()) expect0(npm(app, ["install", "--save-dev", ...specs]), `npm install ${specs.join(" ")}`);

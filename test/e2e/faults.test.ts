@@ -3,7 +3,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { CLI, EXAMPLE, fullRegeneration, makeRepo, PROJECT, type Repo } from "../helpers/repo.js";
+import { CLI, copyExample, fullRegeneration, makeRepo, PROJECT, type Repo } from "../helpers/repo.js";
 
 /**
  * Fault injection (issue 6, part 2). After each fault: `check` reports no
@@ -72,7 +72,7 @@ afterAll(() => {
 function generated(dir?: string): Repo {
   if (!template) {
     template = mkdtempSync(path.join(tmpdir(), "zero-models-faults-"));
-    cpSync(EXAMPLE, template, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) });
+    copyExample(template);
     symlinkSync(path.join(PROJECT, "node_modules"), path.join(template, "node_modules"));
     const rc = path.join(template, ".zeromodelsrc.json");
     const config = JSON.parse(readFileSync(rc, "utf8"));

@@ -50,7 +50,7 @@ export function exampleRepo(
   mkdirSync(dir, { recursive: true });
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   const app = path.join(dir, options.subdir ?? "");
-  cpSync(EXAMPLE, app, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) });
+  copyExample(app);
   symlinkSync(path.join(PROJECT, "node_modules"), path.join(app, "node_modules"));
   const repo = makeRepo(dir);
   if (options.config) {
@@ -60,6 +60,12 @@ export function exampleRepo(
   repo.git("init", "-q", "-b", "main");
   if (options.commit !== false) repo.commitAll("example app");
   return repo;
+}
+
+/** examples/rails-app's inputs, copied to `dest`: no generated frontend, no cache folder, no node_modules. */
+export function copyExample(dest: string): void {
+  const skip = (src: string) => src.includes(`${path.sep}frontend`) || src.endsWith(`${path.sep}tmp`) || src.endsWith(`${path.sep}node_modules`);
+  cpSync(EXAMPLE, dest, { recursive: true, filter: (src) => !skip(src) });
 }
 
 export function makeRepo(dir: string): Repo {

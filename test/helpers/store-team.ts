@@ -1,8 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CLI, EXAMPLE, makeRepo, type Repo, type Result } from "./repo.js";
+import { CLI, copyExample, makeRepo, type Repo, type Result } from "./repo.js";
 import { sha256 } from "./remote-server.js";
 import { addTooling, clone, expect0, git, HOOK_ENV, type Team } from "./team.js";
 
@@ -32,7 +32,7 @@ export function ignoredOutputsTeam(options: { config?: (c: Record<string, unknow
   const root = path.join(top, "équipe rails");
   const aliceDir = path.join(root, "alice");
   mkdirSync(aliceDir, { recursive: true });
-  cpSync(EXAMPLE, aliceDir, { recursive: true, filter: (src) => !src.includes(`${path.sep}frontend`) && !src.endsWith(`${path.sep}tmp`) && !src.endsWith(`${path.sep}node_modules`) });
+  copyExample(aliceDir);
   const alice = makeRepo(aliceDir);
   if (options.config) {
     const file = path.join(aliceDir, ".zeromodelsrc.json");
