@@ -1,7 +1,8 @@
-import { mkdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, rmdir, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
+import { writeAtomic } from "./atomic.js";
 import { ZeroModelsError, EXIT } from "./errors.js";
 import * as msg from "./messages.js";
 
@@ -64,7 +65,9 @@ export async function withRunLock<T>(cacheDir: string, command: string, timeoutM
     }
   }
   const owner: Owner = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
-  await writeFile(ownerFile, JSON.stringify(owner)).catch(() => {});
+  // Atomic: a run killed while writing a plain file left it empty, an owner no
+  // one could read, so the next run waited out the stale period instead of taking over.
+  await writeAtomic(ownerFile, JSON.stringify(owner)).catch(() => {});
   try {
     return await fn();
   } finally {

@@ -233,7 +233,8 @@ describe("two runs at once", () => {
   });
 });
 
+/** Polls every 5 ms: a coarser poll hid a run killed mid-write of its owner file (an empty file no one could take over from). */
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await delay(50);
+  for (let i = 0; i < 2000 && !condition(); i++) await delay(5);
   if (!condition()) throw new Error("condition not met in 10 s");
 }
