@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyExample, PROJECT } from "../helpers/repo.js";
-import { expect0, git, HOOK_ENV, sh } from "../helpers/team.js";
+import { copyExample, PROJECT, type Result } from "../helpers/repo.js";
+import { expect0, git, sh } from "../helpers/team.js";
 
 /**
  * Every app this tool is for depends on @rocicorp/zero, whose bins include
@@ -72,7 +72,7 @@ describe("installed next to @rocicorp/zero", () => {
     ["Zero first, then zero-models", () => [[zero], [ours, husky]]],
     ["zero-models first, then Zero", () => [[ours, husky], [zero]]],
   ])("%s: npx zero-cache runs Zero's, npx zero-models runs ours, and the hooks init installs call ours", (_order, installs) => {
-    const app = path.join(work, `app-${Math.random().toString(36).slice(2, 8)}`);
+    const app = mkdtempSync(path.join(work, "app-"));
     copyExample(app);
     writeFileSync(path.join(app, "package.json"), `${JSON.stringify({ name: "rails-app", private: true }, null, 2)}\n`);
     git(app, "init", "-q", "-b", "main");
@@ -100,11 +100,11 @@ describe("installed next to @rocicorp/zero", () => {
 });
 
 function npm(cwd: string, args: string[]) {
-  // npm ci filled the cache with every dependency; --prefer-offline takes them from there.
-  return sh(cwd, "npm", [...args, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { ...HOOK_ENV, npm_config_update_notifier: "false" });
+  // The tarballs are in npm's cache after npm ci; package metadata may still come from the registry, which .ci/run needs anyway.
+  return sh(cwd, "npm", [...args, "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { npm_config_update_notifier: "false" });
 }
 
-function packFile(result: { code: number | null; stdout: string; stderr: string }): string {
+function packFile(result: Result): string {
   expect0(result, "npm pack");
   return (JSON.parse(result.stdout) as Array<{ filename: string }>)[0]!.filename;
 }
