@@ -31,16 +31,16 @@ const common = {
   legalComments: "none",
   logLevel: "warning",
 };
-await build({ ...common, entryPoints: ["src/cli.ts"], outdir: out, entryNames: "main", chunkNames: "chunks/[name]-[hash]", splitting: true });
+await build({ ...common, entryPoints: ["src/cli/program.ts"], outdir: out, entryNames: "main", chunkNames: "chunks/[name]-[hash]", splitting: true });
 await build({
   ...common,
   format: "cjs",
   banner: {},
-  entryPoints: ["src/bin.ts"],
+  entryPoints: ["src/cli/bin.ts"],
   outfile: `${out}/cli.cjs`,
   // yaml (YAML configs only) and picomatch (only when a changed path is under a watched folder) load from node_modules when needed.
   external: [...common.external, "yaml", "picomatch"],
-  plugins: [{ name: "main", setup: (b) => b.onResolve({ filter: /^\.\/cli\.js$/ }, () => ({ path: "./main.js", external: true })) }],
+  plugins: [{ name: "main", setup: (b) => b.onResolve({ filter: /^\.\/program\.js$/ }, () => ({ path: "./main.js", external: true })) }],
 });
 chmodSync(`${out}/cli.cjs`, 0o755);
 // Two renames, then the removal: dist/ is missing only between the renames, not while

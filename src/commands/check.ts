@@ -1,9 +1,10 @@
-import { EXIT } from "../errors.js";
-import { computePlan, openProject } from "../engine.js";
-import type { Logger } from "../log.js";
-import * as msg from "../messages.js";
-import { isFresh, type Plan } from "../staleness.js";
-import { planJson } from "../report.js";
+import { EXIT } from "../common/errors.js";
+import { computePlan } from "../generate/run.js";
+import { openProject } from "../config/project.js";
+import type { Logger } from "../common/log.js";
+import * as msg from "../common/messages.js";
+import { isFresh, type Plan } from "../staleness/verdict.js";
+import { planJson } from "../output/json.js";
 
 export interface CheckOptions {
   cwd: string;

@@ -1,9 +1,9 @@
-import { EXIT } from "../errors.js";
-import { openProject } from "../engine.js";
-import type { Logger } from "../log.js";
-import { JSON_SCHEMA_VERSION } from "../report.js";
-import { LocalStore } from "../store.js";
-import * as msg from "../messages.js";
+import { EXIT } from "../common/errors.js";
+import { openProject } from "../config/project.js";
+import type { Logger } from "../common/log.js";
+import { JSON_SCHEMA_VERSION } from "../output/json.js";
+import { LocalStore } from "../store/local.js";
+import * as msg from "../common/messages.js";
 import { locked } from "./generate.js";
 
 /** `zero-models clean`: empties the local store of generated files (the lock, the parse cache and the shared store are left alone). */

@@ -1,12 +1,13 @@
 import yoctoSpinner, { type Spinner } from "yocto-spinner";
-import { EXIT } from "../errors.js";
-import { generate as runGenerate, openProject, type GenerateOptions, type GenerateResult, type Project, type Step } from "../engine.js";
-import type { Logger } from "../log.js";
-import * as msg from "../messages.js";
-import { generateJson } from "../report.js";
-import { withRunLock } from "../run-lock.js";
-import { stage, unstagedChanges } from "../git.js";
-import { restorePending } from "../set-aside.js";
+import { EXIT } from "../common/errors.js";
+import { generate as runGenerate, type GenerateOptions, type GenerateResult, type Step } from "../generate/run.js";
+import { openProject, type Project } from "../config/project.js";
+import type { Logger } from "../common/log.js";
+import * as msg from "../common/messages.js";
+import { generateJson } from "../output/json.js";
+import { withRunLock } from "../generate/run-lock.js";
+import { stage, unstagedChanges } from "../git/changes.js";
+import { restorePending } from "../hooks/set-aside.js";
 
 export interface GenerateCommandOptions {
   cwd: string;

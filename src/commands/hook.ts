@@ -1,17 +1,19 @@
 import path from "node:path";
 import { isCI } from "ci-info";
 import picomatch from "picomatch";
-import { anyTableGlob, peekWatchedGlobs, watchedGlobs } from "../config-file.js";
-import { restorePending, setAside } from "../set-aside.js";
-import { computePlan, generate as runGenerate, openProject, type Project } from "../engine.js";
-import { EXIT, ZeroModelsError } from "../errors.js";
-import { repoDirs, unstagedChanges } from "../git.js";
-import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../hook-scope.js";
-import type { Logger } from "../log.js";
-import * as msg from "../messages.js";
-import { isFresh, type Plan } from "../staleness.js";
+import { anyTableGlob, peekWatchedGlobs, watchedGlobs } from "../config/file.js";
+import { restorePending, setAside } from "../hooks/set-aside.js";
+import { computePlan, generate as runGenerate } from "../generate/run.js";
+import { openProject, type Project } from "../config/project.js";
+import { EXIT, ZeroModelsError } from "../common/errors.js";
+import { repoDirs } from "../git/repo.js";
+import { unstagedChanges } from "../git/changes.js";
+import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../hooks/scope.js";
+import type { Logger } from "../common/log.js";
+import * as msg from "../common/messages.js";
+import { isFresh, type Plan } from "../staleness/verdict.js";
 import { report } from "./check.js";
-import { shellWord } from "../setup.js";
+import { shellWord } from "../hooks/install-edits.js";
 import { locked, reportGenerate, stageResult, streams } from "./generate.js";
 
 export interface HookOptions {

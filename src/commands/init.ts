@@ -3,14 +3,14 @@ import { existsSync } from "node:fs";
 import { chmod, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeAtomic } from "../atomic.js";
-import { loadConfig } from "../config.js";
-import { findConfigFile } from "../config-file.js";
-import { ConfigError, EXIT, ZeroModelsError } from "../errors.js";
-import { configValue, isIgnored, repoDirs } from "../git.js";
-import type { Logger } from "../log.js";
-import * as msg from "../messages.js";
-import { HOOK_NAMES, hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withPrepare } from "../setup.js";
+import { writeAtomic } from "../common/atomic.js";
+import { loadConfig } from "../config/load.js";
+import { findConfigFile } from "../config/file.js";
+import { ConfigError, EXIT, ZeroModelsError } from "../common/errors.js";
+import { configValue, isIgnored, repoDirs } from "../git/repo.js";
+import type { Logger } from "../common/log.js";
+import * as msg from "../common/messages.js";
+import { HOOK_NAMES, hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withPrepare } from "../hooks/install-edits.js";
 
 export interface InitOptions {
   cwd: string;

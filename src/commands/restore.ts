@@ -1,9 +1,10 @@
-import { EXIT } from "../errors.js";
-import { generate as runGenerate, openProject } from "../engine.js";
-import type { Logger } from "../log.js";
-import { generateJson } from "../report.js";
-import { restorePending } from "../set-aside.js";
-import * as msg from "../messages.js";
+import { EXIT } from "../common/errors.js";
+import { generate as runGenerate } from "../generate/run.js";
+import { openProject } from "../config/project.js";
+import type { Logger } from "../common/log.js";
+import { generateJson } from "../output/json.js";
+import { restorePending } from "../hooks/set-aside.js";
+import * as msg from "../common/messages.js";
 import { locked, reportGenerate, streams } from "./generate.js";
 
 export interface RestoreCommandOptions {

@@ -6,7 +6,7 @@
  * cannot be evaluated statically (computed words, interpolated regexes,
  * Ruby-only regex syntax) is an InputError rather than a silent mismatch.
  */
-import { InputError } from "../errors.js";
+import { InputError } from "../common/errors.js";
 import {
   constantName,
   is,

@@ -13,7 +13,7 @@
 import type * as Prism from "@ruby/prism";
 import type { Location, Node, ProgramNode } from "@ruby/prism";
 import { setFlagsFromString } from "node:v8";
-import { InputError } from "../errors.js";
+import { InputError } from "../common/errors.js";
 
 export type { Location, Node, ProgramNode } from "@ruby/prism";
 

@@ -15,9 +15,9 @@
  * local variable) falls back to parsing the whole file, which gives the same
  * facts.
  */
-import { InputError } from "../errors.js";
-import { sha256 } from "../hash.js";
-import { plainInflector } from "../inflector.js";
+import { InputError } from "../common/errors.js";
+import { sha256 } from "../common/hash.js";
+import { plainInflector } from "./inflector.js";
 import {
   constantName,
   hashEntries,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../../src/errors.js";
+import { InputError } from "../../../src/common/errors.js";
 import { parseInflections, rubyRegexToJs, rubyReplacementToJs } from "../../../src/ruby/inflections.js";
 
 const fixture = (name: string): string =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../../src/errors.js";
+import { InputError } from "../../../src/common/errors.js";
 import { constantName, is, literalString, parseRuby, parseRubySource, RubySource, statementsOf } from "../../../src/ruby/prism.js";
 
 async function syntaxError(text: string, file: string): Promise<InputError> {

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../../src/errors.js";
+import { InputError } from "../../../src/common/errors.js";
 import { splitSchema } from "../../../src/ruby/schema-split.js";
 import { parseSchema, parseWholeSchema, type FactCache } from "../../../src/ruby/schema.js";
 import type { ParsedSchema } from "../../../src/ruby/types.js";

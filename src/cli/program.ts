@@ -1,0 +1,150 @@
+import { Command, CommanderError } from "commander";
+import { EXIT, ZeroModelsError } from "../common/errors.js";
+import { createLogger, type LogOptions } from "../common/log.js";
+import * as msg from "../common/messages.js";
+import { JSON_SCHEMA_VERSION } from "../output/json.js";
+import { VERSION } from "../common/version.js";
+
+/** Exit codes, also shown in --help. */
+const EXIT_HELP = `
+Exit codes:
+  0  fresh / done
+  1  stale (check), the generator failed (generate), or no store had a table (restore)
+  2  usage, config or input error (the message names the file and line)
+  3  internal error (a bug: please report it with --debug output)
+hook pre-commit exits 1 to refuse a stale commit; hook post-* always exits 0.
+ZERO_MODELS_SKIP=1 skips every hook.`;
+
+interface GlobalOptions extends LogOptions {
+  config?: string;
+  cwd?: string;
+  color?: boolean;
+}
+
+function program(): Command {
+  const cli = new Command("zero-models")
+    .description("Regenerate Zero TypeScript models from a Rails schema only when their inputs changed.")
+    .version(VERSION, "-v, --version")
+    .option("-c, --config <path>", "config file (default: searched from the working directory up to the git top level)")
+    .option("-C, --cwd <dir>", "run as if started in <dir>")
+    .option("-q, --quiet", "print only warnings and errors")
+    .option("--debug", "print what was decided and why, with timings (stderr)")
+    .option("--no-color", "no colors (also: NO_COLOR=1)")
+    .addHelpText("after", EXIT_HELP)
+    .showHelpAfterError()
+    .exitOverride();
+
+  cli
+    .command("check")
+    .description("exit 0 when every generated file is current, 1 when a table is stale (no Ruby needed)")
+    .option("--staged", "judge the git index instead of the work tree (for pre-commit)")
+    .option("--json", "print a JSON report (see README: JSON output)")
+    .option("--explain", "list every fingerprint component of each stale table")
+    .action(async (opts: { staged?: boolean; json?: boolean; explain?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { check } = await import("../commands/check.js");
+      process.exitCode = await check(
+        { cwd: g.cwd ?? process.cwd(), config: g.config, staged: !!opts.staged, json: !!opts.json, explain: !!opts.explain },
+        createLogger({ ...g, json: opts.json }),
+      );
+    });
+
+  cli
+    .command("generate")
+    .description("run the generator for stale tables only and update the lock file")
+    .option("--all", "regenerate every table")
+    .option("--dry-run", "show what would run, run nothing, write nothing")
+    .option("--stage", "git add what it regenerated or deleted, and the lock (the fix for a refused commit)")
+    .option("--json", "print a JSON report (generator output goes to stderr)")
+    .action(async (opts: { all?: boolean; dryRun?: boolean; stage?: boolean; json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { generate } = await import("../commands/generate.js");
+      process.exitCode = await generate(
+        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!opts.json, quiet: !!g.quiet },
+        createLogger({ ...g, json: opts.json }),
+      );
+    });
+
+  cli
+    .command("restore")
+    .description("put the generated files for the current inputs in place from the local or remote store, without the generator; exit 1 lists what no store had")
+    .option("--all", "every table, also those that look fresh")
+    .option("--json", "print a JSON report")
+    .action(async (opts: { all?: boolean; json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { restore } = await import("../commands/restore.js");
+      process.exitCode = await restore(
+        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, json: !!opts.json, quiet: !!g.quiet },
+        createLogger({ ...g, json: opts.json }),
+      );
+    });
+
+  cli
+    .command("clean")
+    .description("empty the local store of generated files (cacheDir/store)")
+    .option("--json", "print a JSON report")
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { clean } = await import("../commands/clean.js");
+      process.exitCode = await clean({ cwd: g.cwd ?? process.cwd(), config: g.config, json: !!opts.json }, createLogger({ ...g, json: opts.json }));
+    });
+
+  cli
+    .command("hook")
+    .description("run one git hook: post-merge, post-checkout, post-rewrite or pre-commit (husky and hooks/ call this)")
+    .argument("<name>", "the hook")
+    .argument("[args...]", "git's arguments to the hook")
+    .action(async (name: string, args: string[], _opts: unknown, cmd: Command) => {
+      const g = globals(cmd);
+      const { hook } = await import("../commands/hook.js");
+      process.exitCode = await hook(
+        { cwd: g.cwd ?? process.cwd(), config: g.config, name, args, quiet: !!g.quiet },
+        createLogger(g),
+      );
+    });
+
+  cli
+    .command("init")
+    .description("set up the hooks (husky), a config, .gitignore and package.json; safe to run again")
+    .option("--package <dir>", "the folder whose package.json gets husky (default: nearest from the working directory)")
+    .action(async (opts: { package?: string }, cmd: Command) => {
+      const g = globals(cmd);
+      const { init } = await import("../commands/init.js");
+      process.exitCode = await init({ cwd: g.cwd ?? process.cwd(), packageDir: opts.package }, createLogger(g));
+    });
+
+  return cli;
+}
+
+function globals(cmd: Command): GlobalOptions {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  if (g.color === false) process.env.NO_COLOR = "1";
+  return g;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const wantsJson = argv.includes("--json");
+  try {
+    await program().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with code 0.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (error instanceof ZeroModelsError) {
+      if (wantsJson) process.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: false, error: errorJson(error) }, null, 2)}\n`);
+      else createLogger({}).error(`zero-models: ${error.message}`);
+      if (argv.includes("--debug") && error.cause) console.error(error.cause);
+      process.exitCode = error.exitCode;
+      return;
+    }
+    createLogger({}).error(msg.internalError(error));
+    process.exitCode = EXIT.internal;
+  }
+}
+
+function errorJson(error: ZeroModelsError) {
+  const where = error as { file?: string; line?: number };
+  return { message: error.message, exitCode: error.exitCode, ...(where.file ? { file: where.file } : {}), ...(where.line ? { line: where.line } : {}) };
+}

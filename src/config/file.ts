@@ -1,0 +1,152 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { DEFAULTS } from "./defaults.js";
+
+/**
+ * Where the config lives and how its paths map into the repo: shared by the
+ * full loader (cosmiconfig + schema) and the hooks' fast path, which must not
+ * pay for either.
+ */
+
+export const MODULE_NAME = "zeromodels";
+
+/** cosmiconfig's standard places for module `zeromodels`, minus .ts (that would need a TypeScript loader). */
+export const SEARCH_PLACES = [
+  "package.json",
+  ".zeromodelsrc",
+  ".zeromodelsrc.json",
+  ".zeromodelsrc.yaml",
+  ".zeromodelsrc.yml",
+  ".zeromodelsrc.js",
+  ".zeromodelsrc.cjs",
+  ".zeromodelsrc.mjs",
+  ".config/zeromodelsrc",
+  ".config/zeromodelsrc.json",
+  ".config/zeromodelsrc.yaml",
+  ".config/zeromodelsrc.yml",
+  ".config/zeromodelsrc.js",
+  ".config/zeromodelsrc.cjs",
+  ".config/zeromodelsrc.mjs",
+  "zeromodels.config.js",
+  "zeromodels.config.cjs",
+  "zeromodels.config.mjs",
+];
+
+export const TABLE_PLACEHOLDERS = ["{table}", "{model}", "{model_snake}", "{model_kebab}"];
+
+/** An outputs.perTable pattern as a glob matching the files of every table. */
+export function anyTableGlob(pattern: string): string {
+  return TABLE_PLACEHOLDERS.reduce((p, ph) => p.split(ph).join("*"), pattern);
+}
+
+/** A config path or glob made repo-relative (POSIX); null when it leaves the repo. */
+export function toRepoPath(root: string, projectDir: string, pattern: string): string | null {
+  const rel = path.relative(root, path.resolve(projectDir, pattern)).split(path.sep).join("/");
+  return rel === "" || rel.startsWith("../") || rel === ".." || path.isAbsolute(rel) ? null : rel;
+}
+
+export function isInside(root: string, dir: string): boolean {
+  const rel = path.relative(root, dir);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** The config file cosmiconfig would find from `cwd` up to the git top level, found with stat calls only. */
+export function findConfigFile(cwd: string, root: string): string | null {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    for (const place of SEARCH_PLACES) {
+      const file = path.join(dir, place);
+      if (!existsSync(file)) continue;
+      if (place !== "package.json") return file;
+      if ((JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>)[MODULE_NAME] !== undefined) return file;
+    }
+    if (dir === root || path.dirname(dir) === dir || !isInside(root, dir)) return null;
+  }
+}
+
+type Globs = string | string[];
+
+/** The keys that decide which files are watched. */
+interface WatchedKeys {
+  schema: string;
+  models: Globs;
+  concerns: Globs;
+  migrations: Globs;
+  templates: Globs;
+  inflections: string;
+  globalInputs: string[];
+  beforeGenerate: Array<{ when: Globs }>;
+  outputs: { perTable: string[]; shared: string[] };
+  lockfile: string;
+}
+
+/**
+ * Every repo-relative glob whose change can make a table stale: inputs,
+ * generated files, the lock and the config itself. A change outside them
+ * cannot change any verdict, which is what lets a hook stop early.
+ * Paths in `keys` are repo-relative already when `projectDir` is the root.
+ */
+export function watchedGlobs(keys: WatchedKeys, root: string, projectDir: string, file: string | null): string[] | null {
+  const list = (g: Globs) => (Array.isArray(g) ? g : [g]);
+  const globs = [
+    keys.schema,
+    ...list(keys.models),
+    ...list(keys.concerns),
+    ...list(keys.migrations),
+    ...list(keys.templates),
+    keys.inflections,
+    ...keys.globalInputs,
+    ...keys.beforeGenerate.flatMap((step) => list(step.when)),
+    ...keys.outputs.perTable.map(anyTableGlob),
+    ...keys.outputs.shared,
+    keys.lockfile,
+  ].map((g) => toRepoPath(root, projectDir, g));
+  if (file) globs.push(path.relative(root, file).split(path.sep).join("/"));
+  return globs.every((g): g is string => typeof g === "string") ? globs : null;
+}
+
+/**
+ * The watched globs read without cosmiconfig or the schema (together ~40 ms):
+ * the same file, JSON or YAML parsed directly, defaults filled in. Null when
+ * only a full load can tell (a .js config, values of the wrong shape).
+ */
+export async function peekWatchedGlobs(cwd: string, root: string, explicitFile?: string): Promise<string[] | null> {
+  try {
+    const file = explicitFile ? path.resolve(cwd, explicitFile) : findConfigFile(cwd, root);
+    const data = file === null ? {} : await readPlain(file);
+    if (data === null) return null;
+    const keys = { ...DEFAULTS, beforeGenerate: [], ...data, outputs: { ...DEFAULTS.outputs, ...(data.outputs as object | undefined) } } as unknown as WatchedKeys;
+    return watchedGlobs(keys, root, file ? path.dirname(file) : root, file);
+  } catch {
+    return null;
+  }
+}
+
+/** A JSON or YAML config (or package.json's key) read without cosmiconfig; null for a .js config or one that is not an object. Throws on bad syntax. */
+export async function readPlain(file: string): Promise<Record<string, unknown> | null> {
+  return /\.[cm]?js$/.test(file) ? null : parsePlain(file, readFileSync(file, "utf8"));
+}
+
+/** parsePlain for the text of `file` (its name tells the format). */
+export async function parsePlain(file: string, text: string): Promise<Record<string, unknown> | null> {
+  const base = path.basename(file);
+  if (/\.[cm]?js$/.test(base)) return null;
+  let data: unknown;
+  if (base === "package.json") data = (JSON.parse(text) as Record<string, unknown>)[MODULE_NAME];
+  else if (base.endsWith(".json")) data = JSON.parse(text);
+  else data = (await import("yaml")).parse(text) ?? {};
+  return data !== null && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
+}
+
+/** The leading folders of a glob that hold no glob syntax ("db/migrate" for "db/migrate/*.rb"), or the whole path when it has none. */
+export function staticBase(glob: string): string {
+  // picomatch reads a top-level "|" as "either side", anywhere in the glob.
+  if (glob.includes("|")) return "";
+  const parts = glob.split("/");
+  const firstMagic = parts.findIndex((part) => /[*?[\]{}()!+@|\\]/.test(part));
+  return firstMagic === -1 ? glob : parts.slice(0, firstMagic).join("/");
+}
+
+/** True when `path` is, or is under, one of `bases` (an empty base holds everything). */
+export function underBase(path: string, bases: string[]): boolean {
+  return bases.some((base) => base === "" || path === base || path.startsWith(`${base}/`));
+}

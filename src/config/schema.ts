@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { ConfigError } from "../common/errors.js";
+import { DEFAULTS } from "./defaults.js";
+import * as msg from "../common/messages.js";
+
+/**
+ * The typed config schema. Loaded only when a config has to be validated (zod
+ * costs more to load than a whole fresh check): config.ts caches the result
+ * for each config content.
+ */
+
+const globList = z.union([z.string().min(1), z.array(z.string().min(1))]);
+/** argv as an array, or a string split like a shell would split it (no shell ever runs it). */
+const argv = z.union([z.string().min(1), z.array(z.string()).min(1)]);
+
+const configSchema = z
+  .object({
+    schema: z.string().min(1).default(DEFAULTS.schema),
+    models: globList.default(DEFAULTS.models),
+    concerns: globList.default(DEFAULTS.concerns),
+    migrations: globList.default(DEFAULTS.migrations),
+    templates: globList.default(DEFAULTS.templates),
+    inflections: z.string().min(1).default(DEFAULTS.inflections),
+    globalInputs: z.array(z.string().min(1)).default([...DEFAULTS.globalInputs]),
+    excludeTables: z.array(z.string().min(1)).default([...DEFAULTS.excludeTables]),
+    outputs: z
+      .strictObject({
+        perTable: z.array(z.string().min(1)).default([...DEFAULTS.outputs.perTable]),
+        shared: z.array(z.string().min(1)).default([...DEFAULTS.outputs.shared]),
+      })
+      .default({ perTable: [...DEFAULTS.outputs.perTable], shared: [...DEFAULTS.outputs.shared] }),
+    generator: z
+      .strictObject({
+        all: argv,
+        table: argv.optional(),
+        tables: argv.optional(),
+        exclude: argv.optional(),
+      })
+      .default({ ...DEFAULTS.generator }),
+    beforeGenerate: z
+      .array(z.strictObject({ run: argv, when: globList }))
+      .default([]),
+    cascade: z.enum(["associations", "foreign-keys", "none"]).default(DEFAULTS.cascade),
+    preCommit: z.enum(["check", "fix"]).default(DEFAULTS.preCommit),
+    postMerge: z.enum(["generate", "warn", "off"]).default(DEFAULTS.postMerge),
+    postCheckout: z.enum(["generate", "warn", "off"]).default(DEFAULTS.postCheckout),
+    hooksInCI: z.boolean().default(DEFAULTS.hooksInCI),
+    lockTimeout: z.number().int().min(0).max(3600).default(DEFAULTS.lockTimeout),
+    lockfile: z.string().min(1).default(DEFAULTS.lockfile),
+    cacheDir: z.string().min(1).default(DEFAULTS.cacheDir),
+    store: z
+      .strictObject({ maxSizeMB: z.number().min(0).default(DEFAULTS.store.maxSizeMB) })
+      .default({ ...DEFAULTS.store }),
+    remote: z
+      .strictObject({
+        url: z.url({ protocol: /^https?$/ }).nullable().default(DEFAULTS.remote.url),
+        team: z.string().min(1).nullable().default(DEFAULTS.remote.team),
+        read: z.boolean().default(DEFAULTS.remote.read),
+        write: z.boolean().default(DEFAULTS.remote.write),
+        timeoutMs: z.number().int().min(1).max(60_000).default(DEFAULTS.remote.timeoutMs),
+      })
+      .default({ ...DEFAULTS.remote }),
+  })
+  .strict();
+
+export type RawConfig = z.output<typeof configSchema>;
+const CONFIG_KEYS = Object.keys(configSchema.shape);
+
+export function validateConfig(data: unknown, file: string | null): RawConfig {
+  const where = file ?? "defaults";
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new ConfigError(msg.configNotObject(where, describe(data)), file ?? undefined);
+  }
+  const result = configSchema.safeParse(data, { reportInput: true });
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => formatIssue(issue));
+  throw new ConfigError(msg.configInvalid(where, lines), file ?? undefined);
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.length ? issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("") : "(top level)";
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys
+        .map((k) => msg.configUnknownKey(issue.path.length ? `${key}.${k}` : k, closest(k, keysAt(issue.path))))
+        .join("\n");
+    case "invalid_type":
+      return msg.configWrongType(key, describe(issue.input), issue.expected === "array" ? "a list of strings" : issue.expected, issue.message);
+    case "invalid_union":
+      return msg.configWrongType(key, describe(issue.input), "a string or a list of strings");
+    case "invalid_value":
+      return msg.configWrongType(key, describe(issue.input), `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
+    case "too_small":
+      return msg.configWrongType(key, describe(issue.input), "a non-empty value");
+    default:
+      return msg.configWrongType(key, describe(issue.input), issue.message);
+  }
+}
+
+function keysAt(at: PropertyKey[]): string[] {
+  if (at.length === 0) return CONFIG_KEYS;
+  if (at[0] === "outputs") return ["perTable", "shared"];
+  if (at[0] === "generator") return ["all", "table", "tables", "exclude"];
+  if (at[0] === "beforeGenerate") return ["run", "when"];
+  if (at[0] === "store") return ["maxSizeMB"];
+  if (at[0] === "remote") return ["url", "team", "read", "write", "timeoutMs"];
+  return [];
+}
+
+/** Closest known key by edit distance, for "did you mean" in unknown-key errors. */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.floor(word.length / 2)) + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,99 @@
+import { InputError } from "../common/errors.js";
+import * as msg from "../common/messages.js";
+import { raw } from "./exec.js";
+
+/**
+ * What git lists of a view, restricted to paths under `bases` (null: the
+ * whole tree), as git printed it: for the index, `ls-files -s -v` (tag,
+ * mode, blob id, stage, path); for the work tree also the paths that differ
+ * from the index (modified, deleted, untracked and not ignored). Two git
+ * processes at once.
+ */
+export interface Listing {
+  index: string;
+  /** NUL-separated; empty for the index view. */
+  differing: string;
+}
+
+/**
+ * A listing that `check`'s fast path made and could not answer from, left for
+ * the full check that follows in the same process, so git is not asked the
+ * same question twice. The fast path (cli.cjs) and the full CLI (main.js) are
+ * separate bundles, hence a global slot; it is taken once.
+ */
+const HANDED_OVER = Symbol.for("zero-models.listing");
+type Handover = { key: string; list: Listing } | undefined;
+
+export async function listing(root: string, view: "worktree" | "index", bases: string[] | null, options: { handOver?: boolean } = {}): Promise<Listing> {
+  const key = JSON.stringify([root, view, bases]);
+  const slot = globalThis as { [HANDED_OVER]?: Handover };
+  const handed = slot[HANDED_OVER];
+  slot[HANDED_OVER] = undefined;
+  if (handed?.key === key) return handed.list;
+  const where = bases ? ["--", ...bases] : [];
+  // Bases are literal paths: no pathspec magic, whatever the folder names hold.
+  const git = (args: string[]) => raw(root, ["--literal-pathspecs", ...args, ...where]);
+  const [index, differing] = await Promise.all([
+    git(["ls-files", "-s", "-v", "-z"]),
+    view === "worktree" ? git(["ls-files", "-z", "--modified", "--deleted", "--others", "--exclude-standard"]) : "",
+  ]);
+  const list = { index, differing };
+  if (options.handOver) slot[HANDED_OVER] = { key, list };
+  return list;
+}
+
+/**
+ * The work tree's paths, and the blob id of each tracked file whose work-tree
+ * copy git vouches for. Not vouched for: modified, deleted, unmerged,
+ * assume-unchanged or skip-worktree entries, symlinks and submodules, and
+ * untracked files; those are read from disk.
+ */
+export function worktreeFiles(list: Listing): { paths: string[]; blobs: Map<string, string> } {
+  const unsure = new Set(list.differing.split("\0").filter(Boolean));
+  const paths = new Set(unsure);
+  const blobs = new Map<string, string>();
+  for (const record of list.index.split("\0")) {
+    if (!record) continue;
+    const tab = record.indexOf("\t");
+    const [tag, mode, oid, stage] = record.slice(0, tab).split(" ");
+    const file = record.slice(tab + 1);
+    paths.add(file);
+    if (isVouched(tag!, mode!, stage!) && !unsure.has(file)) blobs.set(file, oid!);
+    else blobs.delete(file);
+  }
+  return { paths: [...paths], blobs };
+}
+
+// "H": cached, neither assume-unchanged ("h") nor skip-worktree ("S"); a regular file at stage 0.
+const isVouched = (tag: string, mode: string, stage: string) => tag === "H" && stage === "0" && (mode === "100644" || mode === "100755");
+
+/** True when every entry of an index listing is vouched for (see worktreeFiles). */
+export function allVouched(list: Listing): boolean {
+  return !/(?:^|\0)(?!H 100(?:644|755) [0-9a-f]{40,64} 0\t)[^\0]/.test(list.index);
+}
+
+export interface IndexEntry {
+  mode: string;
+  oid: string;
+  path: string;
+}
+
+/** Every path staged in the index with its blob id; refuses an index with unresolved conflicts. */
+export async function listIndex(root: string): Promise<IndexEntry[]> {
+  return indexEntries(await listing(root, "index", null), root);
+}
+
+export function indexEntries(list: Listing, root: string): IndexEntry[] {
+  const entries: IndexEntry[] = [];
+  const unmerged: string[] = [];
+  for (const record of list.index.split("\0")) {
+    if (!record) continue;
+    const tab = record.indexOf("\t");
+    const [, mode, oid, stage] = record.slice(0, tab).split(" ");
+    const path = record.slice(tab + 1);
+    if (stage !== "0") unmerged.push(path);
+    else entries.push({ mode: mode!, oid: oid!, path });
+  }
+  if (unmerged.length) throw new InputError(msg.unmergedInIndex([...new Set(unmerged)]), root);
+  return entries;
+}

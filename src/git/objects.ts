@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import { ZeroModelsError, EXIT } from "../common/errors.js";
+import * as msg from "../common/messages.js";
+
+/** Reads many blobs with one `git cat-file --batch` process. */
+export function readBlobs(root: string, oids: string[]): Promise<Map<string, Buffer>> {
+  return catFile(root, oids, false);
+}
+
+/** Files at revisions (`ORIG_HEAD:db/schema.rb`); a revision or path that does not exist is left out. */
+export function readAtRevisions(root: string, specs: string[]): Promise<Map<string, Buffer>> {
+  return catFile(root, specs, true);
+}
+
+function catFile(root: string, oids: string[], missingOk: boolean): Promise<Map<string, Buffer>> {
+  const wanted = [...new Set(oids)];
+  if (wanted.length === 0) return Promise.resolve(new Map());
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks: Buffer[] = [];
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", (error) => reject(new ZeroModelsError(msg.gitFailed(["cat-file", "--batch"], error.message), EXIT.input, { cause: error })));
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new ZeroModelsError(msg.gitFailed(["cat-file", "--batch"], stderr), EXIT.input));
+      try {
+        resolve(parseBatch(Buffer.concat(chunks), wanted, missingOk));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    child.stdin.end(wanted.join("\n") + "\n");
+  });
+}
+
+/** Splits `git cat-file --batch` output into the blobs asked for, in order. */
+export function parseBatch(out: Buffer, oids: string[], missingOk: boolean): Map<string, Buffer> {
+  const blobs = new Map<string, Buffer>();
+  let pos = 0;
+  for (const oid of oids) {
+    const eol = out.indexOf(10, pos);
+    const header = out.subarray(pos, eol).toString();
+    // "<oid> <type> <size>", or "<name> missing" / "<name> ambiguous" (names may contain spaces).
+    const [type, size] = header.split(" ").slice(-2);
+    if (missingOk && (header.endsWith(" missing") || header.endsWith(" ambiguous"))) {
+      pos = eol + 1;
+      continue;
+    }
+    if (type === "missing" || size === undefined || !/^\d+$/.test(size)) throw new ZeroModelsError(msg.gitFailed(["cat-file", "--batch"], `missing object ${oid}`), EXIT.input);
+    const start = eol + 1;
+    const end = start + Number(size);
+    blobs.set(oid, out.subarray(start, end));
+    pos = end + 1;
+  }
+  return blobs;
+}

@@ -1,0 +1,95 @@
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import path from "node:path";
+import { InputError } from "../common/errors.js";
+import * as msg from "../common/messages.js";
+import { run, succeeds } from "./exec.js";
+
+/** Where the repository is and what state it is in. */
+
+/** The top level of the work tree containing `cwd`. */
+export async function topLevel(cwd: string): Promise<string> {
+  const found = findTopLevel(cwd);
+  if (found) return found;
+  try {
+    return (await run(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch (error) {
+    throw new InputError(msg.notAGitRepo(cwd), cwd, undefined, { cause: error });
+  }
+}
+
+/** The work tree's top level and its (per-worktree) git dir, absolute, in one git call. */
+export async function repoDirs(cwd: string): Promise<{ root: string; gitDir: string }> {
+  try {
+    const [root, gitDir] = (await run(cwd, ["rev-parse", "--show-toplevel", "--absolute-git-dir"])).split("\n");
+    return { root: root!, gitDir: gitDir! };
+  } catch (error) {
+    throw new InputError(msg.notAGitRepo(cwd), cwd, undefined, { cause: error });
+  }
+}
+
+/**
+ * repoDirs without a git process, for hooks: git runs them at the top level,
+ * where `.git` is the git dir, or (in a linked worktree) a file naming it.
+ * Null whenever that does not hold, and the caller asks git.
+ */
+export function repoDirsAt(cwd: string): { root: string; gitDir: string } | null {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return null;
+  const dotGit = path.join(cwd, ".git");
+  try {
+    if (statSync(dotGit).isDirectory()) return { root: cwd, gitDir: dotGit };
+    const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, "utf8"));
+    return pointer ? { root: cwd, gitDir: path.resolve(cwd, pointer[1]!.trim()) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The nearest folder from `cwd` up holding `.git` (a folder, or a linked
+ * worktree's or submodule's pointer file), found with stat calls: what git
+ * itself finds, without starting git. Null whenever git's environment
+ * variables could change the answer, and the caller asks git.
+ */
+export function findTopLevel(cwd: string): string | null {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE || process.env.GIT_CEILING_DIRECTORIES || process.env.GIT_DISCOVERY_ACROSS_FILESYSTEM) return null;
+  try {
+    for (let dir = realpathSync(cwd); ; dir = path.dirname(dir)) {
+      const dotGit = path.join(dir, ".git");
+      if (existsSync(dotGit)) return statSync(dotGit).isDirectory() || /^gitdir: /.test(readFileSync(dotGit, "utf8")) ? dir : null;
+      if (path.dirname(dir) === dir) return null;
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The multi-step git operation in progress, if any: while it replays or
+ * checks out commits one by one, post-checkout waits for its end.
+ */
+export function operationInProgress(gitDir: string): string | null {
+  const markers: Array<[string, string]> = [
+    ["rebase-merge", "rebase"],
+    ["rebase-apply", "rebase"],
+    ["MERGE_HEAD", "merge"],
+    ["CHERRY_PICK_HEAD", "cherry-pick"],
+    ["REVERT_HEAD", "revert"],
+    ["BISECT_LOG", "bisect"],
+  ];
+  for (const [file, name] of markers) if (existsSync(path.join(gitDir, file))) return name;
+  return null;
+}
+
+/** A git config value, or null when unset. */
+export async function configValue(root: string, key: string): Promise<string | null> {
+  try {
+    return (await run(root, ["config", "--get", key])).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Whether git ignores this repo-relative path. */
+export function isIgnored(root: string, file: string): Promise<boolean> {
+  return succeeds(root, ["check-ignore", "-q", "--no-index", "--", file]);
+}

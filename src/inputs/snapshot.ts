@@ -1,0 +1,154 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { BlobHashes } from "./blob-hashes.js";
+import type { Config } from "../config/load.js";
+import { anyTableGlob, staticBase } from "../config/file.js";
+import { indexEntries, listing, worktreeFiles, type Listing } from "../git/listing.js";
+import { readBlobs } from "../git/objects.js";
+import { sha256 } from "../common/hash.js";
+import { InputError } from "../common/errors.js";
+import * as msg from "../common/messages.js";
+
+export type View = "worktree" | "index";
+
+/**
+ * The files of one view of the repository, as they were when it was taken:
+ * the work tree (what `generate` and `check` see) or the index (what
+ * `check --staged` and pre-commit judge). A file git vouches for (in the
+ * index, or unmodified in the work tree) is known by its blob id: hashed by
+ * lookup and read from git's object store, so what is hashed is what is read
+ * even if the file changes meanwhile. Other work-tree files are read from
+ * disk; a file that changes between being hashed and being read is an error
+ * (run again), never a mix of two versions.
+ */
+export interface Snapshot {
+  view: View;
+  root: string;
+  /** Repo-relative POSIX paths known to the view, under the folders the config watches. */
+  paths: string[];
+  /** What git listed, as it printed it: part of what identifies this state. */
+  listing: Listing;
+  /** Contents of the given paths; absent ones are left out. */
+  read(paths: string[]): Promise<Map<string, Buffer>>;
+  /** SHA-256 of each path's content (null: absent). */
+  hashes(paths: string[]): Promise<Map<string, string | null>>;
+}
+
+export async function takeSnapshot(config: Config, view: View, known: BlobHashes): Promise<Snapshot> {
+  const { root } = config;
+  const list = await listing(root, view, watchedBases(config));
+  if (view === "index") {
+    const entries = indexEntries(list, root);
+    return viewOf(root, view, list, entries.map((e) => e.path), new Map(entries.map((e) => [e.path, e.oid])), known, async () => new Map());
+  }
+  const { paths, blobs } = worktreeFiles(list);
+  return viewOf(root, view, list, paths, blobs, known, (files) => readDisk(root, files));
+}
+
+/**
+ * The folders (or files) holding everything the config names, so git lists
+ * only those: in a big app most files are neither inputs nor outputs. Null
+ * (list everything) when a glob starts with a wildcard.
+ */
+export function watchedBases(config: Config): string[] | null {
+  const globs = [
+    config.schema,
+    config.inflections,
+    ...config.models,
+    ...config.concerns,
+    ...config.migrations,
+    ...config.templates,
+    ...config.globalInputs,
+    ...config.outputs.perTable.map(anyTableGlob),
+    ...config.outputs.shared,
+    config.lockfile,
+  ];
+  const bases = [...new Set(globs.map(staticBase))].sort();
+  return bases.includes("") ? null : bases.filter((b, i) => !bases.slice(0, i).some((a) => b.startsWith(`${a}/`)));
+}
+
+function viewOf(
+  root: string,
+  view: View,
+  list: Listing,
+  paths: string[],
+  oids: Map<string, string>,
+  known: BlobHashes,
+  readOthers: (paths: string[]) => Promise<Map<string, Buffer>>,
+): Snapshot {
+  // Hashes of files read from disk, so a later read can tell whether they changed.
+  const seen = new Map<string, string | null>();
+  const readFromDisk = async (files: string[]) => {
+    const contents = await readOthers(files);
+    for (const p of files) {
+      const sha = contents.has(p) ? sha256(contents.get(p)!) : null;
+      if (seen.has(p) && seen.get(p) !== sha) throw new InputError(msg.changedWhileReading(p), p);
+      seen.set(p, sha);
+    }
+    return contents;
+  };
+  const readFromGit = async (files: string[]) => {
+    const blobs = await readBlobs(root, files.map((p) => oids.get(p)!));
+    return new Map(files.map((p) => [p, blobs.get(oids.get(p)!)!]));
+  };
+  return {
+    view,
+    root,
+    paths,
+    listing: list,
+    async read(files) {
+      const unique = [...new Set(files)];
+      const [fromGit, fromDisk] = await Promise.all([readFromGit(unique.filter((p) => oids.has(p))), readFromDisk(unique.filter((p) => !oids.has(p)))]);
+      return new Map([...fromGit, ...fromDisk]);
+    },
+    async hashes(files) {
+      const out = new Map<string, string | null>();
+      const unknownBlobs: string[] = [];
+      const fromDisk: string[] = [];
+      for (const p of new Set(files)) {
+        const oid = oids.get(p);
+        const sha = oid ? known.get(oid) : seen.get(p);
+        if (sha !== undefined) out.set(p, sha);
+        else if (oid) unknownBlobs.push(p);
+        else fromDisk.push(p);
+      }
+      const [blobs] = await Promise.all([readFromGit(unknownBlobs), readFromDisk(fromDisk)]);
+      for (const [p, bytes] of blobs) {
+        const sha = sha256(bytes);
+        known.set(oids.get(p)!, sha);
+        out.set(p, sha);
+      }
+      for (const p of fromDisk) out.set(p, seen.get(p)!);
+      return out;
+    },
+  };
+}
+
+/** SHA-256 of work-tree files as they are now (null: absent): for files written since a snapshot was taken. */
+export async function hashDisk(root: string, paths: string[]): Promise<Map<string, string | null>> {
+  const unique = [...new Set(paths)];
+  const contents = await readDisk(root, unique);
+  return new Map(unique.map((p) => [p, contents.has(p) ? sha256(contents.get(p)!) : null]));
+}
+
+/** Reads work-tree files; missing ones (deleted but still tracked, or never written) are left out. */
+async function readDisk(root: string, paths: string[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  // A bounded number of reads at once: thousands of open files at a time hit
+  // the descriptor limit on macOS (256 by default).
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) {
+      const p = paths[next++]!;
+      try {
+        out.set(p, await readFile(path.join(root, p)));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") continue;
+        throw new InputError(msg.inputUnreadable(p, error), p, undefined, { cause: error });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, paths.length) }, worker));
+  return out;
+}

@@ -1,0 +1,59 @@
+import type { GenerateResult } from "../generate/run.js";
+import type { View } from "../inputs/snapshot.js";
+import type { Plan, Reason } from "../staleness/verdict.js";
+
+/**
+ * The --json shapes. They are a documented interface (README, "JSON output"):
+ * add fields freely, never rename or remove one without bumping `schemaVersion`.
+ */
+export const JSON_SCHEMA_VERSION = 1;
+
+const reasonJson = (r: Reason) => ({
+  kind: r.kind,
+  message: r.message,
+  ...(r.components ? { components: r.components } : {}),
+  ...(r.changes ? { changes: r.changes } : {}),
+  ...(r.file ? { file: r.file } : {}),
+});
+
+export function planJson(plan: Plan, view: View, fresh: boolean, fix: string | null) {
+  return {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    fresh,
+    view,
+    lock: plan.lock.status,
+    tables: { total: plan.stale.length + plan.fresh.length, stale: plan.stale.length, fresh: plan.fresh.length },
+    stale: plan.stale.map((v) => ({
+      table: v.table,
+      model: v.model,
+      outputs: plan.analysis.tables[v.table]!.outputs,
+      reasons: v.reasons.map(reasonJson),
+    })),
+    dropped: plan.dropped.map((d) => ({ table: d.table, outputs: Object.keys(d.outputs) })),
+    shared: { stale: plan.shared.length > 0, reasons: plan.shared.map(reasonJson) },
+    pendingMigrations: plan.pendingMigrations,
+    warnings: plan.warnings,
+    fix: fresh ? null : fix,
+  };
+}
+
+export function generateJson(result: GenerateResult, dryRun: boolean) {
+  const ok = result.failed.length === 0 && result.blocked.length === 0 && result.missing.length === 0;
+  return {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    ok,
+    dryRun,
+    runs: result.runs.map((r) => ({ kind: r.kind, argv: r.argv, tables: r.tables })),
+    regenerated: result.regenerated.map((v) => ({ table: v.table, model: v.model, reasons: v.reasons.map(reasonJson) })),
+    restored: result.restored.map((r) => ({ table: r.table, model: r.model, from: r.from, reasons: r.reasons.map(reasonJson) })),
+    sharedRestored: result.sharedRestored,
+    missing: result.missing,
+    failed: result.failed.map((f) => ({ argv: f.run.argv, tables: f.run.tables, exitCode: f.result.code, signal: f.result.signal, tail: f.result.tail })),
+    blocked: result.blocked.map((v) => ({ table: v.table, reasons: v.reasons.map(reasonJson) })),
+    cached: result.cached.length,
+    filesWritten: result.filesWritten,
+    ms: Math.round(result.ms),
+    generatorMs: Math.round(result.generatorMs),
+    warnings: result.plan.warnings,
+  };
+}

@@ -1,0 +1,32 @@
+import path from "node:path";
+import { InputError } from "../common/errors.js";
+import type { Inflector } from "../ruby/inflector.js";
+import * as msg from "../common/messages.js";
+
+/** The output-path placeholders for one table, e.g. Admin::AuditLog -> AdminAuditLog / admin_audit_log / admin-audit-log. */
+function placeholders(table: string, model: string, inflector: Inflector): Record<string, string> {
+  const snake = inflector.underscore(model).replace(/\//g, "_");
+  return {
+    "{table}": table,
+    "{model}": model.replace(/::/g, ""),
+    "{model_snake}": snake,
+    "{model_kebab}": snake.replace(/_/g, "-"),
+  };
+}
+
+/** Expands outputs.perTable for one table; refuses names that would write outside the pattern's folder. */
+export function outputPaths(patterns: string[], table: string, model: string, inflector: Inflector, schemaFile: string, line: number): string[] {
+  const values = placeholders(table, model, inflector);
+  for (const value of Object.values(values)) {
+    if (!/^[A-Za-z0-9_.$-]+$/.test(value) || value === "." || value === "..") {
+      throw new InputError(msg.unsafeTableName(schemaFile, line, table), schemaFile, line);
+    }
+    // Generator commands are argv lists: a leading "-" would be read as an option, not a table.
+    if (value.startsWith("-")) throw new InputError(msg.unsafeTableOption(schemaFile, line, table), schemaFile, line);
+  }
+  return patterns.map((pattern) => {
+    let out = pattern;
+    for (const [key, value] of Object.entries(values)) out = out.split(key).join(value);
+    return path.posix.normalize(out);
+  });
+}

@@ -1,0 +1,99 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Config } from "../config/load.js";
+import { allVouched, listing, type Listing } from "../git/listing.js";
+import { hashDisk, watchedBases, type Snapshot, type View } from "../inputs/snapshot.js";
+import { FINGERPRINT_VERSION, VERSION } from "../common/version.js";
+
+/**
+ * The last fresh verdict of a view, with what identifies the state it was
+ * made from. A verdict is a function of the tool, the config, and the names
+ * and contents of the watched files, so while none of those changed it still
+ * holds, and `check` can say "fresh" from git's listing of the watched
+ * folders alone: no lock read, no parsing, no per-file work. git's listing
+ * names each tracked file's content by blob id; files it cannot vouch for
+ * (modified, untracked, ignored outputs) are hashed. Any difference, any
+ * entry git does not vouch for, any doubt: a full check.
+ */
+const VERSION_TAG = `1:${VERSION}:${FINGERPRINT_VERSION}`;
+
+interface FreshRecord {
+  version: string;
+  /** The config file and the SHA-256 of its content (null: a .js config), and the config made from it. */
+  configFile: string | null;
+  configSha: string | null;
+  config: string;
+  digest: string;
+  /** Paths the verdict read that git does not list (git-ignored outputs): hashed from disk each time. */
+  extra: string[];
+  tables: number;
+}
+
+const recordFile = (cacheDir: string, view: View) => path.join(cacheDir, `fresh-${view}.json`);
+
+async function readRecord(cacheDir: string, view: View): Promise<FreshRecord | null> {
+  try {
+    const record = JSON.parse(await readFile(recordFile(cacheDir, view), "utf8")) as FreshRecord;
+    return record.version === VERSION_TAG && Array.isArray(record.extra) && typeof record.config === "string" ? record : null;
+  } catch {
+    return null;
+  }
+}
+
+function digest(config: Config, view: View, list: Listing, contents: Map<string, string | null>): string {
+  const hash = createHash("sha256");
+  for (const part of [VERSION_TAG, view, JSON.stringify(config), list.index, list.differing]) hash.update(`${part}\u0001`);
+  for (const p of [...contents.keys()].sort()) hash.update(`${p}\0${contents.get(p) ?? "absent"}\0`);
+  return hash.digest("hex");
+}
+
+const differing = (list: Listing) => list.differing.split("\0").filter(Boolean);
+
+/**
+ * The number of tables, when the last fresh verdict of this view still
+ * holds; null otherwise. Asked before the config is loaded (the CLI's fast
+ * path): a JSON or YAML config whose file content is the one the record was
+ * made with gives the config the record holds. A .js config never matches.
+ */
+export async function knownFresh(cacheDir: string, view: View, configFile: string | null, configSha: string | null): Promise<number | null> {
+  const record = await readRecord(cacheDir, view);
+  if (!record || record.configFile !== configFile || (configFile !== null && (configSha === null || record.configSha !== configSha))) return null;
+  return stillHolds(record, JSON.parse(record.config) as Config, view);
+}
+
+async function stillHolds(record: FreshRecord, config: Config, view: View): Promise<number | null> {
+  const list = await listing(config.root, view, watchedBases(config), { handOver: true });
+  if (!allVouched(list)) return null;
+  const toHash = [...differing(list), ...record.extra];
+  const contents = view === "worktree" ? await hashDisk(config.root, toHash) : new Map(toHash.map((p) => [p, null]));
+  return digest(config, view, list, contents) === record.digest ? record.tables : null;
+}
+
+/**
+ * Records a fresh verdict made from `snapshot`; `read` is every path the
+ * verdict depended on. Contents come from the snapshot, so they are what the
+ * verdict saw. Never throws: the record is optional.
+ */
+export async function recordFresh(config: Config, snapshot: Snapshot, read: string[], tables: number): Promise<void> {
+  try {
+    // A .js config can compute anything: its file content does not decide the config.
+    if (!allVouched(snapshot.listing) || (config.file !== null && config.fileSha === null)) return;
+    const listed = new Set(snapshot.paths);
+    const extra = [...new Set(read)].filter((p) => !listed.has(p)).sort();
+    const contents = await snapshot.hashes([...differing(snapshot.listing), ...extra]);
+    const record: FreshRecord = {
+      version: VERSION_TAG,
+      configFile: config.file,
+      configSha: config.fileSha,
+      config: JSON.stringify(config),
+      digest: digest(config, snapshot.view, snapshot.listing, contents),
+      extra,
+      tables,
+    };
+    const { writeAtomic } = await import("../common/atomic.js");
+    await writeAtomic(recordFile(config.cacheDir, snapshot.view), JSON.stringify(record));
+  } catch {
+    // a read-only or full cacheDir, a file changed meanwhile: the next check is a full one
+  }
+}

@@ -1,0 +1,102 @@
+import * as msg from "../common/messages.js";
+
+/**
+ * zero-models.lock: what was generated from what. Committed, so it is laid out
+ * for merges: one entry per table, stable key order, nothing that changes on
+ * every run (no timestamps, no digest of the whole tree), so branches that
+ * regenerate different tables merge without conflicts.
+ */
+export const LOCK_VERSION = 1;
+
+export interface LockTable {
+  model: string;
+  fingerprint: string;
+  /** Component name -> SHA-256, this table's own (globals are in Lock.global). */
+  components: Record<string, string>;
+  /** Generated file -> SHA-256, null when the generator did not write it. */
+  outputs: Record<string, string | null>;
+}
+
+export interface Lock {
+  version: typeof LOCK_VERSION;
+  fingerprintVersion: number;
+  /** Component hashes shared by every table (templates, global inputs, config, schema preamble). */
+  global: Record<string, string>;
+  /** SHA-256 of every input file when the lock was last written in full; tells what changed since. */
+  inputs: Record<string, string>;
+  tables: Record<string, LockTable>;
+  shared: Record<string, string | null>;
+}
+
+/**
+ * Checked by hand rather than with the config's zod schema: the lock is read
+ * on every run, and loading zod costs more than the rest of a fresh check.
+ * Returns the path of the first thing wrong, or null.
+ */
+function problem(data: unknown): string | null {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  const isHash = (v: unknown) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v);
+  const hashes = (v: unknown, at: string, nullable = false): string | null => {
+    if (!isObject(v)) return at;
+    for (const [k, h] of Object.entries(v)) if (!(isHash(h) || (nullable && h === null))) return `${at}.${k}`;
+    return null;
+  };
+  if (!isObject(data)) return "top level";
+  const keys = ["version", "fingerprintVersion", "global", "inputs", "tables", "shared"];
+  const extra = Object.keys(data).find((k) => !keys.includes(k));
+  if (extra) return extra;
+  if (!Number.isInteger(data.fingerprintVersion)) return "fingerprintVersion";
+  const top = hashes(data.global, "global") ?? hashes(data.inputs, "inputs") ?? hashes(data.shared, "shared", true);
+  if (top) return top;
+  if (!isObject(data.tables)) return "tables";
+  for (const [name, t] of Object.entries(data.tables)) {
+    const at = `tables.${name}`;
+    if (!isObject(t) || typeof t.model !== "string" || !isHash(t.fingerprint)) return at;
+    if (Object.keys(t).length !== 4) return at;
+    const inner = hashes(t.components, `${at}.components`) ?? hashes(t.outputs, `${at}.outputs`, true);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+export type LockRead =
+  | { status: "missing"; lock: null }
+  | { status: "ok"; lock: Lock; /** The file's text, to tell whether a lock would be written unchanged. */ text: string }
+  | { status: "corrupt"; lock: null; warning: string };
+
+export function parseLock(text: string | null, file: string): LockRead {
+  if (text === null) return { status: "missing", lock: null };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const why = /^(<<<<<<<|=======|>>>>>>>)/m.test(text) ? "it has merge conflict markers" : `it is not valid JSON: ${(error as Error).message}`;
+    return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, why) };
+  }
+  const version = (data as { version?: unknown })?.version;
+  if (version !== LOCK_VERSION) {
+    return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unknown lock version ${JSON.stringify(version)}, this zero-models writes ${LOCK_VERSION}`) };
+  }
+  const wrong = problem(data);
+  if (wrong) return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unexpected content at ${wrong}`) };
+  return { status: "ok", lock: data as Lock, text };
+}
+
+export function emptyLock(fingerprintVersion: number): Lock {
+  return { version: LOCK_VERSION, fingerprintVersion, global: {}, inputs: {}, tables: {}, shared: {} };
+}
+
+/** JSON with keys sorted at every level, two-space indent, trailing newline. */
+export function serializeLock(lock: Lock): string {
+  return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}

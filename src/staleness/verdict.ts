@@ -1,0 +1,228 @@
+import { prefixKeys, type Analysis } from "./analyze.js";
+import type { Config } from "../config/load.js";
+import { sha256 } from "../common/hash.js";
+import { decodeUtf8 } from "../common/utf8.js";
+import type { Lock, LockRead } from "./lock.js";
+import type { ParseCache } from "../inputs/parse-cache.js";
+import type { Snapshot } from "../inputs/snapshot.js";
+import * as msg from "../common/messages.js";
+
+/**
+ * Compares what the inputs say now (Analysis) with what was generated (the
+ * lock) and with the generated files on disk or in the index, and gives each
+ * table a verdict with its reasons.
+ */
+
+export type ReasonKind =
+  | "no-lock"
+  | "new-table"
+  | "component"
+  | "output-missing"
+  | "output-edited"
+  | "pending-migration"
+  | "migration-edited"
+  | "forced";
+
+export interface Reason {
+  kind: ReasonKind;
+  message: string;
+  /** Changed component names (kind "component"). */
+  components?: string[];
+  /** Component name -> what changed in it, where known ("+ column due_at"). */
+  changes?: Record<string, string[]>;
+  /** The file concerned (outputs, migrations). */
+  file?: string;
+}
+
+export interface TableVerdict {
+  table: string;
+  model: string;
+  reasons: Reason[];
+}
+
+export interface Dropped {
+  table: string;
+  /** Recorded output path -> recorded hash. */
+  outputs: Record<string, string | null>;
+}
+
+export interface Plan {
+  analysis: Analysis;
+  lock: LockRead;
+  stale: TableVerdict[];
+  fresh: string[];
+  dropped: Dropped[];
+  shared: Reason[];
+  /** Migration files newer than schema.rb's version. */
+  pendingMigrations: string[];
+  /** Current hash of every output path (null: absent), for summaries and orphan handling. */
+  outputHashes: Map<string, string | null>;
+  warnings: string[];
+}
+
+export async function makePlan(config: Config, snapshot: Snapshot, analysis: Analysis, lockRead: LockRead, cache: ParseCache): Promise<Plan> {
+  const lock = lockRead.lock;
+  const warnings = lockRead.status === "corrupt" ? [lockRead.warning] : [];
+  const outputHashes = await snapshot.hashes([
+    ...Object.values(analysis.tables).flatMap((t) => t.outputs),
+    ...config.outputs.shared,
+    ...Object.values(lock?.tables ?? {}).flatMap((t) => Object.keys(t.outputs)),
+  ]);
+
+  const reasons = new Map<string, Reason[]>();
+  const push = (table: string, reason: Reason) => {
+    const list = reasons.get(table) ?? [];
+    if (!list.some((r) => r.message === reason.message)) list.push(reason);
+    reasons.set(table, list);
+  };
+
+  const globalChanged = lock ? changedKeys(lock.global, analysis.global).map((k) => `global ${k}`) : [];
+  for (const [table, now] of Object.entries(analysis.tables)) {
+    const before = lock?.tables[table];
+    if (!lock) {
+      push(table, { kind: "no-lock", message: lockRead.status === "corrupt" ? msg.reason.untrustedLock : msg.reason.noLock });
+      continue;
+    }
+    if (!before) {
+      push(table, { kind: "new-table", message: msg.reason.newTable });
+      continue;
+    }
+    if (before.fingerprint !== now.fingerprint) {
+      // The table's own changes first, then its neighbours', then the global ones.
+      const own = changedKeys(before.components, now.components);
+      const names = [...own.filter((k) => !k.startsWith("neighbour ")), ...own.filter((k) => k.startsWith("neighbour ")), ...globalChanged];
+      const components = names.length ? names : ["fingerprint"];
+      push(table, { kind: "component", message: componentMessage(table, components, lock, analysis), components });
+    }
+    for (const file of now.outputs) {
+      const verdict = outputVerdict(file, before.outputs[file], outputHashes.get(file) ?? null);
+      if (verdict) push(table, verdict);
+    }
+  }
+
+  if (lock) await describeSchemaChanges(config, snapshot, analysis, lock, cache, reasons);
+
+  const dropped: Dropped[] = Object.entries(lock?.tables ?? {})
+    .filter(([table]) => !analysis.tables[table])
+    .map(([table, entry]) => ({ table, outputs: entry.outputs }));
+
+  const pendingMigrations = pending(analysis);
+  const editedMigrations = lock && lock.inputs[config.schema] === analysis.inputs[config.schema]
+    ? analysis.migrations.filter((m) => lock.inputs[m] && lock.inputs[m] !== analysis.inputs[m])
+    : [];
+  if (pendingMigrations.length || editedMigrations.length) {
+    const contents = await snapshot.read([...pendingMigrations, ...editedMigrations]);
+    const { parseMigration } = await import("../ruby/migrations.js");
+    const touch = async (file: string, reason: Reason) => {
+      const bytes = contents.get(file);
+      if (!bytes) return;
+      // Keyed by path too: a migration's facts include the version in its file name.
+      const key = sha256(Buffer.concat([Buffer.from(`${file}\0`), bytes]));
+      const facts = await cache.get("migration", key, () => parseMigration(decodeUtf8(bytes, file), file));
+      const targets = facts.unknown ? Object.keys(analysis.tables) : facts.tables.filter((t) => analysis.tables[t]);
+      for (const t of targets) push(t, reason);
+    };
+    for (const file of pendingMigrations) await touch(file, { kind: "pending-migration", message: msg.reason.pendingMigration(file), file });
+    for (const file of editedMigrations) await touch(file, { kind: "migration-edited", message: msg.reason.migrationEdited(file), file });
+  }
+
+  const shared: Reason[] = [];
+  if (lock) {
+    for (const file of config.outputs.shared) {
+      const verdict = outputVerdict(file, lock.shared[file], outputHashes.get(file) ?? null);
+      if (verdict) shared.push(verdict);
+    }
+  }
+
+  const tables = Object.keys(analysis.tables).sort();
+  return {
+    analysis,
+    lock: lockRead,
+    stale: tables.filter((t) => reasons.has(t)).map((t) => ({ table: t, model: analysis.tables[t]!.model, reasons: reasons.get(t)! })),
+    fresh: tables.filter((t) => !reasons.has(t)),
+    dropped,
+    shared,
+    pendingMigrations,
+    outputHashes,
+    warnings,
+  };
+}
+
+/** True when nothing needs regenerating, deleting or refreshing. */
+export function isFresh(plan: Plan): boolean {
+  return plan.stale.length === 0 && plan.dropped.length === 0 && plan.shared.length === 0 && plan.lock.status === "ok";
+}
+
+function outputVerdict(file: string, recorded: string | null | undefined, current: string | null): Reason | null {
+  if (recorded === undefined) return current === null ? null : { kind: "output-edited", message: msg.reason.outputEdited(file), file };
+  if (recorded === current) return null;
+  if (current === null) return { kind: "output-missing", message: msg.reason.outputMissing(file), file };
+  return { kind: "output-edited", message: msg.reason.outputEdited(file), file };
+}
+
+/** Adds what changed in each changed schema block to the reasons, where the earlier block can be found. */
+async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysis: Analysis, lock: Lock, cache: ParseCache, reasons: Map<string, Reason[]>) {
+  const schemaTable = (component: string) => /^(?:neighbour )?schema (.+)$/.exec(component)?.[1];
+  const wanted = new Set<string>();
+  for (const [table, list] of reasons) {
+    for (const r of list) {
+      for (const c of r.components ?? []) {
+        const was = lock.tables[table]?.components[c];
+        if (was && schemaTable(c)) wanted.add(was);
+      }
+    }
+  }
+  if (wanted.size === 0) return;
+  const { describeBlockChange, findEarlierBlocks, parsedSchema } = await import("./describe-change.js");
+  const earlier = await findEarlierBlocks(wanted, cache, snapshot.root, config.schema);
+  const hash = analysis.inputs[config.schema]!;
+  const schema = await parsedSchema(cache, hash, async () => (await snapshot.read([config.schema])).get(config.schema), config.schema);
+  const blocks = new Map(schema.tables.map((t) => [t.name, t.source]));
+  for (const [table, list] of reasons) {
+    for (const r of list) {
+      if (r.kind !== "component") continue;
+      const changes: Record<string, string[]> = {};
+      for (const c of r.components!) {
+        const name = schemaTable(c);
+        const was = lock.tables[table]?.components[c];
+        const before = name && was && earlier.get(was);
+        const after = name && blocks.get(name);
+        if (before && after) changes[c] = describeBlockChange(before, after);
+      }
+      if (Object.keys(changes).length === 0) continue;
+      r.changes = changes;
+      r.message = componentMessage(table, r.components!, lock, analysis, changes);
+    }
+  }
+}
+
+/** "schema changed: + column due_at; new inputs: model app/models/concerns/notable.rb" */
+function componentMessage(table: string, components: string[], lock: Lock, analysis: Analysis, changes: Record<string, string[]> = {}): string {
+  const was = { ...prefixKeys(lock.global, "global "), ...lock.tables[table]?.components };
+  const is = { ...prefixKeys(analysis.global, "global "), ...analysis.tables[table]?.components };
+  // The table's own schema block is just "schema": the line already names the table.
+  const label = (c: string) => (c === `schema ${table}` ? "schema" : c);
+  const added = components.filter((c) => !(c in was) && c in is);
+  const removed = components.filter((c) => c in was && !(c in is));
+  return msg.reason.component({
+    changed: components.filter((c) => !added.includes(c) && !removed.includes(c)).map(label),
+    added: added.map(label),
+    removed: removed.map(label),
+    details: Object.fromEntries(Object.entries(changes).map(([c, d]) => [label(c), d])),
+  });
+}
+
+function changedKeys(before: Record<string, string>, now: Record<string, string>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(now)]);
+  return [...keys].filter((k) => before[k] !== now[k]).sort();
+}
+
+/** Migrations whose version is newer than the schema's: not yet reflected in schema.rb. */
+function pending(analysis: Analysis): string[] {
+  if (!analysis.schemaVersion || !/^\d+$/.test(analysis.schemaVersion)) return [];
+  const schemaVersion = BigInt(analysis.schemaVersion);
+  return analysis.migrations.filter((file) => {
+    const version = /^(\d+)_/.exec(file.slice(file.lastIndexOf("/") + 1))?.[1];
+    return version !== undefined && BigInt(version) > schemaVersion;
+  });
+}

@@ -1,0 +1,251 @@
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withPrepare } from "../../../src/hooks/install-edits.js";
+
+function tempDir(): string {
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-models-setup-")));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function executable(file: string, text: string): void {
+  writeFileSync(file, text);
+  chmodSync(file, 0o755);
+}
+
+/**
+ * A repo top level plus a bin folder holding only the commands asked for: a
+ * fake `node` and a fake `zero-models` that writes its cwd and argv (one per
+ * line) to a log and exits with $ZC_EXIT. The PATH is that folder alone, so
+ * no real zero-models can be found.
+ */
+function sandbox(commands: { node?: boolean; zeroModels?: boolean } = {}) {
+  const dir = tempDir();
+  const root = path.join(dir, "repo");
+  const bin = path.join(dir, "bin");
+  const log = path.join(dir, "zero-models.log");
+  mkdirSync(root);
+  mkdirSync(bin);
+  if (commands.node ?? true) executable(path.join(bin, "node"), "#!/bin/sh\nexit 0\n");
+  if (commands.zeroModels ?? true) {
+    executable(
+      path.join(bin, "zero-models"),
+      `#!/bin/sh\n{ pwd -P; for a in "$@"; do printf '%s\\n' "$a"; done; } > "$ZC_LOG"\nexit "\${ZC_EXIT:-0}"\n`,
+    );
+  }
+  const env = (exit = 0) => ({ PATH: bin, ZC_LOG: log, ZC_EXIT: String(exit) });
+  return {
+    root,
+    /** Runs `line` as `sh -c` does, with the hook's arguments, at the repo top level (where git runs hooks). */
+    run: (line: string, args: string[], exit = 0) => spawnSync("/bin/sh", ["-c", line, "sh", ...args], { cwd: root, env: env(exit), encoding: "utf8" }),
+    /** Runs a hook file the way husky 9 does: `sh -e <file> <args>`. */
+    runFile: (text: string, args: string[], exit = 0) => {
+      const file = path.join(dir, "hook");
+      writeFileSync(file, text);
+      return spawnSync("/bin/sh", ["-e", file, ...args], { cwd: root, env: env(exit), encoding: "utf8" });
+    },
+    /** The fake zero-models' [cwd, ...argv], or null when it did not run. */
+    calls: () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").slice(0, -1) : null),
+  };
+}
+
+describe("hookLine", () => {
+  it("runs zero-models hook <name> with the hook's arguments and no cd or -C at the top level", () => {
+    const line = hookLine("pre-commit", "", "");
+    expect(line).toContain('zero-models hook pre-commit "$@"');
+    expect(line).not.toContain("cd ");
+    expect(line).not.toContain("-C");
+  });
+
+  it("cds into the package folder and points -C at the app folder", () => {
+    const line = hookLine("post-merge", "frontend", "..");
+    expect(line).toContain("cd frontend && ");
+    expect(line).toContain('zero-models -C .. hook post-merge "$@"');
+  });
+
+  it("quotes paths with spaces and quotes for the shell", () => {
+    const line = hookLine("post-merge", "my app", "../rails app");
+    expect(line).toContain("cd 'my app' && ");
+    expect(line).toContain("-C '../rails app' hook post-merge");
+    expect(hookLine("post-merge", "it's", "")).toContain(`cd 'it'\\''s' && `);
+  });
+
+  describe("run by /bin/sh", () => {
+    it("passes the hook name and arguments through verbatim, at the repo top level", () => {
+      const box = sandbox();
+      const result = box.run(hookLine("post-checkout", "", ""), ["arg1", "arg 2"]);
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      expect(box.calls()).toEqual([box.root, "hook", "post-checkout", "arg1", "arg 2"]);
+    });
+
+    it("runs in the package folder and passes -C when package.json is in a subfolder", () => {
+      const box = sandbox();
+      mkdirSync(path.join(box.root, "frontend"));
+      const result = box.run(hookLine("post-merge", "frontend", ".."), ["arg1", "arg 2"]);
+      expect(result.status).toBe(0);
+      expect(box.calls()).toEqual([path.join(box.root, "frontend"), "-C", "..", "hook", "post-merge", "arg1", "arg 2"]);
+    });
+
+    it("handles folders with spaces and quotes", () => {
+      const box = sandbox();
+      mkdirSync(path.join(box.root, "my app", "it's"), { recursive: true });
+      const result = box.run(hookLine("post-rewrite", "my app/it's", "../rails app"), ["rebase"]);
+      expect(result.status).toBe(0);
+      expect(box.calls()).toEqual([path.join(box.root, "my app", "it's"), "-C", "../rails app", "hook", "post-rewrite", "rebase"]);
+    });
+
+    it("says zero-models is not on PATH and exits 0 when it is missing", () => {
+      const box = sandbox({ zeroModels: false });
+      const result = box.run(hookLine("post-merge", "", ""), ["0"]);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("zero-models: node or zero-models is not on PATH; post-merge hook skipped.");
+    });
+
+    it("skips the hook, without running zero-models, when node is missing", () => {
+      const box = sandbox({ node: false });
+      const result = box.run(hookLine("pre-commit", "", ""), []);
+      expect(result.status).toBe(0);
+      expect(result.stderr).toContain("not on PATH; pre-commit hook skipped");
+      expect(box.calls()).toBeNull();
+    });
+
+    it("exits 1 when zero-models does, so pre-commit can refuse the commit", () => {
+      const box = sandbox();
+      const result = box.run(hookLine("pre-commit", "", ""), [], 1);
+      expect(result.status).toBe(1);
+      expect(box.calls()).toEqual([box.root, "hook", "pre-commit"]);
+    });
+
+    it("works appended to an existing husky hook run with sh -e", () => {
+      const box = sandbox();
+      mkdirSync(path.join(box.root, "frontend"));
+      const hook = withHookLine("echo before", "pre-commit", hookLine("pre-commit", "frontend", ""))!;
+      const ok = box.runFile(hook, ["a", "b c"]);
+      expect(ok.status).toBe(0);
+      expect(ok.stdout).toBe("before\n");
+      expect(box.calls()).toEqual([path.join(box.root, "frontend"), "hook", "pre-commit", "a", "b c"]);
+
+      const refused = box.runFile(`${hook}echo after\n`, [], 1);
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toBe("before\n");
+    });
+
+    it("does not stop a sh -e hook when zero-models is missing", () => {
+      const box = sandbox({ zeroModels: false });
+      const result = box.runFile(`${hookLine("post-merge", "", "")}\necho after\n`, []);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe("after\n");
+    });
+  });
+});
+
+describe("withHookLine", () => {
+  const line = hookLine("pre-commit", "", "");
+
+  it("creates the hook content from nothing", () => {
+    expect(withHookLine("", "pre-commit", line)).toBe(`${line}\n`);
+  });
+
+  it("keeps existing content verbatim and appends the line", () => {
+    const existing = "#!/usr/bin/env sh\n# team hook\nnpx lint-staged\n";
+    expect(withHookLine(existing, "pre-commit", line)).toBe(`${existing}${line}\n`);
+  });
+
+  it("adds the missing newline of a file without one", () => {
+    expect(withHookLine("npx lint-staged", "pre-commit", line)).toBe(`npx lint-staged\n${line}\n`);
+  });
+
+  it("is idempotent: a second application changes nothing", () => {
+    const once = withHookLine("npx lint-staged\n", "pre-commit", line)!;
+    expect(withHookLine(once, "pre-commit", line)).toBeNull();
+  });
+
+  it("keeps a zero-models line written by another version", () => {
+    expect(withHookLine("npx zero-models hook pre-commit\n", "pre-commit", line)).toBeNull();
+  });
+
+  it("adds the line when the file only runs zero-models for another hook", () => {
+    const existing = "npx zero-models hook post-merge\n";
+    expect(withHookLine(existing, "post-checkout", hookLine("post-checkout", "", ""))).toBe(`${existing}${hookLine("post-checkout", "", "")}\n`);
+  });
+});
+
+describe("withPrepare", () => {
+  const pkg = (value: object, indent: string | number = 2) => `${JSON.stringify(value, null, indent)}\n`;
+  const prepareOf = (text: string | null) => (JSON.parse(text!) as { scripts: { prepare: string } }).scripts.prepare;
+
+  it("adds husky as the prepare script and keeps everything else", () => {
+    const before = { name: "app", version: "1.0.0", scripts: { test: "vitest" }, devDependencies: { husky: "^9" } };
+    const after = withPrepare(pkg(before), "");
+    expect(after).toBe(pkg({ ...before, scripts: { test: "vitest", prepare: "husky" } }));
+  });
+
+  it("creates scripts when there are none", () => {
+    expect(prepareOf(withPrepare(pkg({ name: "app" }), ""))).toBe("husky");
+  });
+
+  it("chains an existing prepare script with &&", () => {
+    const after = withPrepare(pkg({ scripts: { prepare: "npm run build" } }), "");
+    expect(prepareOf(after)).toBe("npm run build && husky");
+  });
+
+  it("is idempotent: a second application changes nothing", () => {
+    const once = withPrepare(pkg({ scripts: { prepare: "npm run build" } }), "apps/web");
+    expect(withPrepare(once!, "apps/web")).toBeNull();
+    expect(withPrepare(pkg({ scripts: { prepare: "husky" } }), "")).toBeNull();
+  });
+
+  it("runs husky from the repo top level for a package.json in a subfolder", () => {
+    expect(prepareOf(withPrepare(pkg({}), "frontend"))).toBe("cd .. && husky frontend/.husky");
+    expect(prepareOf(withPrepare(pkg({}), "apps/web"))).toBe("cd ../.. && husky apps/web/.husky");
+    expect(prepareOf(withPrepare(pkg({ scripts: { prepare: "svelte-kit sync" } }), "frontend"))).toBe(
+      "svelte-kit sync && cd .. && husky frontend/.husky",
+    );
+  });
+
+  it("keeps tab indentation", () => {
+    const before = { name: "app", scripts: { test: "vitest" } };
+    const after = withPrepare(pkg(before, "\t"), "");
+    expect(after).toBe(pkg({ ...before, scripts: { test: "vitest", prepare: "husky" } }, "\t"));
+    expect(after).toMatch(/^\t"name"/m);
+  });
+
+  it("keeps four-space indentation", () => {
+    const after = withPrepare(pkg({ name: "app" }, 4), "");
+    expect(after).toBe(pkg({ name: "app", scripts: { prepare: "husky" } }, 4));
+  });
+});
+
+describe("withIgnored", () => {
+  it("adds the cache folder, anchored at the top level", () => {
+    expect(withIgnored("", "tmp/zero-models")).toBe("\n# zero-models' local cache\n/tmp/zero-models/\n");
+  });
+
+  it("keeps existing content verbatim, adding a missing final newline", () => {
+    expect(withIgnored("node_modules/\n", "app/tmp/zero-models")).toBe("node_modules/\n\n# zero-models' local cache\n/app/tmp/zero-models/\n");
+    expect(withIgnored("node_modules/", "tmp/zero-models")).toBe("node_modules/\n\n# zero-models' local cache\n/tmp/zero-models/\n");
+  });
+});
+
+describe("hasHusky", () => {
+  it("finds husky in devDependencies or dependencies only", () => {
+    expect(hasHusky(JSON.stringify({ devDependencies: { husky: "^9.1.7" } }))).toBe(true);
+    expect(hasHusky(JSON.stringify({ dependencies: { husky: "^9.1.7" } }))).toBe(true);
+    expect(hasHusky(JSON.stringify({ devDependencies: { "lint-staged": "^16" }, peerDependencies: { husky: "*" } }))).toBe(false);
+    expect(hasHusky(JSON.stringify({ name: "app" }))).toBe(false);
+  });
+});
+
+describe("relativeDir", () => {
+  it("gives a POSIX path, empty for the same folder", () => {
+    expect(relativeDir("/repo", "/repo")).toBe("");
+    expect(relativeDir("/repo", "/repo/apps/web")).toBe("apps/web");
+    expect(relativeDir("/repo/apps/web", "/repo")).toBe("../..");
+    expect(relativeDir("/repo/frontend", "/repo/rails")).toBe("../rails");
+  });
+});
