@@ -4,7 +4,7 @@
 // and chunks loaded when first needed (zod for config validation, the Ruby
 // readers, each command).
 import { build } from "esbuild";
-import { readFileSync, renameSync, rmSync, chmodSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, chmodSync, writeFileSync } from "node:fs";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 // Built next to dist/ and swapped in at the end, so a run of the CLI (a test,
@@ -32,8 +32,9 @@ const common = {
   logLevel: "warning",
 };
 await build({ ...common, entryPoints: ["src/cli/program.ts"], outdir: out, entryNames: "main", chunkNames: "chunks/[name]-[hash]", splitting: true });
-await build({
+const fast = await build({
   ...common,
+  metafile: true,
   format: "cjs",
   banner: {},
   entryPoints: ["src/cli/bin.ts"],
@@ -43,6 +44,8 @@ await build({
   plugins: [{ name: "main", setup: (b) => b.onResolve({ filter: /^\.\/program\.js$/ }, () => ({ path: "./main.js", external: true })) }],
 });
 chmodSync(`${out}/cli.cjs`, 0o755);
+// What the fast path bundles, for the test that pins it (not published: see "files" in package.json).
+writeFileSync(`${out}/cli.meta.json`, JSON.stringify(fast.metafile, null, 1));
 // Two renames, then the removal: dist/ is missing only between the renames, not while
 // the old tree is deleted (tests and the demo may be running the CLI meanwhile).
 const old = `dist.${process.pid}.old`;

@@ -3,7 +3,8 @@ import { computePlan } from "../generate/run.js";
 import { openProject } from "../config/project.js";
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
-import { isFresh, type Plan } from "../staleness/verdict.js";
+import { isFresh } from "../staleness/verdict.js";
+import { explainFresh, report } from "../output/plan-report.js";
 import { planJson } from "../output/json.js";
 
 export interface CheckOptions {
@@ -36,44 +37,3 @@ export async function check(options: CheckOptions, log: Logger): Promise<number>
   log.info(msg.fixLine(fix));
   return EXIT.stale;
 }
-
-/** Lists the stale tables of a plan and why, under `header`. */
-export function report(plan: Plan, log: Logger, explain: boolean, header: string): void {
-  const c = log.color;
-  log.info(header);
-  for (const v of plan.stale) {
-    log.info(`  ${c.bold(v.table)} (${v.model}): ${v.reasons.map((r) => r.message).join("; ")}`);
-    if (explain) explainTable(plan, v.table, log);
-  }
-  for (const d of plan.dropped) log.info(`  ${c.bold(d.table)}: ${msg.reason.droppedTable(Object.values(d.outputs).filter(Boolean).length)}`);
-  if (plan.shared.length) {
-    log.info(`  ${msg.sharedHeader} ${plan.shared.map((r) => r.message).join("; ")}`);
-  }
-  if (plan.pendingMigrations.length) log.info(msg.migrateHint);
-  if (explain) explainFresh(plan, log);
-}
-
-/** Every component of a stale table with its recorded and current hash, so "why" has a full answer. */
-function explainTable(plan: Plan, table: string, log: Logger): void {
-  const now = plan.analysis.tables[table]!;
-  const before = plan.lock.lock?.tables[table];
-  const globalBefore = plan.lock.lock?.global ?? {};
-  const rows: Array<[string, string | undefined, string | undefined]> = [
-    ...Object.entries(plan.analysis.global).map(([k, v]): [string, string | undefined, string | undefined] => [`global ${k}`, globalBefore[k], v]),
-    ...Object.entries(now.components).map(([k, v]): [string, string | undefined, string | undefined] => [k, before?.components[k], v]),
-  ];
-  for (const [k] of Object.entries(before?.components ?? {})) if (!(k in now.components)) rows.push([k, before!.components[k], undefined]);
-  for (const [name, was, is] of rows) {
-    const state = was === is ? "same" : was === undefined ? "new" : is === undefined ? "gone" : "changed";
-    log.info(`      ${state.padEnd(7)} ${name}  ${short(was)} -> ${short(is)}`);
-  }
-}
-
-function explainFresh(plan: Plan, log: Logger): void {
-  for (const t of plan.fresh) {
-    const a = plan.analysis.tables[t]!;
-    log.info(`  fresh ${t} (${a.model}): ${Object.keys(a.components).length} components match, fingerprint ${short(a.fingerprint)}`);
-  }
-}
-
-const short = (hash: string | undefined) => (hash ? hash.slice(0, 12) : "-");

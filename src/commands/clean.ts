@@ -4,7 +4,7 @@ import type { Logger } from "../common/log.js";
 import { JSON_SCHEMA_VERSION } from "../output/json.js";
 import { LocalStore } from "../store/local.js";
 import * as msg from "../common/messages.js";
-import { locked } from "./generate.js";
+import { locked } from "../generate/run-lock.js";
 
 /** `zero-models clean`: empties the local store of generated files (the lock, the parse cache and the shared store are left alone). */
 export async function clean(options: { cwd: string; config?: string; json: boolean }, log: Logger): Promise<number> {

@@ -1,13 +1,13 @@
-import yoctoSpinner, { type Spinner } from "yocto-spinner";
 import { EXIT } from "../common/errors.js";
-import { generate as runGenerate, type GenerateOptions, type GenerateResult, type Step } from "../generate/run.js";
-import { openProject, type Project } from "../config/project.js";
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
-import { generateJson } from "../output/json.js";
-import { withRunLock } from "../generate/run-lock.js";
-import { stage, unstagedChanges } from "../git/changes.js";
+import { openProject } from "../config/project.js";
+import { generate as runGenerate } from "../generate/run.js";
+import { locked } from "../generate/run-lock.js";
+import { stageResult } from "../generate/stage.js";
 import { restorePending } from "../hooks/set-aside.js";
+import { dryRun, reportGenerate, streams } from "../output/generate-report.js";
+import { generateJson } from "../output/json.js";
 
 export interface GenerateCommandOptions {
   cwd: string;
@@ -19,9 +19,6 @@ export interface GenerateCommandOptions {
   json: boolean;
   quiet: boolean;
 }
-
-/** Lists every cached table by name up to this many; past it, one line counts them. */
-const CACHED_LINES = 30;
 
 /** `zero-models generate`: regenerate what is stale. Exit 0 done, 1 generator failed or migrations pending. */
 export async function generate(options: GenerateCommandOptions, log: Logger): Promise<number> {
@@ -46,144 +43,3 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
   return reportGenerate(result, project, log, { quietWhenFresh: false });
 }
 
-/**
- * Stages the lock and every file the run may have written or deleted: the
- * outputs of the regenerated and dropped tables and the shared ones. Only
- * those that differ from the index are named to git (others may not exist).
- */
-export async function stageResult(project: Project, result: GenerateResult): Promise<string[]> {
-  const { config } = project;
-  const { analysis, lock } = result.plan;
-  const candidates = new Set([
-    config.lockfile,
-    ...config.outputs.shared,
-    ...[...result.regenerated, ...result.restored].flatMap((v) => [...analysis.tables[v.table]!.outputs, ...Object.keys(lock.lock?.tables[v.table]?.outputs ?? {})]),
-    ...result.plan.dropped.flatMap((d) => Object.keys(d.outputs)),
-  ]);
-  const changed = (await unstagedChanges(config.root)).filter((p) => candidates.has(p));
-  await stage(config.root, changed);
-  return changed;
-}
-
-/** Runs `fn` holding cacheDir's run lock, so two zero-models runs never interleave their writes. */
-export function locked<T>(project: Project, command: string, fn: () => Promise<T>): Promise<T> {
-  return withRunLock(project.config.cacheDir, command, project.config.lockTimeoutMs, fn);
-}
-
-/** Where generator output and progress go: streamed, to stderr under --json (stdout stays one JSON document), nowhere under --quiet. */
-export function streams(log: Logger, options: { quiet: boolean; json: boolean }): Pick<GenerateOptions, "stdout" | "stderr" | "onStep"> {
-  return {
-    stdout: options.quiet ? null : options.json ? process.stderr : process.stdout,
-    stderr: options.quiet ? null : process.stderr,
-    onStep: progress(log, log.tty && Boolean(process.stderr.isTTY)),
-  };
-}
-
-/** Prints what a generation did; exit 0 done, 1 generator failed or migrations pending. */
-export function reportGenerate(result: GenerateResult, project: Project, log: Logger, options: { quietWhenFresh: boolean; restore?: boolean }): number {
-  const ok = result.failed.length === 0 && result.blocked.length === 0 && result.missing.length === 0;
-  for (const w of result.plan.warnings) log.warn(w);
-  if (result.runs.length === 0 && result.regenerated.length === 0 && result.restored.length === 0 && !result.sharedRestored && ok) {
-    if (!options.quietWhenFresh) log.info(options.restore ? msg.restoreNothing(result.cached.length) : msg.nothingToDo(result.cached.length));
-    return EXIT.ok;
-  }
-  summarize(result, log, project.config.outputs.shared);
-  if (result.missing.length) log.error(msg.restoreMissing(result.missing.filter((t) => t !== "shared"), result.missing.includes("shared")));
-  for (const f of result.failed) {
-    log.error(f.result.spawnError ? msg.generatorNotFound(f.run.argv, project.config.projectDir) : msg.generatorFailed(f.run.argv, f.result.code, f.result.signal, f.result.tail));
-  }
-  if (result.blocked.length) log.warn(msg.migrateHint);
-  return ok ? EXIT.ok : EXIT.failed;
-}
-
-/**
- * Progress: on an interactive terminal a spinner with the elapsed time (Rails
- * boots silently for seconds), kept below the generator's streamed output;
- * otherwise (CI, pipes, --quiet, --json) plain lines.
- */
-function progress(log: Logger, interactive: boolean): (step: Step) => void {
-  let spinner: Spinner | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  return (step) => {
-    if (step.type === "run" && interactive) {
-      const label = `${step.count > 1 ? `[${step.index + 1}/${step.count}] ` : ""}${msg.running(step.run.argv)}`;
-      const start = performance.now();
-      spinner = yoctoSpinner({ text: label }).start();
-      timer = setInterval(() => spinner && (spinner.text = `${label} ${((performance.now() - start) / 1000).toFixed(0)}s`), 1000);
-      return;
-    }
-    if (step.type === "run-done" && spinner) {
-      clearInterval(timer);
-      const took = msg.runTook(step.run.argv, step.result.ms / 1000);
-      if (step.result.ok) spinner.success(took);
-      else spinner.error(took);
-      spinner = null;
-      return;
-    }
-    onStep(step, log);
-  };
-}
-
-function onStep(step: Step, log: Logger): void {
-  const c = log.color;
-  switch (step.type) {
-    case "before":
-      log.info(c.cyan(msg.beforeGenerateRunning(step.argv, step.because)));
-      break;
-    case "run":
-      log.info(c.cyan(`${step.count > 1 ? `[${step.index + 1}/${step.count}] ` : ""}${msg.running(step.run.argv)}`));
-      break;
-    case "orphan-deleted":
-      log.info(msg.orphanDeleted(step.file));
-      break;
-    case "orphan-kept":
-      log.warn(msg.orphanKept(step.file));
-      break;
-    case "output-absent":
-      log.warn(msg.regenMissingOutput(step.table, step.file));
-      break;
-    case "warning":
-      log.warn(step.text);
-      break;
-    case "run-done":
-      break;
-  }
-}
-
-function dryRun(result: GenerateResult, log: Logger): void {
-  log.info(msg.dryRunHeader);
-  for (const v of result.plan.stale) log.info(`  ${msg.tableLine("REGEN", v.model, v.reasons.map((r) => r.message).join("; "))}`);
-  for (const d of result.plan.dropped) log.info(`  ${msg.tableLine("DROPPED", d.table)}`);
-  for (const run of result.runs) log.info(msg.wouldRun(run.argv));
-  if (result.runs.length === 0) log.info(msg.nothingToDo(result.cached.length));
-}
-
-function summarize(result: GenerateResult, log: Logger, shared: string[]): void {
-  const c = log.color;
-  const regenerated = new Set(result.regenerated.map((v) => v.table));
-  for (const v of result.regenerated) {
-    log.info(`${c.green(msg.tableLine("REGEN", v.model, v.reasons.map((r) => r.message).join("; ")))}`);
-  }
-  for (const r of result.restored) log.info(c.green(msg.tableLine("RESTORED", r.model, msg.restoredFrom(r.from))));
-  if (result.sharedRestored) log.info(c.green(msg.sharedRestored(result.sharedRestored, shared)));
-  for (const t of result.missing) if (t !== "shared") log.info(c.red(msg.tableLine("MISSING", result.plan.analysis.tables[t]?.model ?? t)));
-  for (const f of result.failed) for (const t of f.run.tables) log.info(c.red(msg.tableLine("FAILED", result.plan.analysis.tables[t]?.model ?? t)));
-  for (const d of result.plan.dropped) log.info(msg.tableLine("DROPPED", d.table));
-  const { cached } = result;
-  if (cached.length <= CACHED_LINES) {
-    for (const t of cached) log.info(c.dim(msg.tableLine("CACHED", result.plan.analysis.tables[t]!.model)));
-  } else {
-    log.info(c.dim(msg.tableLine("CACHED", `${cached.length} tables`)));
-  }
-  const total = cached.length + regenerated.size + result.restored.length + result.missing.filter((t) => t !== "shared").length;
-  log.info(
-    msg.summary({
-      regenerated: regenerated.size,
-      restored: result.restored.length,
-      cached: cached.length,
-      files: result.filesWritten,
-      seconds: result.ms / 1000,
-      hitRatio: total ? (cached.length + result.restored.length) / total : 1,
-    }),
-  );
-}

@@ -12,9 +12,11 @@ import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../h
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import { isFresh, type Plan } from "../staleness/verdict.js";
-import { report } from "./check.js";
+import { report } from "../output/plan-report.js";
 import { shellWord } from "../hooks/install-edits.js";
-import { locked, reportGenerate, stageResult, streams } from "./generate.js";
+import { locked } from "../generate/run-lock.js";
+import { stageResult } from "../generate/stage.js";
+import { reportGenerate, streams } from "../output/generate-report.js";
 
 export interface HookOptions {
   cwd: string;

@@ -5,7 +5,8 @@ import type { Logger } from "../common/log.js";
 import { generateJson } from "../output/json.js";
 import { restorePending } from "../hooks/set-aside.js";
 import * as msg from "../common/messages.js";
-import { locked, reportGenerate, streams } from "./generate.js";
+import { locked } from "../generate/run-lock.js";
+import { reportGenerate, streams } from "../output/generate-report.js";
 
 export interface RestoreCommandOptions {
   cwd: string;

@@ -5,6 +5,7 @@ import lockfile from "proper-lockfile";
 import { writeAtomic } from "../common/atomic.js";
 import { ZeroModelsError, EXIT } from "../common/errors.js";
 import * as msg from "../common/messages.js";
+import type { Project } from "../config/project.js";
 
 /**
  * One zero-models run at a time per cacheDir (an editor's git and a terminal
@@ -134,4 +135,9 @@ function isDead(owner: Owner): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ESRCH";
   }
+}
+
+/** Runs `fn` holding the project's run lock, so two zero-models runs never interleave their writes. */
+export function locked<T>(project: Project, command: string, fn: () => Promise<T>): Promise<T> {
+  return withRunLock(project.config.cacheDir, command, project.config.lockTimeoutMs, fn);
 }

@@ -1,7 +1,7 @@
 import { unlink } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
-import { analyze, FINGERPRINT_VERSION } from "../staleness/analyze.js";
+import { analyze, FINGERPRINT_VERSION, sharedFingerprint } from "../staleness/analyze.js";
 import { writeAtomic } from "../common/atomic.js";
 import { GeneratorError } from "../common/errors.js";
 import type { Config } from "../config/load.js";
@@ -11,7 +11,7 @@ import { emptyLock, parseLock, serializeLock, type Lock } from "../staleness/loc
 import { BlobHashes } from "../inputs/blob-hashes.js";
 import { recordFresh } from "../staleness/fresh-record.js";
 import { ParseCache } from "../inputs/parse-cache.js";
-import { Artifacts, sharedKey, type Keep, type Source } from "../store/artifacts.js";
+import { Artifacts, type Keep, type Source } from "../store/artifacts.js";
 import { sha256 } from "../common/hash.js";
 import type { Artifact } from "../store/local.js";
 import { hashDisk, takeSnapshot, type Snapshot, type View } from "../inputs/snapshot.js";
@@ -255,7 +255,7 @@ async function restoreTables(config: Config, plan: Plan, tables: string[], store
 }
 
 async function restoreShared(config: Config, plan: Plan, store: Artifacts, written: Set<string>): Promise<Source | null> {
-  const found = (await store.find([{ kind: "shared", key: sharedKey(plan.analysis), paths: config.outputs.shared }])).get(0);
+  const found = (await store.find([{ kind: "shared", key: sharedFingerprint(plan.analysis), paths: config.outputs.shared }])).get(0);
   if (!found) return null;
   await writeFiles(config.root, found.artifact, hashesOf(found.artifact), plan.outputHashes, written);
   return found.from;
@@ -281,7 +281,7 @@ async function keepArtifacts(config: Config, plan: Plan, lock: Lock, store: Arti
     const entry = lock.tables[table];
     return entry && entry.fingerprint === now.fingerprint ? [{ kind: "table" as const, key: now.fingerprint, paths: now.outputs, hashes: entry.outputs }] : [];
   });
-  if (config.outputs.shared.length) current.push({ kind: "shared", key: sharedKey(plan.analysis), paths: config.outputs.shared, hashes: lock.shared });
+  if (config.outputs.shared.length) current.push({ kind: "shared", key: sharedFingerprint(plan.analysis), paths: config.outputs.shared, hashes: lock.shared });
   await store.keep(config.root, current);
 }
 

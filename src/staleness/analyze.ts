@@ -189,3 +189,11 @@ function generatorConfig(config: Config): string {
     cascade: config.cascade,
   });
 }
+
+/** What the shared files are generated from: every table's fingerprint (and the globals, which each includes). */
+export function sharedFingerprint(analysis: Analysis): string {
+  const tables = Object.entries(analysis.tables)
+    .map(([t, a]) => [t, a.fingerprint])
+    .sort(([a], [b]) => (a! < b! ? -1 : 1));
+  return sha256(JSON.stringify(["shared", analysis.global, tables]));
+}

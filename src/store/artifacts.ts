@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Analysis } from "../staleness/analyze.js";
 import type { Config } from "../config/load.js";
 import { sha256 } from "../common/hash.js";
 import type { Debug } from "../common/log.js";
@@ -126,14 +125,6 @@ async function readArtifact(root: string, c: Keep): Promise<Artifact | null> {
     files.set(p, bytes);
   }
   return { kind: c.kind, key: c.key, files };
-}
-
-/** What the shared files are generated from: every table's fingerprint (and the globals, which each includes). */
-export function sharedKey(analysis: Analysis): string {
-  const tables = Object.entries(analysis.tables)
-    .map(([t, a]) => [t, a.fingerprint])
-    .sort(([a], [b]) => (a! < b! ? -1 : 1));
-  return sha256(JSON.stringify(["shared", analysis.global, tables]));
 }
 
 async function inParallel<T>(items: T[], fn: (item: T) => Promise<unknown>): Promise<void> {
