@@ -87,6 +87,7 @@ describe("allVouched", () => {
     ["a symlink", rec("H", "120000", oid("a"), "0", "f")],
     ["a submodule", rec("H", "160000", oid("a"), "0", "f")],
     ["an unmerged entry", rec("M", "100644", oid("a"), "1", "f")],
+    ["a stage 3 entry with an H tag", rec("H", "100644", oid("a"), "3", "f")],
     ["a mode git never writes for files", rec("H", "100664", oid("a"), "0", "f")],
     ["an upper-case object id", rec("H", "100644", "A".repeat(40), "0", "f")],
     ["a short object id", rec("H", "100644", "a".repeat(39), "0", "f")],

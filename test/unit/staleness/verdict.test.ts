@@ -132,10 +132,12 @@ describe("makePlan against the lock of the last generate", () => {
     const plan = await app.plan({
       ...edit("app/models/job.rb", "end\n", "  # x\nend\n"),
       ...edit("app/models/client.rb", "end\n", "  # x\nend\n"),
+      ...edit("db/schema.rb", `t.string "title", null: false`, `t.string "title"`),
       [`${TEMPLATES}/model.ts.tpl`]: "changed",
     });
     expect(staleTables(plan)).toEqual(ALL);
-    expect(reasonsOf(plan, "jobs")[0]!.components).toEqual(["model app/models/job.rb", "neighbour model app/models/client.rb", "global templates"]);
+    // "schema jobs" sorts after "neighbour ...": the order is by whose change it is, not alphabetical.
+    expect(reasonsOf(plan, "jobs")[0]!.components).toEqual(["model app/models/job.rb", "schema jobs", "neighbour model app/models/client.rb", "global templates"]);
     expect(reasonsOf(plan, "tags")[0]!.components).toEqual(["global templates"]);
   });
 
@@ -252,6 +254,15 @@ describe("makePlan against the lock of the last generate", () => {
       ["output-missing", `${OUT}/types/job-data.ts`],
     ]);
     expect(isFresh(deleted)).toBe(false);
+  });
+
+  it("gives a reason once however many ways it arises", async () => {
+    // Two output patterns naming the same file: one edit, one reason.
+    const twice = { ...config, outputs: { ...config.outputs, perTable: [...config.outputs.perTable, `${OUT}/{model_kebab}.ts`] } };
+    const app = await generatedApp({ config: twice });
+    const plan = await app.plan({ [`${OUT}/tag.ts`]: "// by hand\n" });
+    expect(app.analysis.tables.tags!.outputs.filter((f) => f === `${OUT}/tag.ts`)).toHaveLength(2);
+    expect(reasonsOf(plan, "tags")).toEqual([{ kind: "output-edited", message: `generated file edited by hand: ${OUT}/tag.ts`, file: `${OUT}/tag.ts` }]);
   });
 
   it("gives both the component and the output reasons when a table changed and its file was edited", async () => {
