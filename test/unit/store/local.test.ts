@@ -215,6 +215,17 @@ describe("LocalStore eviction", () => {
     expect(Number(readFileSync(path.join(cacheDir, "store/size"), "utf8"))).toBeLessThanOrEqual(3000);
   });
 
+  it("adds nothing to its size count for content it already holds", async () => {
+    const cacheDir = tempCache();
+    const { store: s } = store(1024 * 1024, cacheDir);
+    await s.put(artifact("a", { "a.ts": kilo("x") }));
+    await s.evictIfFull(); // the first count is made from the disk
+    await s.put(artifact("b", { "b.ts": kilo("x") }));
+    await s.evictIfFull(); // then kept up to date from what each run adds
+    const entrySize = statSync(entryFile(cacheDir, "table", "a")).size;
+    expect(Number(readFileSync(path.join(cacheDir, "store/size"), "utf8"))).toBe(1000 + 2 * entrySize);
+  });
+
   it("counts the record of uploads against the limit, and keeps it", async () => {
     const cacheDir = tempCache();
     const { store: s } = store(1024 * 1024, cacheDir);
