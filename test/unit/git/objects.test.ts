@@ -1,0 +1,118 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseBatch, readAtRevisions, readBlobs } from "../../../src/git/objects.js";
+import { ZeroModelsError } from "../../../src/common/errors.js";
+import { makeRepo, type Repo } from "../../helpers/repo.js";
+
+/** `git cat-file --batch` output: "<oid> <type> <size>\n<bytes>\n" per object, or "<name> missing\n". */
+const found = (id: string, bytes: Buffer | string, type = "blob") => Buffer.concat([Buffer.from(`${id} ${type} ${Buffer.byteLength(bytes)}\n`), Buffer.from(bytes), Buffer.from("\n")]);
+const missing = (name: string) => Buffer.from(`${name} missing\n`);
+const ambiguous = (name: string) => Buffer.from(`${name} ambiguous\n`);
+const oid = (c: string) => c.repeat(40);
+const text = (blobs: Map<string, Buffer>) => Object.fromEntries([...blobs].map(([k, v]) => [k, v.toString()]));
+
+describe("parseBatch", () => {
+  it("splits objects by their announced size, whatever bytes they hold", () => {
+    const out = Buffer.concat([found(oid("a"), "line 1\nline 2\n"), found(oid("b"), ""), found(oid("c"), `${oid("d")} blob 3\nabc\n`), found(oid("e"), "no newline")]);
+    expect(text(parseBatch(out, [oid("a"), oid("b"), oid("c"), oid("e")], false))).toEqual({
+      [oid("a")]: "line 1\nline 2\n",
+      [oid("b")]: "",
+      [oid("c")]: `${oid("d")} blob 3\nabc\n`,
+      [oid("e")]: "no newline",
+    });
+  });
+
+  it("counts the size in bytes, not characters", () => {
+    const bytes = Buffer.from("héllo ✓ 模型\n\0binary\xff", "latin1");
+    const utf8 = "héllo ✓ 模型\n";
+    const out = Buffer.concat([found(oid("a"), bytes), found(oid("b"), utf8)]);
+    const blobs = parseBatch(out, [oid("a"), oid("b")], false);
+    expect(blobs.get(oid("a"))!.equals(bytes)).toBe(true);
+    expect(blobs.get(oid("b"))!.toString("utf8")).toBe(utf8);
+  });
+
+  it("keys each object by the name asked for, not the id git prints", () => {
+    const out = Buffer.concat([found(oid("a"), "old schema"), found(oid("b"), "new schema")]);
+    expect(text(parseBatch(out, ["ORIG_HEAD:db/my schema.rb", "HEAD:db/my schema.rb"], true))).toEqual({
+      "ORIG_HEAD:db/my schema.rb": "old schema",
+      "HEAD:db/my schema.rb": "new schema",
+    });
+  });
+
+  it("leaves out missing and ambiguous names when allowed, names with spaces included", () => {
+    const out = Buffer.concat([missing("ORIG_HEAD:db/my schema.rb"), found(oid("a"), "x\n"), ambiguous("abc"), found(oid("b"), "y")]);
+    expect(text(parseBatch(out, ["ORIG_HEAD:db/my schema.rb", "HEAD:db/schema.rb", "abc", "HEAD:x"], true))).toEqual({ "HEAD:db/schema.rb": "x\n", "HEAD:x": "y" });
+  });
+
+  it.each([
+    ["missing", missing(oid("a"))],
+    ["ambiguous", ambiguous("abc")],
+    ["missing, with spaces in its name", missing("HEAD:a b c")],
+  ])("refuses a %s object when every object must exist", (_, out) => {
+    expect(() => parseBatch(Buffer.concat([found(oid("z"), "ok"), out]), [oid("z"), "wanted"], false)).toThrow(ZeroModelsError);
+    expect(() => parseBatch(out, ["wanted"], false)).toThrow(/git cat-file --batch failed: missing object wanted/);
+  });
+
+  it("refuses output that ends before every object asked for", () => {
+    expect(() => parseBatch(Buffer.alloc(0), [oid("a")], false)).toThrow(/missing object/);
+    expect(() => parseBatch(found(oid("a"), "x"), [oid("a"), oid("b")], false)).toThrow(/missing object .*bbbb/);
+  });
+
+  it("gives an empty map when nothing was asked", () => {
+    expect(parseBatch(Buffer.alloc(0), [], false).size).toBe(0);
+  });
+});
+
+describe("against a real git", () => {
+  let dir: string;
+  let repo: Repo;
+  const tricky = Buffer.concat([Buffer.from("first\n\nthird\n"), Buffer.from([0, 255, 10]), Buffer.from("ünï 模型\n")]);
+
+  beforeAll(() => {
+    dir = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-models-objects-")));
+    repo = makeRepo(dir);
+    repo.git("init", "-q", "-b", "main");
+    repo.write("db/my schema.rb", "v1\n");
+    repo.write("tricky.bin", tricky);
+    repo.write("empty", "");
+    repo.commitAll("one");
+    repo.write("db/my schema.rb", "v2\nwith lines\n");
+    repo.commitAll("two");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const rev = (spec: string) => repo.git("rev-parse", spec).trim();
+
+  it("parses what git cat-file --batch prints, missing names included", () => {
+    const names = [rev("HEAD:tricky.bin"), "HEAD~1:db/my schema.rb", "ORIG_HEAD:db/my schema.rb", rev("HEAD:empty"), "HEAD:db/my schema.rb"];
+    const out = execFileSync("git", ["cat-file", "--batch"], { cwd: dir, input: `${names.join("\n")}\n` });
+    expect(out.includes(Buffer.from("ORIG_HEAD:db/my schema.rb missing\n"))).toBe(true);
+    const blobs = parseBatch(out, names, true);
+    expect([...blobs.keys()]).toEqual([names[0], names[1], names[3], names[4]]);
+    expect(blobs.get(names[0]!)!.equals(tricky)).toBe(true);
+    expect(blobs.get(names[1]!)!.toString()).toBe("v1\n");
+    expect(blobs.get(names[3]!)!.length).toBe(0);
+    expect(blobs.get(names[4]!)!.toString()).toBe("v2\nwith lines\n");
+    expect(() => parseBatch(out, names, false)).toThrow(/missing object ORIG_HEAD:db\/my schema\.rb/);
+  });
+
+  it("reads blobs by id, each once however often it is asked", async () => {
+    const a = rev("HEAD:tricky.bin");
+    const blobs = await readBlobs(dir, [a, rev("HEAD:empty"), a]);
+    expect(blobs.size).toBe(2);
+    expect(blobs.get(a)!.equals(tricky)).toBe(true);
+    expect(await readBlobs(dir, [])).toEqual(new Map());
+  });
+
+  it("reads files at revisions, leaving out the ones that do not exist", async () => {
+    const files = await readAtRevisions(dir, ["ORIG_HEAD:db/my schema.rb", "HEAD:db/my schema.rb", "HEAD~1:db/my schema.rb", "HEAD:nope"]);
+    expect(text(files)).toEqual({ "HEAD:db/my schema.rb": "v2\nwith lines\n", "HEAD~1:db/my schema.rb": "v1\n" });
+  });
+
+  it("refuses a blob id that does not exist", async () => {
+    await expect(readBlobs(dir, [oid("0")])).rejects.toThrow(/missing object 0000/);
+  });
+});
