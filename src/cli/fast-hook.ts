@@ -3,15 +3,16 @@ import { peekWatchedGlobs } from "../config/file.js";
 import { repoDirs, repoDirsAt } from "../git/repo.js";
 import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../hooks/scope.js";
 import * as msg from "../common/messages.js";
+import { takeGlobal, type Globals } from "./global-options.js";
 
 /**
  * The hooks' fast path, taken before the CLI parser and the commands load:
- * for `zero-models [-C dir] [-c file] [-q] [--debug] [--no-color] hook <name> …`
+ * for `zero-models [global options] hook <name> …`
  * it ends the run (exit 0) when the hook is skipped or nothing watched
  * changed. Anything else, including every error, returns null and the full
  * CLI takes over, so this path can only be faster, never different.
  */
-export async function quickHook(argv: string[]): Promise<number | null> {
+export async function fastHook(argv: string[]): Promise<number | null> {
   const call = parse(argv.slice(2));
   if (!call) return null;
   try {
@@ -31,31 +32,24 @@ export async function quickHook(argv: string[]): Promise<number | null> {
   }
 }
 
-interface HookCall {
+interface HookCall extends Globals {
   name: HookName;
   args: string[];
-  cwd?: string;
-  config?: string;
-  quiet: boolean;
-  debug: boolean;
 }
 
 function parse(args: string[]): HookCall | null {
-  const call: Partial<HookCall> = { quiet: false, debug: false };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === "hook") {
+  const globals: Globals = {};
+  for (let i = 0; i < args.length; ) {
+    if (args[i] === "hook") {
       const name = args[i + 1];
       if (!name || !(HOOKS as readonly string[]).includes(name)) return null;
       const rest = args.slice(i + 2);
       if (rest.some((a) => a.startsWith("-"))) return null;
-      return { ...call, name: name as HookName, args: rest } as HookCall;
+      return { ...globals, name: name as HookName, args: rest };
     }
-    if (arg === "-C" || arg === "--cwd") call.cwd = args[++i];
-    else if (arg === "-c" || arg === "--config") call.config = args[++i];
-    else if (arg === "-q" || arg === "--quiet") call.quiet = true;
-    else if (arg === "--debug") call.debug = true;
-    else if (arg !== "--no-color") return null;
+    const taken = takeGlobal(args, i, globals);
+    if (!taken) return null;
+    i += taken;
   }
   return null;
 }

@@ -4,6 +4,8 @@ import { createLogger, type LogOptions } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import { JSON_SCHEMA_VERSION } from "../output/json.js";
 import { VERSION } from "../common/version.js";
+import type { Listing } from "../git/listing.js";
+import { GLOBAL_OPTIONS, type Globals } from "./global-options.js";
 
 /** Exit codes, also shown in --help. */
 const EXIT_HELP = `
@@ -15,21 +17,18 @@ Exit codes:
 hook pre-commit exits 1 to refuse a stale commit; hook post-* always exits 0.
 ZERO_MODELS_SKIP=1 skips every hook.`;
 
-interface GlobalOptions extends LogOptions {
-  config?: string;
-  cwd?: string;
-  color?: boolean;
+type GlobalOptions = Globals & LogOptions;
+
+/** What the fast path (bin.ts) hands over when it could not answer by itself. */
+export interface Handover {
+  /** git's listing made by `check`'s fast path. */
+  listing?: Listing;
 }
 
-function program(): Command {
-  const cli = new Command("zero-models")
-    .description("Regenerate Zero TypeScript models from a Rails schema only when their inputs changed.")
-    .version(VERSION, "-v, --version")
-    .option("-c, --config <path>", "config file (default: searched from the working directory up to the git top level)")
-    .option("-C, --cwd <dir>", "run as if started in <dir>")
-    .option("-q, --quiet", "print only warnings and errors")
-    .option("--debug", "print what was decided and why, with timings (stderr)")
-    .option("--no-color", "no colors (also: NO_COLOR=1)")
+function program(handover: Handover): Command {
+  const cli = new Command("zero-models").description("Regenerate Zero TypeScript models from a Rails schema only when their inputs changed.").version(VERSION, "-v, --version");
+  for (const option of GLOBAL_OPTIONS) cli.option(option.flags, option.description);
+  cli
     .addHelpText("after", EXIT_HELP)
     .showHelpAfterError()
     .exitOverride();
@@ -44,7 +43,7 @@ function program(): Command {
       const g = globals(cmd);
       const { check } = await import("../commands/check.js");
       process.exitCode = await check(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, staged: !!opts.staged, json: !!opts.json, explain: !!opts.explain },
+        { cwd: g.cwd ?? process.cwd(), config: g.config, staged: !!opts.staged, json: !!opts.json, explain: !!opts.explain, listing: handover.listing },
         createLogger({ ...g, json: opts.json }),
       );
     });
@@ -122,10 +121,10 @@ function globals(cmd: Command): GlobalOptions {
   return g;
 }
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], handover: Handover = {}): Promise<void> {
   const wantsJson = argv.includes("--json");
   try {
-    await program().parseAsync(argv);
+    await program(handover).parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here too, with code 0.

@@ -1,5 +1,6 @@
 import { EXIT } from "../common/errors.js";
-import { computePlan } from "../generate/run.js";
+import type { Listing } from "../git/listing.js";
+import { computePlan } from "../staleness/plan.js";
 import { openProject } from "../config/project.js";
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
@@ -13,14 +14,16 @@ export interface CheckOptions {
   staged: boolean;
   json: boolean;
   explain: boolean;
+  /** git's listing, when `check`'s fast path made one (it is not asked twice). */
+  listing?: Listing;
 }
 
 /** `zero-models check`: are the generated files current? Exit 0 fresh, 1 stale. */
 export async function check(options: CheckOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
-  // dist/cli.cjs has already answered "fresh" if the last fresh verdict still holds (quick-check.ts).
+  // dist/cli.cjs has already answered "fresh" if the last fresh verdict still holds (cli/fast-check.ts).
   const view = options.staged ? "index" : "worktree";
-  const plan = await computePlan(project, view);
+  const plan = await computePlan(project, view, options.listing);
   const fresh = isFresh(plan);
   const fix = options.staged ? msg.fixStagedCommand : msg.fixCommand;
   if (options.json) {

@@ -2,7 +2,7 @@ import { EXIT } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import { openProject } from "../config/project.js";
-import { generate as runGenerate } from "../generate/run.js";
+import { runGenerate } from "../generate/run.js";
 import { locked } from "../generate/run-lock.js";
 import { stageResult } from "../generate/stage.js";
 import { restorePending } from "../hooks/set-aside.js";

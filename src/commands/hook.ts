@@ -1,9 +1,10 @@
 import path from "node:path";
 import { isCI } from "ci-info";
 import picomatch from "picomatch";
-import { anyTableGlob, peekWatchedGlobs, watchedGlobs } from "../config/file.js";
+import { peekWatchedGlobs, watched, watchedGlobs } from "../config/file.js";
 import { restorePending, setAside } from "../hooks/set-aside.js";
-import { computePlan, generate as runGenerate } from "../generate/run.js";
+import { computePlan } from "../staleness/plan.js";
+import { runGenerate } from "../generate/run.js";
 import { openProject, type Project } from "../config/project.js";
 import { EXIT, ZeroModelsError } from "../common/errors.js";
 import { repoDirs } from "../git/repo.js";
@@ -129,7 +130,7 @@ const header = (plan: Plan) =>
 async function fixCommit(project: Project, options: HookOptions, log: Logger): Promise<number> {
   const { config } = project;
   const isWatched = picomatch(watchedGlobs(config, config.root, config.root, config.file) ?? ["**"], { dot: true });
-  const isGenerated = picomatch([...config.outputs.perTable.map(anyTableGlob), ...config.outputs.shared, config.lockfile], { dot: true });
+  const isGenerated = picomatch(watched(config).generated, { dot: true });
   const dirty = (await unstagedChanges(config.root)).filter((p) => isWatched(p));
   const generated = dirty.filter((p) => isGenerated(p));
   if (generated.length) {

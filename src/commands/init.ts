@@ -10,7 +10,8 @@ import { ConfigError, EXIT, ZeroModelsError } from "../common/errors.js";
 import { configValue, isIgnored, repoDirs } from "../git/repo.js";
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
-import { HOOK_NAMES, hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withPrepare } from "../hooks/install-edits.js";
+import { HOOKS } from "../hooks/scope.js";
+import { hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withPrepare } from "../hooks/install-edits.js";
 
 export interface InitOptions {
   cwd: string;
@@ -39,7 +40,7 @@ export async function init(options: InitOptions, log: Logger): Promise<number> {
     await writeAtomic(pkgFile, prepare);
     done.push(`package.json: prepare script runs husky (${relativeDir(root, pkgFile)})`);
   }
-  for (const name of HOOK_NAMES) {
+  for (const name of HOOKS) {
     const file = path.join(pkgDir, ".husky", name);
     const existing = existsSync(file) ? await readFile(file, "utf8") : "";
     const next = withHookLine(existing, name, hookLine(name, packageFromRoot, relativeDir(pkgDir, appDir)));

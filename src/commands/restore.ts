@@ -1,5 +1,5 @@
 import { EXIT } from "../common/errors.js";
-import { generate as runGenerate } from "../generate/run.js";
+import { runRestore } from "../generate/run.js";
 import { openProject } from "../config/project.js";
 import type { Logger } from "../common/log.js";
 import { generateJson } from "../output/json.js";
@@ -25,7 +25,7 @@ export async function restore(options: RestoreCommandOptions, log: Logger): Prom
   const project = await openProject(options.cwd, options.config, log.debug);
   if (await restorePending(project.config.root, project.config.cacheDir)) log.warn(msg.setAsideRestored);
   const result = await locked(project, "zero-models restore", () =>
-    runGenerate(project, { all: false, dryRun: false, restoreOnly: true, restoreAll: options.all, ...streams(log, options) }),
+    runRestore(project, { all: options.all, ...streams(log, options) }),
   );
   if (options.json) {
     const report = generateJson(result, false);

@@ -66,7 +66,7 @@ export function findConfigFile(cwd: string, root: string): string | null {
 type Globs = string | string[];
 
 /** The keys that decide which files are watched. */
-interface WatchedKeys {
+export interface WatchedKeys {
   schema: string;
   models: Globs;
   concerns: Globs;
@@ -80,26 +80,36 @@ interface WatchedKeys {
 }
 
 /**
- * Every repo-relative glob whose change can make a table stale: inputs,
- * generated files, the lock and the config itself. A change outside them
- * cannot change any verdict, which is what lets a hook stop early.
- * Paths in `keys` are repo-relative already when `projectDir` is the root.
+ * The one list of the files that matter, in named groups; every other list
+ * (what git lists for a snapshot, what wakes a hook, what pre-commit treats
+ * as generated) is derived from it. Paths as the config gives them.
+ */
+export interface Watched {
+  /** What the generator reads: a change can make tables stale. */
+  inputs: string[];
+  /** beforeGenerate's `when` globs: a change there runs a step before generating. */
+  triggers: string[];
+  /** What the generator writes, and the lock that records it. */
+  generated: string[];
+}
+
+export function watched(keys: WatchedKeys): Watched {
+  const list = (g: Globs) => (Array.isArray(g) ? g : [g]);
+  return {
+    inputs: [keys.schema, ...list(keys.models), ...list(keys.concerns), ...list(keys.migrations), ...list(keys.templates), keys.inflections, ...keys.globalInputs],
+    triggers: keys.beforeGenerate.flatMap((step) => list(step.when)),
+    generated: [...keys.outputs.perTable.map(anyTableGlob), ...keys.outputs.shared, keys.lockfile],
+  };
+}
+
+/**
+ * Every repo-relative glob whose change can change a verdict: all watched
+ * groups and the config file itself. A change outside them cannot, which is
+ * what lets a hook stop early. Null when a path leaves the repository.
  */
 export function watchedGlobs(keys: WatchedKeys, root: string, projectDir: string, file: string | null): string[] | null {
-  const list = (g: Globs) => (Array.isArray(g) ? g : [g]);
-  const globs = [
-    keys.schema,
-    ...list(keys.models),
-    ...list(keys.concerns),
-    ...list(keys.migrations),
-    ...list(keys.templates),
-    keys.inflections,
-    ...keys.globalInputs,
-    ...keys.beforeGenerate.flatMap((step) => list(step.when)),
-    ...keys.outputs.perTable.map(anyTableGlob),
-    ...keys.outputs.shared,
-    keys.lockfile,
-  ].map((g) => toRepoPath(root, projectDir, g));
+  const { inputs, triggers, generated } = watched(keys);
+  const globs = [...inputs, ...triggers, ...generated].map((g) => toRepoPath(root, projectDir, g));
   if (file) globs.push(path.relative(root, file).split(path.sep).join("/"));
   return globs.every((g): g is string => typeof g === "string") ? globs : null;
 }

@@ -1,76 +1,49 @@
 import { unlink } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
-import { analyze, FINGERPRINT_VERSION, sharedFingerprint } from "../staleness/analyze.js";
 import { writeAtomic } from "../common/atomic.js";
 import { GeneratorError } from "../common/errors.js";
-import type { Config } from "../config/load.js";
-import type { Project } from "../config/project.js";
-import { chooseRuns, readTimings, recordTiming, runCommand, type Run, type RunResult } from "./generator.js";
-import { emptyLock, parseLock, serializeLock, type Lock } from "../staleness/lock.js";
-import { BlobHashes } from "../inputs/blob-hashes.js";
-import { recordFresh } from "../staleness/fresh-record.js";
-import { ParseCache } from "../inputs/parse-cache.js";
-import { Artifacts, type Keep, type Source } from "../store/artifacts.js";
 import { sha256 } from "../common/hash.js";
-import type { Artifact } from "../store/local.js";
-import { hashDisk, takeSnapshot, type Snapshot, type View } from "../inputs/snapshot.js";
-import { isFresh, makePlan, type Plan, type TableVerdict } from "../staleness/verdict.js";
 import * as msg from "../common/messages.js";
+import type { Project } from "../config/project.js";
+import { hashDisk, takeSnapshot } from "../inputs/snapshot.js";
+import { FINGERPRINT_VERSION, sharedFingerprint } from "../staleness/analyze.js";
+import { emptyLock, serializeLock, type Lock } from "../staleness/lock.js";
+import { openCaches, planFor } from "../staleness/plan.js";
+import { isFresh, type Plan, type TableVerdict } from "../staleness/verdict.js";
+import { Artifacts, type Keep, type Source } from "../store/artifacts.js";
+import type { Artifact } from "../store/local.js";
+import { readTimings, recordTiming, type Run, type Timings } from "./choose-runs.js";
+import { candidates, decide, sharedLookupNeeded, type Decision, type Policy, type Stored } from "./decide.js";
+import { runCommand, type RunResult } from "./spawn.js";
 
 /**
- * The engine behind `check` and `generate` (and, later, the hooks). It never
- * prints or exits: it returns results, reports progress through callbacks,
- * and throws ZeroModelsErrors.
+ * `generate` and `restore`: one run in phases. decide() (pure, in
+ * decide.ts) says what is restored, regenerated, blocked and cached; then
+ * restore() puts stored files in place, regenerate() runs the generator, and
+ * finish() removes orphans, records the shared files and the lock, and fills
+ * the stores. Nothing here prints or exits: progress goes through onStep,
+ * failures are in the result, errors are thrown.
  */
 
-/** Everything `check` needs: the verdict for every table in one view (work tree or index). */
-export async function computePlan(project: Project, view: View): Promise<Plan> {
-  const caches = await openCaches(project);
-  return planFor(project, await takeSnapshot(project.config, view, caches.blobs), caches);
-}
-
-interface Caches {
-  parsed: ParseCache;
-  blobs: BlobHashes;
-}
-
-async function openCaches({ config, debug }: Project): Promise<Caches> {
-  const [parsed, blobs] = await Promise.all([ParseCache.open(config.cacheDir, debug), BlobHashes.open(config.cacheDir, debug)]);
-  return { parsed, blobs };
-}
-
-async function planFor(project: Project, snapshot: Snapshot, caches: Caches): Promise<Plan> {
-  const { config, debug } = project;
-  const cache = caches.parsed;
-  const analysis = await analyze(config, snapshot, cache, debug);
-  const lockText = (await snapshot.read([config.lockfile])).get(config.lockfile);
-  const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile);
-  const plan = await makePlan(config, snapshot, analysis, lock, cache);
-  const tables = Object.values(analysis.tables);
-  await Promise.all([
-    cache.save(),
-    caches.blobs.save(),
-    isFresh(plan) && plan.warnings.length === 0
-      ? recordFresh(config, snapshot, [...tables.flatMap((t) => t.outputs), ...config.outputs.shared, config.lockfile, config.schema, config.inflections], tables.length)
-      : null,
-  ]);
-  debug(`${Object.keys(analysis.tables).length} tables, ${plan.stale.length} stale, ${plan.dropped.length} dropped; lock ${lock.status}`);
-  for (const note of analysis.notes) debug(note);
-  return plan;
-}
-
-export interface GenerateOptions {
-  all: boolean;
-  /** Restore from the stores only, never run the generator (`zero-models restore`). */
-  restoreOnly?: boolean;
-  /** With restoreOnly: every table, also those that look fresh (`zero-models restore --all`). */
-  restoreAll?: boolean;
-  dryRun: boolean;
+/** Where the generator's output and the run's progress go. */
+export interface Output {
   /** Generator output goes here (null: kept only for error messages). */
   stdout: NodeJS.WritableStream | null;
   stderr: NodeJS.WritableStream | null;
   onStep?: (step: Step) => void;
+}
+
+export interface GenerateOptions extends Output {
+  /** Every table, past every cache. */
+  all: boolean;
+  /** Decide and report, change nothing. */
+  dryRun: boolean;
+}
+
+export interface RestoreOptions extends Output {
+  /** Every table, also those that look fresh. */
+  all: boolean;
 }
 
 export type Step =
@@ -90,8 +63,8 @@ export interface GenerateResult {
   restored: Restored[];
   /** Where the shared files came from when a store had them and no generator run refreshed them. */
   sharedRestored: Source | null;
-  /** Tables a store was asked for and did not have (`zero-models restore`; "shared" for the shared files). */
-  missing: string[];
+  /** What a store was asked for and did not have (`zero-models restore`). */
+  missing: Decision["missing"];
   failed: Array<{ run: Run; result: RunResult }>;
   /** Tables left stale because a migration is pending (generating cannot help). */
   blocked: TableVerdict[];
@@ -107,186 +80,235 @@ export interface Restored extends TableVerdict {
   from: Source;
 }
 
-export async function generate(project: Project, options: GenerateOptions): Promise<GenerateResult> {
+/** `zero-models generate`: the stale tables (or all), from the stores where they hold them, else from the generator. */
+export function runGenerate(project: Project, options: GenerateOptions): Promise<GenerateResult> {
+  const policy: Policy = { tables: options.all ? "all" : "stale", stores: !options.all && !options.dryRun, generator: true };
+  return execute(project, policy, options.dryRun, options);
+}
+
+/** `zero-models restore`: the stale tables (or all) from the stores only; the generator never runs. */
+export function runRestore(project: Project, options: RestoreOptions): Promise<GenerateResult> {
+  return execute(project, { tables: options.all ? "all" : "stale", stores: true, generator: false }, false, options);
+}
+
+async function execute(project: Project, policy: Policy, dryRun: boolean, output: Output): Promise<GenerateResult> {
   const start = performance.now();
-  const { config, debug } = project;
+  const { config } = project;
   const caches = await openCaches(project);
   let snapshot = await takeSnapshot(config, "worktree", caches.blobs);
   let plan = await planFor(project, snapshot, caches);
-
-  if (!options.dryRun && (options.all || !isFresh(plan))) {
-    const ran = await runBeforeGenerate(project, plan, options);
-    if (ran) {
-      snapshot = await takeSnapshot(config, "worktree", caches.blobs);
-      plan = await planFor(project, snapshot, caches);
-    }
+  if (!dryRun && (policy.tables === "all" || !isFresh(plan)) && (await runBeforeGenerate(project, plan, output))) {
+    snapshot = await takeSnapshot(config, "worktree", caches.blobs);
+    plan = await planFor(project, snapshot, caches);
   }
-
-  const all = Object.keys(plan.analysis.tables).sort();
-  const blocked = options.all ? [] : plan.stale.filter((v) => v.reasons.every((r) => r.kind === "pending-migration"));
-  const blockedSet = new Set(blocked.map((v) => v.table));
-  const stale = options.all || options.restoreAll || plan.lock.status !== "ok" ? all : plan.stale.map((v) => v.table).filter((t) => !blockedSet.has(t));
-  const verdicts = new Map(plan.stale.map((v) => [v.table, v]));
-  // Entries are replaced, never changed in place, so copying the maps is enough
-  // (a deep copy of a 2,000-table lock took ~80 ms); plan.lock stays as read.
-  const old = plan.lock.lock;
-  const lock: Lock = old ? { ...old, tables: { ...old.tables } } : emptyLock(FINGERPRINT_VERSION);
-  lock.fingerprintVersion = FINGERPRINT_VERSION;
-  const written = new Set<string>();
-
-  const store = options.dryRun ? null : await Artifacts.open(config, debug, (text) => options.onStep?.({ type: "warning", text }));
-  // --all is the way past every cache: it runs the generator for every table (and stores what it writes).
-  const { restored, sharedFrom, sharedRestored } = store && !options.all ? await restoreFromStores(config, plan, stale, store, lock, written, verdicts, !!options.restoreOnly) : NONE_RESTORED;
-  const restoredSet = new Set(restored.map((r) => r.table));
-  const toRegenerate = stale.filter((t) => !restoredSet.has(t));
-  const refreshShared = sharedNeedRefresh(config, plan, restored);
-  const missing = options.restoreOnly ? [...toRegenerate, ...(refreshShared && !sharedFrom ? ["shared"] : [])] : [];
-  // Shared files list every table: when only they need refreshing and no store had them, one run (of the cheapest table) rewrites them.
-  const targets = options.restoreOnly ? [] : toRegenerate.length > 0 ? toRegenerate : refreshShared && !sharedFrom ? all.slice(0, 1) : [];
+  // Every run that writes also fills the stores (generate --all too); only policy.stores lets it take from them.
+  const store = dryRun ? null : await Artifacts.open(config, project.debug, (text) => output.onStep?.({ type: "warning", text }));
+  const stored = store && policy.stores ? await lookUp(project, plan, policy, store) : NOTHING_STORED;
   const timings = await readTimings(config.cacheDir);
-  const runs = targets.length > 0 ? chooseRuns(config.generator, targets, all, plan.analysis.excluded, timings) : [];
-  debug(`restored ${restored.length}${sharedRestored ? " and the shared files" : ""}; runs: ${runs.map((r) => `${r.kind}(${r.tables.length})`).join(", ") || "none"}`);
-
-  const result: GenerateResult = {
-    plan,
-    runs,
-    regenerated: [],
-    restored,
-    sharedRestored,
-    missing,
-    failed: [],
-    blocked,
-    cached: plan.fresh.filter((t) => !runs.some((r) => r.tables.includes(t)) && !restoredSet.has(t) && !missing.includes(t)),
-    filesWritten: 0,
-    generatorMs: 0,
-    ms: 0,
-  };
-  if (options.dryRun) return { ...result, ms: performance.now() - start };
-
-  const lockPath = path.join(config.root, config.lockfile);
-  if (restored.length) await writeAtomic(lockPath, serializeLock(lock));
-
-  for (const [index, run] of runs.entries()) {
-    options.onStep?.({ type: "run", run, index, count: runs.length });
-    const outcome = await runCommand(run.argv, { cwd: config.projectDir, stdout: options.stdout, stderr: options.stderr });
-    result.generatorMs += outcome.ms;
-    options.onStep?.({ type: "run-done", run, result: outcome });
-    if (!outcome.ok) {
-      result.failed.push({ run, result: outcome });
-      continue;
-    }
-    await recordTiming(config.cacheDir, timings, run, outcome.ms, all.length);
-    const files = run.tables.flatMap((t) => plan.analysis.tables[t]!.outputs);
-    const after = await hashDisk(config.root, files);
-    for (const table of run.tables) {
-      const now = plan.analysis.tables[table]!;
-      const outputs: Record<string, string | null> = {};
-      for (const file of now.outputs) {
-        outputs[file] = after.get(file) ?? null;
-        if (outputs[file] === null) options.onStep?.({ type: "output-absent", table, file });
-        if (outputs[file] !== plan.outputHashes.get(file)) written.add(file);
-      }
-      lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: now.components, outputs };
-      const forced = options.all ? msg.reason.forced : msg.reason.sharedRefresh;
-      result.regenerated.push(verdicts.get(table) ?? { table, model: now.model, reasons: [{ kind: "forced", message: forced }] });
-    }
-    // Progress survives a crash between runs; after the last run the lock is written once, below
-    // (a crash before that only costs regenerating what this run did).
-    if (index < runs.length - 1) await writeAtomic(lockPath, serializeLock(lock));
-  }
-
-  await removeOrphans(config, plan, [...result.regenerated, ...restored].map((v) => v.table), options, snapshot);
-  for (const d of plan.dropped) delete lock.tables[d.table];
-
-  const complete = result.failed.length === 0 && missing.length === 0;
-  if (complete) {
-    const shared = await hashDisk(config.root, config.outputs.shared);
-    lock.shared = Object.fromEntries(config.outputs.shared.map((f) => [f, shared.get(f) ?? null]));
-    for (const f of config.outputs.shared) if (shared.get(f) !== plan.outputHashes.get(f)) written.add(f);
-    lock.global = plan.analysis.global;
-    lock.inputs = plan.analysis.inputs;
-  }
-  const text = serializeLock(lock);
-  if (plan.lock.status !== "ok" || text !== plan.lock.text) await writeAtomic(lockPath, text);
-  if (store && complete && blocked.length === 0) await keepArtifacts(config, plan, lock, store);
-  return { ...result, filesWritten: written.size, ms: performance.now() - start };
+  const decision = decide({ plan, policy, stored, generator: config.generator, sharedOutputs: config.outputs.shared, timings });
+  project.debug(`restore ${decision.restore.length}${decision.shared === "restore" ? " and the shared files" : ""}; runs: ${decision.runs.map((r) => `${r.kind}(${r.tables.length})`).join(", ") || "none"}`);
+  const run = new GenerateRun(project, plan, decision, timings, output);
+  if (dryRun) return run.result(start);
+  await run.restore(stored);
+  await run.regenerate();
+  await run.finish(store);
+  return run.result(start);
 }
 
-const NONE_RESTORED = { restored: [] as Restored[], sharedFrom: null, sharedRestored: null };
+const NOTHING_STORED: Stored = { tables: new Map(), shared: null };
 
-/** A restored or dropped table, or an edited shared file, means the shared files (which list every table) need refreshing. */
-function sharedNeedRefresh(config: Config, plan: Plan, restored: Restored[]): boolean {
-  return config.outputs.shared.length > 0 && (plan.shared.length > 0 || plan.dropped.length > 0 || restored.length > 0);
-}
-
-/** What the stores can put in place before any generator runs: stale tables, then the shared files. */
-async function restoreFromStores(config: Config, plan: Plan, stale: string[], store: Artifacts, lock: Lock, written: Set<string>, verdicts: Map<string, TableVerdict>, restoreOnly: boolean) {
-  const restored = await restoreTables(config, plan, stale, store, lock, written, verdicts);
-  // A generator run rewrites the shared files anyway; `restore` looks for them even when tables are missing.
-  const tryShared = sharedNeedRefresh(config, plan, restored) && (restored.length === stale.length || restoreOnly);
-  const before = written.size;
-  const sharedFrom = tryShared ? await restoreShared(config, plan, store, written) : null;
-  // Reported only when it changed a file: shared files often come out the same.
-  return { restored, sharedFrom, sharedRestored: written.size > before ? sharedFrom : null };
-}
-
-/**
- * Restores, from the stores, the tables whose current fingerprint has stored
- * files, writing only files that differ, and records them in `lock` as if
- * generated. A stored artifact that disagrees with what the lock records for
- * the same fingerprint is not used: the generator decides.
- */
-async function restoreTables(config: Config, plan: Plan, tables: string[], store: Artifacts, lock: Lock, written: Set<string>, verdicts: Map<string, TableVerdict>): Promise<Restored[]> {
-  const wanted = tables.map((t) => ({ kind: "table" as const, key: plan.analysis.tables[t]!.fingerprint, paths: plan.analysis.tables[t]!.outputs }));
-  const found = await store.find(wanted);
-  const restored: Restored[] = [];
-  for (const [i, table] of tables.entries()) {
-    const hit = found.get(i);
-    if (!hit) continue;
-    const now = plan.analysis.tables[table]!;
-    const outputs = hashesOf(hit.artifact);
-    const recorded = plan.lock.lock?.tables[table];
-    if (recorded?.fingerprint === now.fingerprint && now.outputs.some((f) => recorded.outputs[f] !== outputs[f])) continue;
-    await writeFiles(config.root, hit.artifact, outputs, plan.outputHashes, written);
-    lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: now.components, outputs };
-    restored.push({ ...(verdicts.get(table) ?? { table, model: now.model, reasons: [] }), from: hit.from });
-  }
-  return restored;
-}
-
-async function restoreShared(config: Config, plan: Plan, store: Artifacts, written: Set<string>): Promise<Source | null> {
-  const found = (await store.find([{ kind: "shared", key: sharedFingerprint(plan.analysis), paths: config.outputs.shared }])).get(0);
-  if (!found) return null;
-  await writeFiles(config.root, found.artifact, hashesOf(found.artifact), plan.outputHashes, written);
-  return found.from;
+/** What the stores hold for the tables the policy wants current, and for the shared files when decide() will ask. */
+async function lookUp(project: Project, plan: Plan, policy: Policy, store: Artifacts): Promise<Stored> {
+  const { config } = project;
+  const wanted = candidates(plan, policy);
+  const found = await store.find(wanted.map((t) => ({ kind: "table" as const, key: plan.analysis.tables[t]!.fingerprint, paths: plan.analysis.tables[t]!.outputs })));
+  const tables = new Map([...found].map(([i, hit]) => [wanted[i]!, { ...hit, hashes: hashesOf(hit.artifact) }]));
+  if (!sharedLookupNeeded(plan, policy, tables, config.outputs.shared)) return { tables, shared: null };
+  const shared = (await store.find([{ kind: "shared", key: sharedFingerprint(plan.analysis), paths: config.outputs.shared }])).get(0);
+  return { tables, shared: shared ? { ...shared, hashes: hashesOf(shared.artifact) } : null };
 }
 
 function hashesOf(artifact: Artifact): Record<string, string | null> {
   return Object.fromEntries([...artifact.files].map(([p, bytes]) => [p, bytes === null ? null : sha256(bytes)]));
 }
 
-/** Writes an artifact's files that differ from what is on disk; a file the generator did not write is removed. */
-async function writeFiles(root: string, artifact: Artifact, hashes: Record<string, string | null>, current: Map<string, string | null>, written: Set<string>): Promise<void> {
-  for (const [file, bytes] of artifact.files) {
-    if (current.get(file) === hashes[file]) continue;
-    if (bytes === null) await unlink(path.join(root, file)).catch(() => {});
-    else await writeAtomic(path.join(root, file), bytes);
-    written.add(file);
+/** One run's changing state: the lock being built and the files written, kept here instead of passed around. */
+class GenerateRun {
+  private readonly lock: Lock;
+  private readonly written = new Set<string>();
+  private readonly lockPath: string;
+  private readonly regenerated: TableVerdict[] = [];
+  private readonly restored: Restored[] = [];
+  private readonly failed: Array<{ run: Run; result: RunResult }> = [];
+  private sharedRestored: Source | null = null;
+  private generatorMs = 0;
+  private readonly verdicts: Map<string, TableVerdict>;
+
+  constructor(
+    private readonly project: Project,
+    private readonly plan: Plan,
+    private readonly decision: Decision,
+    private readonly timings: Timings,
+    private readonly output: Output,
+  ) {
+    this.verdicts = new Map(plan.stale.map((v) => [v.table, v]));
+    // Entries are replaced, never changed in place, so copying the maps is enough
+    // (a deep copy of a 2,000-table lock took ~80 ms); plan.lock stays as read.
+    const old = plan.lock.lock;
+    this.lock = old ? { ...old, tables: { ...old.tables } } : emptyLock(FINGERPRINT_VERSION);
+    this.lock.fingerprintVersion = FINGERPRINT_VERSION;
+    this.lockPath = path.join(project.config.root, project.config.lockfile);
+  }
+
+  /** Writes the stored files decide() chose, and records those tables in the lock as if generated. */
+  async restore(stored: Stored): Promise<void> {
+    const { analysis } = this.plan;
+    for (const table of this.decision.restore) {
+      const hit = stored.tables.get(table)!;
+      const now = analysis.tables[table]!;
+      await this.writeFiles(hit.artifact, hit.hashes);
+      this.lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: now.components, outputs: hit.hashes };
+      this.restored.push({ ...(this.verdict(table) ?? { table, model: now.model, reasons: [] }), from: hit.from });
+    }
+    if (this.decision.shared === "restore") {
+      const before = this.written.size;
+      await this.writeFiles(stored.shared!.artifact, stored.shared!.hashes);
+      // Reported only when it changed a file: shared files often come out the same.
+      if (this.written.size > before) this.sharedRestored = stored.shared!.from;
+    }
+    if (this.restored.length) await writeAtomic(this.lockPath, serializeLock(this.lock));
+  }
+
+  /** Runs the generator invocations decide() chose, recording each finished run's tables in the lock. */
+  async regenerate(): Promise<void> {
+    const { config } = this.project;
+    const { runs } = this.decision;
+    const tableCount = Object.keys(this.plan.analysis.tables).length;
+    for (const [index, run] of runs.entries()) {
+      this.output.onStep?.({ type: "run", run, index, count: runs.length });
+      const outcome = await runCommand(run.argv, { cwd: config.projectDir, stdout: this.output.stdout, stderr: this.output.stderr });
+      this.generatorMs += outcome.ms;
+      this.output.onStep?.({ type: "run-done", run, result: outcome });
+      if (!outcome.ok) {
+        this.failed.push({ run, result: outcome });
+        continue;
+      }
+      await recordTiming(config.cacheDir, this.timings, run, outcome.ms, tableCount);
+      await this.record(run);
+      // Progress survives a crash between runs; after the last run the lock is written once, in finish()
+      // (a crash before that only costs regenerating what this run did).
+      if (index < runs.length - 1) await writeAtomic(this.lockPath, serializeLock(this.lock));
+    }
+  }
+
+  private async record(run: Run): Promise<void> {
+    const { analysis, outputHashes } = this.plan;
+    const after = await hashDisk(this.project.config.root, run.tables.flatMap((t) => analysis.tables[t]!.outputs));
+    for (const table of run.tables) {
+      const now = analysis.tables[table]!;
+      const outputs: Record<string, string | null> = {};
+      for (const file of now.outputs) {
+        outputs[file] = after.get(file) ?? null;
+        if (outputs[file] === null) this.output.onStep?.({ type: "output-absent", table, file });
+        if (outputs[file] !== outputHashes.get(file)) this.written.add(file);
+      }
+      this.lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: now.components, outputs };
+      const why = this.decision.forced ? msg.reason.forced : msg.reason.sharedRefresh;
+      this.regenerated.push(this.verdict(table) ?? { table, model: now.model, reasons: [{ kind: "forced", message: why }] });
+    }
+  }
+
+  /** Orphans, then the shared files and inputs (after a complete run only), the lock, and the stores. */
+  async finish(store: Artifacts | null): Promise<void> {
+    const { config } = this.project;
+    const { plan, lock } = this;
+    await this.removeOrphans();
+    for (const d of plan.dropped) delete lock.tables[d.table];
+    const complete = this.failed.length === 0 && this.decision.missing.tables.length === 0 && !this.decision.missing.shared;
+    if (complete) {
+      const shared = await hashDisk(config.root, config.outputs.shared);
+      lock.shared = Object.fromEntries(config.outputs.shared.map((f) => [f, shared.get(f) ?? null]));
+      for (const f of config.outputs.shared) if (shared.get(f) !== plan.outputHashes.get(f)) this.written.add(f);
+      lock.global = plan.analysis.global;
+      lock.inputs = plan.analysis.inputs;
+    }
+    const text = serializeLock(lock);
+    if (plan.lock.status !== "ok" || text !== plan.lock.text) await writeAtomic(this.lockPath, text);
+    if (store && complete && this.decision.blocked.length === 0) await store.keep(config.root, this.toKeep());
+  }
+
+  /**
+   * Deletes generated files nothing generates any more: the recorded outputs of
+   * dropped tables, and the old paths of regenerated tables whose model was
+   * renamed. Files edited by hand since they were generated are kept.
+   */
+  private async removeOrphans(): Promise<void> {
+    const { config } = this.project;
+    const { plan } = this;
+    const live = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
+    const recorded = plan.lock.lock?.tables ?? {};
+    const touched = [...plan.dropped.map((d) => d.table), ...this.regenerated.map((v) => v.table), ...this.restored.map((v) => v.table)];
+    const orphans = touched.flatMap((t) => Object.entries(recorded[t]?.outputs ?? {})).filter(([file, hash]) => hash !== null && !live.has(file));
+    const current = await hashDisk(config.root, orphans.map(([file]) => file));
+    for (const [file, hash] of orphans) {
+      if (current.get(file) === null) continue;
+      if (current.get(file) === hash) {
+        await unlink(path.join(config.root, file));
+        this.output.onStep?.({ type: "orphan-deleted", file });
+      } else {
+        this.output.onStep?.({ type: "orphan-kept", file });
+      }
+    }
+  }
+
+  /** After a complete run, every table's files and the shared files as the lock records them. */
+  private toKeep(): Keep[] {
+    const { config } = this.project;
+    const { analysis } = this.plan;
+    const keep: Keep[] = Object.entries(analysis.tables).flatMap(([table, now]) => {
+      const entry = this.lock.tables[table];
+      return entry && entry.fingerprint === now.fingerprint ? [{ kind: "table" as const, key: now.fingerprint, paths: now.outputs, hashes: entry.outputs }] : [];
+    });
+    if (config.outputs.shared.length) keep.push({ kind: "shared", key: sharedFingerprint(analysis), paths: config.outputs.shared, hashes: this.lock.shared });
+    return keep;
+  }
+
+  /** Writes an artifact's files that differ from what is on disk; a file the generator did not write is removed. */
+  private async writeFiles(artifact: Artifact, hashes: Record<string, string | null>): Promise<void> {
+    const { root } = this.project.config;
+    for (const [file, bytes] of artifact.files) {
+      if (this.plan.outputHashes.get(file) === hashes[file]) continue;
+      if (bytes === null) await unlink(path.join(root, file)).catch(() => {});
+      else await writeAtomic(path.join(root, file), bytes);
+      this.written.add(file);
+    }
+  }
+
+  private verdict(table: string): TableVerdict | undefined {
+    return this.verdicts.get(table);
+  }
+
+  result(start: number): GenerateResult {
+    const { decision } = this;
+    return {
+      plan: this.plan,
+      runs: decision.runs,
+      regenerated: this.regenerated,
+      restored: this.restored,
+      sharedRestored: this.sharedRestored,
+      missing: decision.missing,
+      failed: this.failed,
+      blocked: decision.blocked,
+      cached: decision.cached,
+      filesWritten: this.written.size,
+      generatorMs: this.generatorMs,
+      ms: performance.now() - start,
+    };
   }
 }
 
-/** After a complete run, every table's files and the shared files as the lock records them go to the stores. */
-async function keepArtifacts(config: Config, plan: Plan, lock: Lock, store: Artifacts): Promise<void> {
-  const current: Keep[] = Object.entries(plan.analysis.tables).flatMap(([table, now]) => {
-    const entry = lock.tables[table];
-    return entry && entry.fingerprint === now.fingerprint ? [{ kind: "table" as const, key: now.fingerprint, paths: now.outputs, hashes: entry.outputs }] : [];
-  });
-  if (config.outputs.shared.length) current.push({ kind: "shared", key: sharedFingerprint(plan.analysis), paths: config.outputs.shared, hashes: lock.shared });
-  await store.keep(config.root, current);
-}
-
 /** Runs the beforeGenerate steps whose `when` globs match an input changed since the lock (or a pending migration). */
-async function runBeforeGenerate(project: Project, plan: Plan, options: GenerateOptions): Promise<boolean> {
+async function runBeforeGenerate(project: Project, plan: Plan, output: Output): Promise<boolean> {
   const { config } = project;
   if (config.beforeGenerate.length === 0) return false;
   const recorded = plan.lock.lock?.inputs ?? {};
@@ -299,34 +321,12 @@ async function runBeforeGenerate(project: Project, plan: Plan, options: Generate
     const isMatch = picomatch(step.when, { dot: true });
     const matches = candidates.filter((file) => isMatch(file));
     if (matches.length === 0) continue;
-    options.onStep?.({ type: "before", argv: step.run, because: matches });
-    const outcome = await runCommand(step.run, { cwd: config.projectDir, stdout: options.stdout, stderr: options.stderr });
+    output.onStep?.({ type: "before", argv: step.run, because: matches });
+    const outcome = await runCommand(step.run, { cwd: config.projectDir, stdout: output.stdout, stderr: output.stderr });
     if (!outcome.ok) {
       throw new GeneratorError(outcome.spawnError ? msg.generatorNotFound(step.run, config.projectDir) : msg.generatorFailed(step.run, outcome.code, outcome.signal, outcome.tail));
     }
     ran = true;
   }
   return ran;
-}
-
-/**
- * Deletes generated files nothing generates any more: the recorded outputs of
- * dropped tables, and the old paths of regenerated tables whose model was
- * renamed. Files edited by hand since they were generated are kept.
- */
-async function removeOrphans(config: Config, plan: Plan, regenerated: string[], options: GenerateOptions, snapshot: Snapshot): Promise<void> {
-  const live = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
-  const recorded = plan.lock.lock?.tables ?? {};
-  const candidates = [...plan.dropped.map((d) => d.table), ...regenerated].flatMap((t) => Object.entries(recorded[t]?.outputs ?? {}));
-  const orphans = candidates.filter(([file, hash]) => hash !== null && !live.has(file));
-  const current = await hashDisk(config.root, orphans.map(([file]) => file));
-  for (const [file, hash] of orphans) {
-    if (current.get(file) === null) continue;
-    if (current.get(file) === hash) {
-      await unlink(path.join(config.root, file));
-      options.onStep?.({ type: "orphan-deleted", file });
-    } else {
-      options.onStep?.({ type: "orphan-kept", file });
-    }
-  }
 }

@@ -13,23 +13,14 @@ export interface Listing {
   index: string;
   /** NUL-separated; empty for the index view. */
   differing: string;
+  /** The question it answers: a listing stands in only for the same one. */
+  asked: { root: string; view: "worktree" | "index"; bases: string[] | null };
 }
 
-/**
- * A listing that `check`'s fast path made and could not answer from, left for
- * the full check that follows in the same process, so git is not asked the
- * same question twice. The fast path (cli.cjs) and the full CLI (main.js) are
- * separate bundles, hence a global slot; it is taken once.
- */
-const HANDED_OVER = Symbol.for("zero-models.listing");
-type Handover = { key: string; list: Listing } | undefined;
+/** What the parsers below read of a listing. */
+export type ListingText = Pick<Listing, "index" | "differing">;
 
-export async function listing(root: string, view: "worktree" | "index", bases: string[] | null, options: { handOver?: boolean } = {}): Promise<Listing> {
-  const key = JSON.stringify([root, view, bases]);
-  const slot = globalThis as { [HANDED_OVER]?: Handover };
-  const handed = slot[HANDED_OVER];
-  slot[HANDED_OVER] = undefined;
-  if (handed?.key === key) return handed.list;
+export async function listing(root: string, view: "worktree" | "index", bases: string[] | null): Promise<Listing> {
   const where = bases ? ["--", ...bases] : [];
   // Bases are literal paths: no pathspec magic, whatever the folder names hold.
   const git = (args: string[]) => raw(root, ["--literal-pathspecs", ...args, ...where]);
@@ -37,9 +28,12 @@ export async function listing(root: string, view: "worktree" | "index", bases: s
     git(["ls-files", "-s", "-v", "-z"]),
     view === "worktree" ? git(["ls-files", "-z", "--modified", "--deleted", "--others", "--exclude-standard"]) : "",
   ]);
-  const list = { index, differing };
-  if (options.handOver) slot[HANDED_OVER] = { key, list };
-  return list;
+  return { index, differing, asked: { root, view, bases } };
+}
+
+/** Whether `list` is git's answer for this root, view and bases. */
+export function answers(list: Listing, root: string, view: "worktree" | "index", bases: string[] | null): boolean {
+  return JSON.stringify(list.asked) === JSON.stringify({ root, view, bases });
 }
 
 /**
@@ -48,7 +42,7 @@ export async function listing(root: string, view: "worktree" | "index", bases: s
  * assume-unchanged or skip-worktree entries, symlinks and submodules, and
  * untracked files; those are read from disk.
  */
-export function worktreeFiles(list: Listing): { paths: string[]; blobs: Map<string, string> } {
+export function worktreeFiles(list: ListingText): { paths: string[]; blobs: Map<string, string> } {
   const unsure = new Set(list.differing.split("\0").filter(Boolean));
   const paths = new Set(unsure);
   const blobs = new Map<string, string>();
@@ -68,7 +62,7 @@ export function worktreeFiles(list: Listing): { paths: string[]; blobs: Map<stri
 const isVouched = (tag: string, mode: string, stage: string) => tag === "H" && stage === "0" && (mode === "100644" || mode === "100755");
 
 /** True when every entry of an index listing is vouched for (see worktreeFiles). */
-export function allVouched(list: Listing): boolean {
+export function allVouched(list: ListingText): boolean {
   return !/(?:^|\0)(?!H 100(?:644|755) [0-9a-f]{40,64} 0\t)[^\0]/.test(list.index);
 }
 
@@ -83,7 +77,7 @@ export async function listIndex(root: string): Promise<IndexEntry[]> {
   return indexEntries(await listing(root, "index", null), root);
 }
 
-export function indexEntries(list: Listing, root: string): IndexEntry[] {
+export function indexEntries(list: ListingText, root: string): IndexEntry[] {
   const entries: IndexEntry[] = [];
   const unmerged: string[] = [];
   for (const record of list.index.split("\0")) {

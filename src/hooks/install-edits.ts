@@ -6,7 +6,6 @@ import path from "node:path";
  * second time, and nothing a team already wrote is removed or duplicated.
  */
 
-export const HOOK_NAMES = ["post-merge", "post-checkout", "post-rewrite", "pre-commit"] as const;
 
 const posix = (p: string) => p.split(path.sep).join("/");
 

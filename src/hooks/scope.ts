@@ -15,7 +15,7 @@ export const HOOKS = ["post-merge", "post-checkout", "post-rewrite", "pre-commit
 export type HookName = (typeof HOOKS)[number];
 
 /** Some changed paths, everything (a full check), or nothing; with why, for --debug. */
-export type Scope = { paths: string[] } | { all: string } | { none: string };
+export type HookScope = { paths: string[] } | { all: string } | { none: string };
 
 const NULL_SHA = /^0+$/;
 
@@ -24,7 +24,7 @@ export function isSkipSet(value = process.env.ZERO_MODELS_SKIP): boolean {
   return value !== undefined && value !== "" && value !== "0" && value.toLowerCase() !== "false";
 }
 
-export async function hookScope(name: HookName, args: string[], dirs: { root: string; gitDir: string }): Promise<Scope> {
+export async function hookScope(name: HookName, args: string[], dirs: { root: string; gitDir: string }): Promise<HookScope> {
   const [first, second, flag] = args;
   const { root, gitDir } = dirs;
   switch (name) {
@@ -51,7 +51,7 @@ export async function hookScope(name: HookName, args: string[], dirs: { root: st
   }
 }
 
-async function rangeScope(root: string, from: string, to: string): Promise<Scope> {
+async function rangeScope(root: string, from: string, to: string): Promise<HookScope> {
   const paths = await changedBetween(root, from, to);
   return paths ? { paths } : { all: `${from} is not available (shallow clone?)` };
 }
@@ -61,7 +61,7 @@ async function rangeScope(root: string, from: string, to: string): Promise<Scope
  * could tell. `globs` is peekWatchedGlobs(), started by the caller while git
  * answers the scope's question.
  */
-export async function touchesWatched(scope: Scope, globs: Promise<string[] | null>, debug: Debug): Promise<boolean> {
+export async function touchesWatched(scope: HookScope, globs: Promise<string[] | null>, debug: Debug): Promise<boolean> {
   if ("none" in scope) {
     debug(`nothing to do: ${scope.none}`);
     return false;

@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { BlobHashes } from "./blob-hashes.js";
 import type { Config } from "../config/load.js";
-import { anyTableGlob, staticBase } from "../config/file.js";
-import { indexEntries, listing, worktreeFiles, type Listing } from "../git/listing.js";
+import { staticBase, watched } from "../config/file.js";
+import { answers, indexEntries, listing, worktreeFiles, type Listing } from "../git/listing.js";
 import { readBlobs } from "../git/objects.js";
 import { sha256 } from "../common/hash.js";
 import { InputError } from "../common/errors.js";
@@ -32,11 +32,18 @@ export interface Snapshot {
   read(paths: string[]): Promise<Map<string, Buffer>>;
   /** SHA-256 of each path's content (null: absent). */
   hashes(paths: string[]): Promise<Map<string, string | null>>;
+  /** Every path read or hashed so far: what a verdict made from this snapshot depends on, besides the listing. */
+  touched(): string[];
 }
 
-export async function takeSnapshot(config: Config, view: View, known: BlobHashes): Promise<Snapshot> {
+/**
+ * `earlier` is a listing already made in this process (by `check`'s fast
+ * path), used when it answers the same question, so git is not asked twice.
+ */
+export async function takeSnapshot(config: Config, view: View, known: BlobHashes, earlier?: Listing): Promise<Snapshot> {
   const { root } = config;
-  const list = await listing(root, view, watchedBases(config));
+  const bases = watchedBases(config);
+  const list = earlier && answers(earlier, root, view, bases) ? earlier : await listing(root, view, bases);
   if (view === "index") {
     const entries = indexEntries(list, root);
     return viewOf(root, view, list, entries.map((e) => e.path), new Map(entries.map((e) => [e.path, e.oid])), known, async () => new Map());
@@ -51,19 +58,9 @@ export async function takeSnapshot(config: Config, view: View, known: BlobHashes
  * (list everything) when a glob starts with a wildcard.
  */
 export function watchedBases(config: Config): string[] | null {
-  const globs = [
-    config.schema,
-    config.inflections,
-    ...config.models,
-    ...config.concerns,
-    ...config.migrations,
-    ...config.templates,
-    ...config.globalInputs,
-    ...config.outputs.perTable.map(anyTableGlob),
-    ...config.outputs.shared,
-    config.lockfile,
-  ];
-  const bases = [...new Set(globs.map(staticBase))].sort();
+  // What a verdict reads: inputs and generated files (beforeGenerate's triggers are matched against the inputs).
+  const { inputs, generated } = watched(config);
+  const bases = [...new Set([...inputs, ...generated].map(staticBase))].sort();
   return bases.includes("") ? null : bases.filter((b, i) => !bases.slice(0, i).some((a) => b.startsWith(`${a}/`)));
 }
 
@@ -78,6 +75,7 @@ function viewOf(
 ): Snapshot {
   // Hashes of files read from disk, so a later read can tell whether they changed.
   const seen = new Map<string, string | null>();
+  const touched = new Set<string>();
   const readFromDisk = async (files: string[]) => {
     const contents = await readOthers(files);
     for (const p of files) {
@@ -98,6 +96,7 @@ function viewOf(
     listing: list,
     async read(files) {
       const unique = [...new Set(files)];
+      for (const p of unique) touched.add(p);
       const [fromGit, fromDisk] = await Promise.all([readFromGit(unique.filter((p) => oids.has(p))), readFromDisk(unique.filter((p) => !oids.has(p)))]);
       return new Map([...fromGit, ...fromDisk]);
     },
@@ -106,6 +105,7 @@ function viewOf(
       const unknownBlobs: string[] = [];
       const fromDisk: string[] = [];
       for (const p of new Set(files)) {
+        touched.add(p);
         const oid = oids.get(p);
         const sha = oid ? known.get(oid) : seen.get(p);
         if (sha !== undefined) out.set(p, sha);
@@ -121,6 +121,7 @@ function viewOf(
       for (const p of fromDisk) out.set(p, seen.get(p)!);
       return out;
     },
+    touched: () => [...touched],
   };
 }
 

@@ -3,7 +3,8 @@ import { EXIT } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import type { Project } from "../config/project.js";
-import type { GenerateOptions, GenerateResult, Step } from "../generate/run.js";
+import type { GenerateResult, Output, Step } from "../generate/run.js";
+import { isMissing } from "./json.js";
 
 /** What `generate`, `restore` and the hooks print about a run: progress while it runs, then a table per line and a summary. */
 
@@ -11,7 +12,7 @@ import type { GenerateOptions, GenerateResult, Step } from "../generate/run.js";
 const CACHED_LINES = 30;
 
 /** Where generator output and progress go: streamed, to stderr under --json (stdout stays one JSON document), nowhere under --quiet. */
-export function streams(log: Logger, options: { quiet: boolean; json: boolean }): Pick<GenerateOptions, "stdout" | "stderr" | "onStep"> {
+export function streams(log: Logger, options: { quiet: boolean; json: boolean }): Output {
   return {
     stdout: options.quiet ? null : options.json ? process.stderr : process.stdout,
     stderr: options.quiet ? null : process.stderr,
@@ -21,14 +22,14 @@ export function streams(log: Logger, options: { quiet: boolean; json: boolean })
 
 /** Prints what a generation did; exit 0 done, 1 generator failed or migrations pending. */
 export function reportGenerate(result: GenerateResult, project: Project, log: Logger, options: { quietWhenFresh: boolean; restore?: boolean }): number {
-  const ok = result.failed.length === 0 && result.blocked.length === 0 && result.missing.length === 0;
+  const ok = result.failed.length === 0 && result.blocked.length === 0 && !isMissing(result);
   for (const w of result.plan.warnings) log.warn(w);
   if (result.runs.length === 0 && result.regenerated.length === 0 && result.restored.length === 0 && !result.sharedRestored && ok) {
     if (!options.quietWhenFresh) log.info(options.restore ? msg.restoreNothing(result.cached.length) : msg.nothingToDo(result.cached.length));
     return EXIT.ok;
   }
   summarize(result, log, project.config.outputs.shared);
-  if (result.missing.length) log.error(msg.restoreMissing(result.missing.filter((t) => t !== "shared"), result.missing.includes("shared")));
+  if (isMissing(result)) log.error(msg.restoreMissing(result.missing.tables, result.missing.shared));
   for (const f of result.failed) {
     log.error(f.result.spawnError ? msg.generatorNotFound(f.run.argv, project.config.projectDir) : msg.generatorFailed(f.run.argv, f.result.code, f.result.signal, f.result.tail));
   }
@@ -106,7 +107,7 @@ function summarize(result: GenerateResult, log: Logger, shared: string[]): void 
   }
   for (const r of result.restored) log.info(c.green(msg.tableLine("RESTORED", r.model, msg.restoredFrom(r.from))));
   if (result.sharedRestored) log.info(c.green(msg.sharedRestored(result.sharedRestored, shared)));
-  for (const t of result.missing) if (t !== "shared") log.info(c.red(msg.tableLine("MISSING", result.plan.analysis.tables[t]?.model ?? t)));
+  for (const t of result.missing.tables) log.info(c.red(msg.tableLine("MISSING", result.plan.analysis.tables[t]?.model ?? t)));
   for (const f of result.failed) for (const t of f.run.tables) log.info(c.red(msg.tableLine("FAILED", result.plan.analysis.tables[t]?.model ?? t)));
   for (const d of result.plan.dropped) log.info(msg.tableLine("DROPPED", d.table));
   const { cached } = result;
@@ -115,7 +116,7 @@ function summarize(result: GenerateResult, log: Logger, shared: string[]): void 
   } else {
     log.info(c.dim(msg.tableLine("CACHED", `${cached.length} tables`)));
   }
-  const total = cached.length + regenerated.size + result.restored.length + result.missing.filter((t) => t !== "shared").length;
+  const total = cached.length + regenerated.size + result.restored.length + result.missing.tables.length;
   log.info(
     msg.summary({
       regenerated: regenerated.size,

@@ -8,6 +8,9 @@ import type { Plan, Reason } from "../staleness/verdict.js";
  */
 export const JSON_SCHEMA_VERSION = 1;
 
+/** A store lacked something `restore` was asked for. */
+export const isMissing = (result: GenerateResult) => result.missing.tables.length > 0 || result.missing.shared;
+
 const reasonJson = (r: Reason) => ({
   kind: r.kind,
   message: r.message,
@@ -38,7 +41,7 @@ export function planJson(plan: Plan, view: View, fresh: boolean, fix: string | n
 }
 
 export function generateJson(result: GenerateResult, dryRun: boolean) {
-  const ok = result.failed.length === 0 && result.blocked.length === 0 && result.missing.length === 0;
+  const ok = result.failed.length === 0 && result.blocked.length === 0 && !isMissing(result);
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
     ok,
@@ -47,7 +50,9 @@ export function generateJson(result: GenerateResult, dryRun: boolean) {
     regenerated: result.regenerated.map((v) => ({ table: v.table, model: v.model, reasons: v.reasons.map(reasonJson) })),
     restored: result.restored.map((r) => ({ table: r.table, model: r.model, from: r.from, reasons: r.reasons.map(reasonJson) })),
     sharedRestored: result.sharedRestored,
-    missing: result.missing,
+    // "shared" in `missing` is kept for schemaVersion 1; sharedMissing says it without clashing with a table of that name.
+    missing: [...result.missing.tables, ...(result.missing.shared ? ["shared"] : [])],
+    sharedMissing: result.missing.shared,
     failed: result.failed.map((f) => ({ argv: f.run.argv, tables: f.run.tables, exitCode: f.result.code, signal: f.result.signal, tail: f.result.tail })),
     blocked: result.blocked.map((v) => ({ table: v.table, reasons: v.reasons.map(reasonJson) })),
     cached: result.cached.length,

@@ -22,7 +22,7 @@ export interface AppModel {
 
 export type Cascade = "associations" | "foreign-keys" | "none";
 
-interface Scope<F> {
+interface Defined<F> {
   facts: F;
   file: string;
 }
@@ -36,8 +36,8 @@ export function buildAppModel(
   cascade: Cascade,
 ): AppModel {
   const tableNames = new Set(schema.tables.map((t) => t.name));
-  const classes = new Map<string, Scope<ClassFacts>>();
-  const modules = new Map<string, Scope<ModuleFacts>>();
+  const classes = new Map<string, Defined<ClassFacts>>();
+  const modules = new Map<string, Defined<ModuleFacts>>();
   for (const file of [...sources.keys()].sort()) {
     const facts = sources.get(file)!;
     for (const c of facts.classes) if (!classes.has(c.name)) classes.set(c.name, { facts: c, file });

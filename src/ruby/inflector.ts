@@ -54,9 +54,9 @@ export interface Inflector {
   demodulize(s: string): string;
 }
 
-type Snapshot = Pick<InflectedInflections, "plurals" | "singulars" | "uncountables" | "humans" | "acronyms" | "acronymRegex">;
+type Rules = Pick<InflectedInflections, "plurals" | "singulars" | "uncountables" | "humans" | "acronyms" | "acronymRegex">;
 
-function takeSnapshot(inf: InflectedInflections): Snapshot {
+function copyRules(inf: InflectedInflections): Rules {
   return {
     plurals: inf.plurals.slice(),
     singulars: inf.singulars.slice(),
@@ -67,7 +67,7 @@ function takeSnapshot(inf: InflectedInflections): Snapshot {
   };
 }
 
-function restore(inf: InflectedInflections, s: Snapshot): void {
+function restore(inf: InflectedInflections, s: Rules): void {
   inf.plurals = s.plurals.slice();
   inf.singulars = s.singulars.slice();
   inf.uncountables = s.uncountables.slice();
@@ -77,7 +77,7 @@ function restore(inf: InflectedInflections, s: Snapshot): void {
 }
 
 /** The defaults as shipped by `inflected`, captured before anyone changes them. */
-const DEFAULTS: Snapshot = takeSnapshot(inflected.inflections("en"));
+const DEFAULTS: Rules = copyRules(inflected.inflections("en"));
 
 /** Token of the inflector whose rules are currently installed in `inflected`. */
 let active: object | null = null;

@@ -23,10 +23,10 @@ const ASSOCIATIONS = new Set<string>(["belongs_to", "has_many", "has_one", "has_
 /** Receiverless calls whose block body runs in (or defines things for) the enclosing class. */
 const BLOCK_SCOPES = new Set(["included", "class_methods", "prepended", "concerning", "class_eval", "instance_eval"]);
 
-type Scope = ClassFacts | ModuleFacts;
+type Enclosing = ClassFacts | ModuleFacts;
 
 interface Context {
-  scope: Scope | null;
+  scope: Enclosing | null;
   /** Lexical nesting, innermost first. */
   nesting: string[];
   /** Local names bound to the class inside `with_options ... do |o|` (calls on them count as receiverless). */
@@ -38,7 +38,7 @@ interface Context {
 }
 
 /** A fresh context for the body of a class or module (`scope: null` for the top level). */
-function scopeContext(scope: Scope | null, name: string | null, outer: Context | null): Context {
+function scopeContext(scope: Enclosing | null, name: string | null, outer: Context | null): Context {
   return {
     scope,
     nesting: name === null ? [] : [name, ...(outer?.nesting ?? [])],
@@ -51,7 +51,7 @@ function scopeContext(scope: Scope | null, name: string | null, outer: Context |
 class Collector {
   readonly classes: ClassFacts[] = [];
   readonly modules: ModuleFacts[] = [];
-  private readonly byName = new Map<string, Scope>();
+  private readonly byName = new Map<string, Enclosing>();
 
   constructor(private readonly source: RubySource) {}
 
@@ -108,7 +108,7 @@ class Collector {
     if (is(node, "CallNode")) this.call(node, ctx);
   }
 
-  private scopeFor(name: string, kind: "class" | "module", outer: string[], line: number): Scope {
+  private scopeFor(name: string, kind: "class" | "module", outer: string[], line: number): Enclosing {
     const existing = this.byName.get(`${kind} ${name}`);
     if (existing) return existing;
     const base = {
@@ -119,7 +119,7 @@ class Collector {
       tableNamePrefix: null,
       line,
     };
-    let facts: Scope;
+    let facts: Enclosing;
     if (kind === "class") {
       const c: ClassFacts = { ...base, superclass: null, tableName: null, abstract: false };
       this.classes.push(c);

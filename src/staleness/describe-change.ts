@@ -12,7 +12,7 @@ import { decodeUtf8 } from "../common/utf8.js";
  */
 
 /** One line of a create_table block, keyed so that the same column or index on both sides compares. */
-interface Entry {
+interface BlockEntry {
   key: string;
   label: string;
   type?: string;
@@ -32,14 +32,14 @@ export function describeBlockChange(before: string, after: string): string[] {
   }
   for (const [key, e] of was) if (!now.has(key)) changes.push(`- ${e.label}`);
   if (changes.length === 0) {
-    const order = (m: Map<string, Entry>) => [...m.keys()].join("\n");
+    const order = (m: Map<string, BlockEntry>) => [...m.keys()].join("\n");
     changes.push(order(was) !== order(now) ? "columns reordered" : "formatting");
   }
   return changes.length > MAX_SHOWN ? [...changes.slice(0, MAX_SHOWN), `${changes.length - MAX_SHOWN} more`] : changes;
 }
 
-function entries(source: string): Map<string, Entry> {
-  const out = new Map<string, Entry>();
+function entries(source: string): Map<string, BlockEntry> {
+  const out = new Map<string, BlockEntry>();
   for (const raw of source.split("\n")) {
     const text = raw.trim().replace(/\s+/g, " ");
     if (!text || text === "end" || text.startsWith("#")) continue;
@@ -50,7 +50,7 @@ function entries(source: string): Map<string, Entry> {
   return out;
 }
 
-function entry(text: string): Entry {
+function entry(text: string): BlockEntry {
   let m = /^create_table\s/.exec(text);
   if (m) return { key: "create_table", label: "table options", text };
   m = /^t\.index\s.*\bname:\s*"([^"]+)"/.exec(text);

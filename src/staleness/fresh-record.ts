@@ -50,20 +50,28 @@ function digest(config: Config, view: View, list: Listing, contents: Map<string,
 
 const differing = (list: Listing) => list.differing.split("\0").filter(Boolean);
 
-/**
- * The number of tables, when the last fresh verdict of this view still
- * holds; null otherwise. Asked before the config is loaded (the CLI's fast
- * path): a JSON or YAML config whose file content is the one the record was
- * made with gives the config the record holds. A .js config never matches.
- */
-export async function knownFresh(cacheDir: string, view: View, configFile: string | null, configSha: string | null): Promise<number | null> {
-  const record = await readRecord(cacheDir, view);
-  if (!record || record.configFile !== configFile || (configFile !== null && (configSha === null || record.configSha !== configSha))) return null;
-  return stillHolds(record, JSON.parse(record.config) as Config, view);
+/** What the fast path found: the number of tables when the last fresh verdict still holds, and git's listing when it made one. */
+export interface KnownFresh {
+  tables: number | null;
+  /** For the full check that follows when the verdict does not hold: git need not be asked again. */
+  listing: Listing | null;
 }
 
-async function stillHolds(record: FreshRecord, config: Config, view: View): Promise<number | null> {
-  const list = await listing(config.root, view, watchedBases(config), { handOver: true });
+/**
+ * Whether the last fresh verdict of this view still holds. Asked before the
+ * config is loaded (the CLI's fast path): a JSON or YAML config whose file
+ * content is the one the record was made with gives the config the record
+ * holds. A .js config never matches.
+ */
+export async function knownFresh(cacheDir: string, view: View, configFile: string | null, configSha: string | null): Promise<KnownFresh> {
+  const record = await readRecord(cacheDir, view);
+  if (!record || record.configFile !== configFile || (configFile !== null && (configSha === null || record.configSha !== configSha))) return { tables: null, listing: null };
+  const config = JSON.parse(record.config) as Config;
+  const list = await listing(config.root, view, watchedBases(config));
+  return { tables: await stillHolds(record, config, view, list), listing: list };
+}
+
+async function stillHolds(record: FreshRecord, config: Config, view: View, list: Listing): Promise<number | null> {
   if (!allVouched(list)) return null;
   const toHash = [...differing(list), ...record.extra];
   const contents = view === "worktree" ? await hashDisk(config.root, toHash) : new Map(toHash.map((p) => [p, null]));
@@ -71,16 +79,17 @@ async function stillHolds(record: FreshRecord, config: Config, view: View): Prom
 }
 
 /**
- * Records a fresh verdict made from `snapshot`; `read` is every path the
- * verdict depended on. Contents come from the snapshot, so they are what the
- * verdict saw. Never throws: the record is optional.
+ * Records a fresh verdict made from `snapshot`: it depends on git's listing
+ * and on every path the snapshot was asked for, so those are what the record
+ * holds. Contents come from the snapshot, so they are what the verdict saw.
+ * Never throws: the record is optional.
  */
-export async function recordFresh(config: Config, snapshot: Snapshot, read: string[], tables: number): Promise<void> {
+export async function recordFresh(config: Config, snapshot: Snapshot, tables: number): Promise<void> {
   try {
     // A .js config can compute anything: its file content does not decide the config.
     if (!allVouched(snapshot.listing) || (config.file !== null && config.fileSha === null)) return;
     const listed = new Set(snapshot.paths);
-    const extra = [...new Set(read)].filter((p) => !listed.has(p)).sort();
+    const extra = snapshot.touched().filter((p) => !listed.has(p)).sort();
     const contents = await snapshot.hashes([...differing(snapshot.listing), ...extra]);
     const record: FreshRecord = {
       version: VERSION_TAG,

@@ -28,7 +28,7 @@ export interface Artifact {
   files: Map<string, Buffer | null>;
 }
 
-interface Entry {
+interface StoredEntry {
   version: 1;
   kind: ArtifactKind;
   key: string;
@@ -70,9 +70,9 @@ export class LocalStore {
   async get(kind: ArtifactKind, key: string): Promise<Artifact | null> {
     if (!this.enabled) return null;
     const file = this.entryFile(kind, key);
-    let entry: Entry;
+    let entry: StoredEntry;
     try {
-      entry = JSON.parse(await readFile(file, "utf8")) as Entry;
+      entry = JSON.parse(await readFile(file, "utf8")) as StoredEntry;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") await this.discard(file, `unreadable entry: ${(error as Error).message}`);
       return null;
@@ -117,7 +117,7 @@ export class LocalStore {
         await writeFileAtomic(object, bytes, { fsync: false });
         this.added += bytes.length;
       }
-      const entry = JSON.stringify({ version: 1, kind: artifact.kind, key: artifact.key, files } satisfies Entry);
+      const entry = JSON.stringify({ version: 1, kind: artifact.kind, key: artifact.key, files } satisfies StoredEntry);
       await mkdir(path.join(this.dir, "entries"), { recursive: true });
       await writeFileAtomic(this.entryFile(artifact.kind, artifact.key), entry, { fsync: false });
       this.added += entry.length;
@@ -181,7 +181,7 @@ export class LocalStore {
       const file = path.join(entriesDir, name);
       try {
         const [text, info] = await Promise.all([readFile(file, "utf8"), stat(file)]);
-        const files = (JSON.parse(text) as Entry).files ?? {};
+        const files = (JSON.parse(text) as StoredEntry).files ?? {};
         entries.push({ file, used: info.mtimeMs, size: info.size, hashes: Object.values(files).filter((h): h is string => typeof h === "string" && KEY.test(h)) });
       } catch {
         await unlink(file).catch(() => {});

@@ -132,6 +132,7 @@ describe("the hooks' fast path bundle (dist/cli.cjs)", () => {
       "src/cli/bin.ts",
       "src/cli/fast-check.ts",
       "src/cli/fast-hook.ts",
+      "src/cli/global-options.ts",
       "src/common/atomic.ts",
       "src/common/errors.ts",
       "src/common/hash.ts",

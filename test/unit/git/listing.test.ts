@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, realpathSync, rmSync, symlinkSync, unlinkSync }
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allVouched, indexEntries, listIndex, listing, worktreeFiles, type Listing } from "../../../src/git/listing.js";
+import { allVouched, answers, indexEntries, listIndex, listing, worktreeFiles, type ListingText } from "../../../src/git/listing.js";
 import { InputError } from "../../../src/common/errors.js";
 import { makeRepo, type Repo } from "../../helpers/repo.js";
 
@@ -15,7 +15,7 @@ import { makeRepo, type Repo } from "../../helpers/repo.js";
 
 const oid = (c: string) => c.repeat(40);
 const rec = (tag: string, mode: string, id: string, stage: string, file: string) => `${tag} ${mode} ${id} ${stage}\t${file}\0`;
-const list = (records: string[], differing: string[] = []): Listing => ({ index: records.join(""), differing: differing.map((d) => `${d}\0`).join("") });
+const list = (records: string[], differing: string[] = []): ListingText => ({ index: records.join(""), differing: differing.map((d) => `${d}\0`).join("") });
 
 describe("worktreeFiles", () => {
   it("vouches for clean regular files (644 and 755) by their blob id", () => {
@@ -237,5 +237,16 @@ describe("against a real git", () => {
     } finally {
       rmSync(conflicted, { recursive: true, force: true });
     }
+  });
+});
+
+describe("answers", () => {
+  it("a listing stands in only for the same root, view and bases (the fast path hands it to the full check)", () => {
+    const made = { index: "", differing: "", asked: { root: "/r", view: "worktree" as const, bases: ["app", "db"] } };
+    expect(answers(made, "/r", "worktree", ["app", "db"])).toBe(true);
+    expect(answers(made, "/r", "index", ["app", "db"])).toBe(false);
+    expect(answers(made, "/other", "worktree", ["app", "db"])).toBe(false);
+    expect(answers(made, "/r", "worktree", ["app"])).toBe(false);
+    expect(answers(made, "/r", "worktree", null)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSkipSet, matchWatched, touchesWatched, type Scope } from "../../../src/hooks/scope.js";
+import { isSkipSet, matchWatched, touchesWatched, type HookScope } from "../../../src/hooks/scope.js";
 
 /** The pure parts of a hook's scope decision; matchWatched's glob table is in config/file.test.ts. */
 
@@ -22,7 +22,7 @@ describe("isSkipSet", () => {
 });
 
 describe("touchesWatched", () => {
-  async function decide(scope: Scope, globs: string[] | null) {
+  async function decide(scope: HookScope, globs: string[] | null) {
     const lines: string[] = [];
     const touched = await touchesWatched(scope, Promise.resolve(globs), (l) => lines.push(l));
     return { touched, lines };

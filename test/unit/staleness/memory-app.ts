@@ -99,6 +99,7 @@ export interface MemorySnapshot extends Snapshot {
 
 export function memorySnapshot(root: string, files: Map<string, string | Buffer>, view: View = "worktree"): MemorySnapshot {
   const reads: string[][] = [];
+  const touched = new Set<string>();
   const bytes = (p: string) => {
     const v = files.get(p);
     return v === undefined ? undefined : Buffer.from(v);
@@ -107,11 +108,12 @@ export function memorySnapshot(root: string, files: Map<string, string | Buffer>
     view,
     root,
     paths: [...files.keys()].sort(),
-    listing: { index: "", differing: "" },
+    listing: { index: "", differing: "", asked: { root, view, bases: null } },
     files,
     reads,
     async read(paths) {
       reads.push([...paths]);
+      for (const p of paths) touched.add(p);
       const out = new Map<string, Buffer>();
       for (const p of paths) {
         const b = bytes(p);
@@ -120,8 +122,10 @@ export function memorySnapshot(root: string, files: Map<string, string | Buffer>
       return out;
     },
     async hashes(paths) {
+      for (const p of paths) touched.add(p);
       return new Map(paths.map((p) => [p, files.has(p) ? sha256(bytes(p)!) : null]));
     },
+    touched: () => [...touched],
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseRuns, estimate, expandArgv } from "../../../src/generate/generator.js";
+import { chooseRuns, estimate, expandArgv } from "../../../src/generate/choose-runs.js";
 
 describe("expandArgv", () => {
   it("expands a whole {tables}/{excluded} argument into one argument per table", () => {

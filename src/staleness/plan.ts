@@ -1,0 +1,41 @@
+import type { Project } from "../config/project.js";
+import type { Listing } from "../git/listing.js";
+import { BlobHashes } from "../inputs/blob-hashes.js";
+import { ParseCache } from "../inputs/parse-cache.js";
+import { takeSnapshot, type Snapshot, type View } from "../inputs/snapshot.js";
+import { analyze } from "./analyze.js";
+import { recordFresh } from "./fresh-record.js";
+import { parseLock } from "./lock.js";
+import { isFresh, makePlan, type Plan } from "./verdict.js";
+
+/** The verdict for every table of one view: analysis, lock and generated files compared. */
+
+/** Everything `check` needs: the verdict for every table in one view (work tree or index); `earlier`: git's listing if the fast path made one. */
+export async function computePlan(project: Project, view: View, earlier?: Listing): Promise<Plan> {
+  const caches = await openCaches(project);
+  return planFor(project, await takeSnapshot(project.config, view, caches.blobs, earlier), caches);
+}
+
+export interface Caches {
+  parsed: ParseCache;
+  blobs: BlobHashes;
+}
+
+export async function openCaches({ config, debug }: Project): Promise<Caches> {
+  const [parsed, blobs] = await Promise.all([ParseCache.open(config.cacheDir, debug), BlobHashes.open(config.cacheDir, debug)]);
+  return { parsed, blobs };
+}
+
+export async function planFor(project: Project, snapshot: Snapshot, caches: Caches): Promise<Plan> {
+  const { config, debug } = project;
+  const cache = caches.parsed;
+  const analysis = await analyze(config, snapshot, cache, debug);
+  const lockText = (await snapshot.read([config.lockfile])).get(config.lockfile);
+  const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile);
+  const plan = await makePlan(config, snapshot, analysis, lock, cache);
+  const tables = Object.keys(analysis.tables).length;
+  await Promise.all([cache.save(), caches.blobs.save(), isFresh(plan) && plan.warnings.length === 0 ? recordFresh(config, snapshot, tables) : null]);
+  debug(`${tables} tables, ${plan.stale.length} stale, ${plan.dropped.length} dropped; lock ${lock.status}`);
+  for (const note of analysis.notes) debug(note);
+  return plan;
+}
