@@ -1,5 +1,6 @@
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
+import { globalComponents } from "../staleness/components.js";
 import type { Plan } from "../staleness/verdict.js";
 
 /** Lists the stale tables of a plan and why, under `header`. */
@@ -20,14 +21,11 @@ export function report(plan: Plan, log: Logger, explain: boolean, header: string
 
 /** Every component of a stale table with its recorded and current hash, so "why" has a full answer. */
 function explainTable(plan: Plan, table: string, log: Logger): void {
-  const now = plan.analysis.tables[table]!;
-  const before = plan.lock.lock?.tables[table];
-  const globalBefore = plan.lock.lock?.global ?? {};
-  const rows: Array<[string, string | undefined, string | undefined]> = [
-    ...Object.entries(plan.analysis.global).map(([k, v]): [string, string | undefined, string | undefined] => [`global ${k}`, globalBefore[k], v]),
-    ...Object.entries(now.components).map(([k, v]): [string, string | undefined, string | undefined] => [k, before?.components[k], v]),
-  ];
-  for (const [k] of Object.entries(before?.components ?? {})) if (!(k in now.components)) rows.push([k, before!.components[k], undefined]);
+  const now = { ...globalComponents(plan.analysis.global), ...plan.analysis.tables[table]!.components };
+  const lock = plan.lock.lock;
+  const before: Record<string, string> = lock ? { ...globalComponents(lock.global), ...lock.tables[table]?.components } : {};
+  const rows: Array<[string, string | undefined, string | undefined]> = Object.entries(now).map(([k, v]) => [k, before[k], v]);
+  for (const [k, was] of Object.entries(before)) if (!(k in now)) rows.push([k, was, undefined]);
   for (const [name, was, is] of rows) {
     const state = was === is ? "same" : was === undefined ? "new" : is === undefined ? "gone" : "changed";
     log.info(`      ${state.padEnd(7)} ${name}  ${short(was)} -> ${short(is)}`);

@@ -8,6 +8,7 @@ import { decodeUtf8 } from "../common/utf8.js";
 import * as msg from "../common/messages.js";
 import type { ParseCache } from "../inputs/parse-cache.js";
 import type { Snapshot } from "../inputs/snapshot.js";
+import { formatComponent, globalComponents } from "./components.js";
 import type { Debug } from "../common/log.js";
 import { FINGERPRINT_VERSION, VERSION } from "../common/version.js";
 
@@ -147,22 +148,25 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     // file changed, and skipped where the table has them itself (ApplicationRecord).
     const addTable = (name: string, neighbour: boolean) => {
       const t = byName.get(name)!;
-      const put = (key: string, hash: string) => {
-        if (!neighbour) components[key] = hash;
-        else if (!(key in components)) components[`neighbour ${key}`] = hash;
+      const put = (kind: "schema" | "enum" | "model", component: string, hash: string) => {
+        const own = formatComponent({ scope: "own", kind, name: component });
+        if (!neighbour) components[own] = hash;
+        else if (!(own in components)) components[formatComponent({ scope: "neighbour", kind, name: component })] = hash;
       };
-      put(`schema ${name}`, blockHash.get(name)!);
-      for (const e of t.enumTypes) put(`enum ${e}`, sha256(schema.enums[e] ?? `missing enum ${e}`));
-      for (const f of app.filesOf.get(name) ?? []) put(`model ${f}`, hashes[f]!);
+      put("schema", name, blockHash.get(name)!);
+      for (const e of t.enumTypes) put("enum", e, sha256(schema.enums[e] ?? `missing enum ${e}`));
+      for (const f of app.filesOf.get(name) ?? []) put("model", f, hashes[f]!);
     };
     addTable(table.name, false);
     for (const n of app.neighbours.get(table.name) ?? []) addTable(n, true);
-    for (const f of app.strangers.get(table.name) ?? []) if (!(`model ${f}` in components)) components[`neighbour model ${f}`] = hashes[f]!;
+    for (const f of app.strangers.get(table.name) ?? []) {
+      if (!(formatComponent({ scope: "own", kind: "model", name: f }) in components)) components[formatComponent({ scope: "neighbour", kind: "model", name: f })] = hashes[f]!;
+    }
     const model = app.modelOf.get(table.name)!;
     tables[table.name] = {
       model,
       components,
-      fingerprint: hashRecord({ ...prefixKeys(global, "global "), ...components }),
+      fingerprint: hashRecord({ ...globalComponents(global), ...components }),
       outputs: outputPaths(config.outputs.perTable, table.name, model, inflector, inputs.schema, table.line),
     };
   }
@@ -175,10 +179,6 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     migrations: inputs.migrations,
     notes: app.notes,
   };
-}
-
-export function prefixKeys(record: Record<string, string>, prefix: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [prefix + k, v]));
 }
 
 /** The parts of the config that change what the generator writes. */

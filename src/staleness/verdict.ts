@@ -1,4 +1,5 @@
-import { prefixKeys, type Analysis } from "./analyze.js";
+import type { Analysis } from "./analyze.js";
+import { formatComponent, globalComponents, parseComponent } from "./components.js";
 import type { Config } from "../config/load.js";
 import { sha256 } from "../common/hash.js";
 import { decodeUtf8 } from "../common/utf8.js";
@@ -69,38 +70,38 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
     ...Object.values(lock?.tables ?? {}).flatMap((t) => Object.keys(t.outputs)),
   ]);
 
-  const reasons = new Map<string, Reason[]>();
-  const push = (table: string, reason: Reason) => {
-    const list = reasons.get(table) ?? [];
-    if (!list.some((r) => r.message === reason.message)) list.push(reason);
-    reasons.set(table, list);
-  };
+  const reasons = new Reasons();
+  // Which components changed, per table: the table's own first, then its neighbours', then the global ones.
+  const changed = new Map<string, string[]>();
+  const globalChanged = lock ? changedKeys(globalComponents(lock.global), globalComponents(analysis.global)) : [];
+  for (const [table, now] of Object.entries(analysis.tables)) {
+    const before = lock?.tables[table];
+    if (!before || before.fingerprint === now.fingerprint) continue;
+    const own = changedKeys(before.components, now.components);
+    const isNeighbour = (k: string) => parseComponent(k).scope === "neighbour";
+    const names = [...own.filter((k) => !isNeighbour(k)), ...own.filter(isNeighbour), ...globalChanged];
+    changed.set(table, names.length ? names : ["fingerprint"]);
+  }
+  const changes = lock && changed.size ? await describeSchemaChanges(config, snapshot, analysis, lock, cache, changed) : new Map<string, Record<string, string[]>>();
 
-  const globalChanged = lock ? changedKeys(lock.global, analysis.global).map((k) => `global ${k}`) : [];
   for (const [table, now] of Object.entries(analysis.tables)) {
     const before = lock?.tables[table];
     if (!lock) {
-      push(table, { kind: "no-lock", message: lockRead.status === "corrupt" ? msg.reason.untrustedLock : msg.reason.noLock });
+      reasons.add(table, { kind: "no-lock", message: lockRead.status === "corrupt" ? msg.reason.untrustedLock : msg.reason.noLock });
       continue;
     }
     if (!before) {
-      push(table, { kind: "new-table", message: msg.reason.newTable });
+      reasons.add(table, { kind: "new-table", message: msg.reason.newTable });
       continue;
     }
-    if (before.fingerprint !== now.fingerprint) {
-      // The table's own changes first, then its neighbours', then the global ones.
-      const own = changedKeys(before.components, now.components);
-      const names = [...own.filter((k) => !k.startsWith("neighbour ")), ...own.filter((k) => k.startsWith("neighbour ")), ...globalChanged];
-      const components = names.length ? names : ["fingerprint"];
-      push(table, { kind: "component", message: componentMessage(table, components, lock, analysis), components });
-    }
+    const components = changed.get(table);
+    if (components) reasons.add(table, componentReason(table, components, lock, analysis, changes.get(table) ?? {}));
     for (const file of now.outputs) {
       const verdict = outputVerdict(file, before.outputs[file], outputHashes.get(file) ?? null);
-      if (verdict) push(table, verdict);
+      if (verdict) reasons.add(table, verdict);
     }
   }
 
-  if (lock) await describeSchemaChanges(config, snapshot, analysis, lock, cache, reasons);
 
   const dropped: Dropped[] = Object.entries(lock?.tables ?? {})
     .filter(([table]) => !analysis.tables[table])
@@ -120,7 +121,7 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
       const key = sha256(Buffer.concat([Buffer.from(`${file}\0`), bytes]));
       const facts = await cache.get("migration", key, () => parseMigration(decodeUtf8(bytes, file), file));
       const targets = facts.unknown ? Object.keys(analysis.tables) : facts.tables.filter((t) => analysis.tables[t]);
-      for (const t of targets) push(t, reason);
+      for (const t of targets) reasons.add(t, reason);
     };
     for (const file of pendingMigrations) await touch(file, { kind: "pending-migration", message: msg.reason.pendingMigration(file), file });
     for (const file of editedMigrations) await touch(file, { kind: "migration-edited", message: msg.reason.migrationEdited(file), file });
@@ -138,7 +139,7 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
   return {
     analysis,
     lock: lockRead,
-    stale: tables.filter((t) => reasons.has(t)).map((t) => ({ table: t, model: analysis.tables[t]!.model, reasons: reasons.get(t)! })),
+    stale: tables.filter((t) => reasons.has(t)).map((t) => ({ table: t, model: analysis.tables[t]!.model, reasons: reasons.of(t) })),
     fresh: tables.filter((t) => !reasons.has(t)),
     dropped,
     shared,
@@ -160,48 +161,75 @@ function outputVerdict(file: string, recorded: string | null | undefined, curren
   return { kind: "output-edited", message: msg.reason.outputEdited(file), file };
 }
 
-/** Adds what changed in each changed schema block to the reasons, where the earlier block can be found. */
-async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysis: Analysis, lock: Lock, cache: ParseCache, reasons: Map<string, Reason[]>) {
-  const schemaTable = (component: string) => /^(?:neighbour )?schema (.+)$/.exec(component)?.[1];
+/** What changed in each changed schema block ("+ column due_at"), by table and component, where the earlier block can be found. */
+async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysis: Analysis, lock: Lock, cache: ParseCache, changed: Map<string, string[]>) {
+  const schemaTable = (component: string) => {
+    const key = parseComponent(component);
+    return key.scope !== "global" && key.kind === "schema" ? key.name : undefined;
+  };
+  const described = new Map<string, Record<string, string[]>>();
   const wanted = new Set<string>();
-  for (const [table, list] of reasons) {
-    for (const r of list) {
-      for (const c of r.components ?? []) {
-        const was = lock.tables[table]?.components[c];
-        if (was && schemaTable(c)) wanted.add(was);
-      }
+  for (const [table, components] of changed) {
+    for (const c of components) {
+      const was = lock.tables[table]?.components[c];
+      if (was && schemaTable(c)) wanted.add(was);
     }
   }
-  if (wanted.size === 0) return;
+  if (wanted.size === 0) return described;
   const { describeBlockChange, findEarlierBlocks, parsedSchema } = await import("./describe-change.js");
   const earlier = await findEarlierBlocks(wanted, cache, snapshot.root, config.schema);
   const hash = analysis.inputs[config.schema]!;
   const schema = await parsedSchema(cache, hash, async () => (await snapshot.read([config.schema])).get(config.schema), config.schema);
   const blocks = new Map(schema.tables.map((t) => [t.name, t.source]));
-  for (const [table, list] of reasons) {
-    for (const r of list) {
-      if (r.kind !== "component") continue;
-      const changes: Record<string, string[]> = {};
-      for (const c of r.components!) {
-        const name = schemaTable(c);
-        const was = lock.tables[table]?.components[c];
-        const before = name && was && earlier.get(was);
-        const after = name && blocks.get(name);
-        if (before && after) changes[c] = describeBlockChange(before, after);
-      }
-      if (Object.keys(changes).length === 0) continue;
-      r.changes = changes;
-      r.message = componentMessage(table, r.components!, lock, analysis, changes);
+  for (const [table, components] of changed) {
+    const changes: Record<string, string[]> = {};
+    for (const c of components) {
+      const name = schemaTable(c);
+      const was = lock.tables[table]?.components[c];
+      const before = name && was && earlier.get(was);
+      const after = name && blocks.get(name);
+      if (before && after) changes[c] = describeBlockChange(before, after);
     }
+    if (Object.keys(changes).length) described.set(table, changes);
   }
+  return described;
+}
+
+/** A table's reasons, each kept once (the same migration or file can be found twice). */
+class Reasons {
+  private readonly byTable = new Map<string, Map<string, Reason>>();
+
+  add(table: string, reason: Reason): void {
+    const list = this.byTable.get(table) ?? new Map<string, Reason>();
+    const identity = `${reason.kind}\0${reason.file ?? ""}`;
+    if (!list.has(identity)) list.set(identity, reason);
+    this.byTable.set(table, list);
+  }
+
+  has(table: string): boolean {
+    return this.byTable.has(table);
+  }
+
+  of(table: string): Reason[] {
+    return [...(this.byTable.get(table)?.values() ?? [])];
+  }
+}
+
+function componentReason(table: string, components: string[], lock: Lock, analysis: Analysis, changes: Record<string, string[]>): Reason {
+  return {
+    kind: "component",
+    message: componentMessage(table, components, lock, analysis, changes),
+    components,
+    ...(Object.keys(changes).length ? { changes } : {}),
+  };
 }
 
 /** "schema changed: + column due_at; new inputs: model app/models/concerns/notable.rb" */
 function componentMessage(table: string, components: string[], lock: Lock, analysis: Analysis, changes: Record<string, string[]> = {}): string {
-  const was = { ...prefixKeys(lock.global, "global "), ...lock.tables[table]?.components };
-  const is = { ...prefixKeys(analysis.global, "global "), ...analysis.tables[table]?.components };
+  const was = { ...globalComponents(lock.global), ...lock.tables[table]?.components };
+  const is = { ...globalComponents(analysis.global), ...analysis.tables[table]?.components };
   // The table's own schema block is just "schema": the line already names the table.
-  const label = (c: string) => (c === `schema ${table}` ? "schema" : c);
+  const label = (c: string) => (c === formatComponent({ scope: "own", kind: "schema", name: table }) ? "schema" : c);
   const added = components.filter((c) => !(c in was) && c in is);
   const removed = components.filter((c) => c in was && !(c in is));
   return msg.reason.component({

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { analyze, prefixKeys } from "../../../src/staleness/analyze.js";
+import { analyze } from "../../../src/staleness/analyze.js";
+import { globalComponents } from "../../../src/staleness/components.js";
 import { isFresh, makePlan, type Plan, type Reason } from "../../../src/staleness/verdict.js";
 import { parseLock, serializeLock, type Lock, type LockRead } from "../../../src/staleness/lock.js";
 import { ParseCache } from "../../../src/inputs/parse-cache.js";
@@ -368,7 +369,7 @@ describe("makePlan and the fingerprint version", () => {
   function olderLock(lock: Lock, version: number): Lock {
     const global = { ...lock.global, tool: sha256(`zero-models fingerprint v${version}`) };
     const tables = Object.fromEntries(
-      Object.entries(lock.tables).map(([t, e]) => [t, { ...e, fingerprint: hashRecord({ ...prefixKeys(global, "global "), ...e.components }) }]),
+      Object.entries(lock.tables).map(([t, e]) => [t, { ...e, fingerprint: hashRecord({ ...globalComponents(global), ...e.components }) }]),
     );
     return { ...lock, fingerprintVersion: version, global, tables };
   }
