@@ -2,7 +2,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { copyExample, exampleRepo, fullRegeneration, makeRepo, PROJECT, type Repo } from "../helpers/repo.js";
+import { fullRegeneration } from "../helpers/oracle.js";
+import { copyExample, exampleRepo, makeRepo, PROJECT, type Repo } from "../helpers/repo.js";
 
 /**
  * Bad input (issue 6, part 3): each gets exit 2, a message naming the file

@@ -1,8 +1,8 @@
 import { appendFileSync } from "node:fs";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { copyTeam, emptyStats, loadStandIn, opArb, Oracle, World, type Op, type Stats } from "../helpers/history.js";
-import { team, type Team } from "../helpers/team.js";
+import { emptyStats, loadStandIn, opArb, World, type Op, type Stats } from "../helpers/history.js";
+import { copyTeam, team, type Team } from "../helpers/team.js";
 
 /**
  * Differential property test (issue 6, part 1): random histories of edits
@@ -83,7 +83,6 @@ describe("differential: incremental (hooks + generate) equals a full regeneratio
           fc.property(fc.array(opArb, { minLength: 2 * STEPS, maxLength: 2 * STEPS }), (ops: Op[]) => {
             drawn++;
             if (drawn <= SKIP) return;
-            const oracle = new Oracle();
             const hitsBefore = stats.falseHits.length;
             const disagreementsBefore = stats.disagreements.length;
             const t0 = Date.now();
@@ -91,7 +90,7 @@ describe("differential: incremental (hooks + generate) equals a full regeneratio
             template ??= process.env.ZC_DIFF_SABOTAGE ? team({ config: (c) => ({ ...c, templates: "lib/nothing/**/*" }) }) : team();
             const [copy, dispose] = copyTeam(template);
             try {
-              const world = new World(copy, oracle, stats);
+              const world = new World(copy, stats);
               if (process.env.ZC_DIFF_DEBUG) console.log(`team set up in ${Date.now() - t0} ms`);
               stats.histories++;
               let applied = 0;
@@ -120,7 +119,6 @@ describe("differential: incremental (hooks + generate) equals a full regeneratio
                 say(`history ${stats.histories}: ${stats.falseHits.length - hitsBefore} false hit(s); operations: ${JSON.stringify(ops)}\n${world.log.join("\n")}`);
               }
             } finally {
-              oracle.dispose();
               // ZC_DIFF_KEEP=1 leaves the repositories of a history with a false hit for a look around.
               if (process.env.ZC_DIFF_KEEP && stats.falseHits.length > hitsBefore) say(`repositories kept in ${copy.alice.dir}/..`);
               else dispose();

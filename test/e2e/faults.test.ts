@@ -3,7 +3,8 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
-import { CLI, copyExample, fullRegeneration, makeRepo, PROJECT, type Repo } from "../helpers/repo.js";
+import { fullRegeneration } from "../helpers/oracle.js";
+import { CLI, copyExample, makeRepo, PROJECT, type Repo } from "../helpers/repo.js";
 
 /**
  * Fault injection (issue 6, part 2). After each fault: `check` reports no
@@ -90,14 +91,6 @@ function generated(dir?: string): Repo {
   return makeRepo(target);
 }
 
-const fullCache = new Map<string, Map<string, string>>();
-/** fullRegeneration, once per input state: most tests share the same change, and the machine is shared. */
-function full_(repo: Repo): Map<string, string> {
-  const key = [...repo.tree("db"), ...repo.tree("app")].map(([f, c]) => `${f}\0${c}`).join("\0");
-  if (!fullCache.has(key)) fullCache.set(key, fullRegeneration(repo));
-  return fullCache.get(key)!;
-}
-
 /** A schema change that makes people and its four neighbours stale: one --exclude-tables run of 5 tables (17 files). */
 function changePeople(repo: Repo, column = "nickname") {
   repo.edit("db/schema.rb", (s) => s.replace('create_table "people", force: :cascade do |t|\n', `create_table "people", force: :cascade do |t|\n    t.string "${column}"\n`));
@@ -142,7 +135,7 @@ describe("the generator fails half-way", () => {
   it(`SIGKILLed after writing a random number of its files (seed ${SEED})`, () => {
     const repo = generated();
     changePeople(repo);
-    const full = full_(repo);
+    const full = fullRegeneration(repo);
     const next = random(SEED);
     // 17 files: 5 tables x 3 plus 2 shared. 0 = killed before writing anything.
     for (const k of [0, ...Array.from({ length: 2 }, () => 1 + Math.floor(next() * 16))]) {
@@ -158,7 +151,7 @@ describe("the generator fails half-way", () => {
   it("exits non-zero after writing half its files, or all of them", () => {
     const repo = generated();
     changePeople(repo);
-    const full = full_(repo);
+    const full = fullRegeneration(repo);
     for (const fault of ["half-exit:8:1", "all-exit:3"]) {
       const r = repo.zc(["generate"], { env: { FAULT: fault } });
       expect(r.code, fault).toBe(1);
@@ -192,7 +185,7 @@ describe("zero-models itself is killed", () => {
     const marker = path.join(repo.dir, "..", `${path.basename(repo.dir)}-generator-done`);
     onTestFinished(() => rmSync(marker, { force: true }));
     changePeople(repo);
-    const full = full_(repo);
+    const full = fullRegeneration(repo);
     for (let attempt = 0; attempt < 3; attempt++) {
       rmSync(marker, { force: true });
       // --all: the generator runs every time, even if an earlier attempt's lock write got through.
@@ -215,7 +208,7 @@ describe("zero-models itself is killed", () => {
   it("a run killed while holding the run lock does not block the next one", async () => {
     const repo = generated();
     changePeople(repo);
-    const full = full_(repo);
+    const full = fullRegeneration(repo);
     const marker = path.join(repo.dir, "..", `${path.basename(repo.dir)}-generator-done`);
     onTestFinished(() => rmSync(marker, { force: true }));
     const run = startGenerate(repo, { FAULT: `hang:${marker}` });
@@ -283,7 +276,7 @@ describe("a corrupt cacheDir", () => {
     repo.write("tmp/zero-models/run.owner.json", "not json");
     expect(repo.zc(["check"]).code).toBe(0);
     changePeople(repo);
-    const changed = full_(repo);
+    const changed = fullRegeneration(repo);
     expectNoFalseFresh(repo, changed, "garbage cache");
     expectRepaired(repo, changed);
     expect(full.size).toBe(changed.size);
@@ -292,7 +285,7 @@ describe("a corrupt cacheDir", () => {
   it("a file where cacheDir or the run lock folder should be: check still works, generate says what to delete, exit 2", () => {
     const repo = generated();
     changePeople(repo);
-    const full = full_(repo);
+    const full = fullRegeneration(repo);
     const lockBefore = repo.read("zero-models.lock");
 
     repo.remove("tmp/zero-models");
@@ -339,7 +332,7 @@ describe("a read-only cacheDir", () => {
     const repo = generated();
     expect(repo.zc(["check"]).code).toBe(0);
     changePeople(repo);
-    const full = full_(repo);
+    const full = fullRegeneration(repo);
     const cache = path.join(repo.dir, "tmp/zero-models");
     const lock = () => void (readOnly === "chattr" ? spawnSync("chattr", ["+i", cache]) : chmodSync(cache, 0o555));
     const unlock = () => void (readOnly === "chattr" ? spawnSync("chattr", ["-i", cache]) : chmodSync(cache, 0o755));
@@ -414,7 +407,7 @@ describe("no space left on the device", () => {
     };
     // 1. The generator rewrites its files in place (no new blocks needed), but the lock's temp file gets ENOSPC.
     changePeople(repo);
-    const full = full_(repo);
+    const full = fullRegeneration(repo);
     const lockBefore = repo.read("zero-models.lock");
     fill(mountPoint!);
     const l = repo.zc(["generate", "-q"]);
@@ -463,7 +456,7 @@ describe("two runs racing", () => {
   it("two generate runs at once: both succeed, one waits for the other, the result equals a full regeneration", async () => {
     const repo = generated();
     changePeople(repo);
-    const full = full_(repo);
+    const full = fullRegeneration(repo);
     const a = startGenerate(repo, {});
     const b = startGenerate(repo, {});
     expect(await Promise.all([a.exited, b.exited])).toEqual([0, 0]);

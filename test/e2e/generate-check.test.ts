@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { exampleRepo, fullRegeneration, type Repo } from "../helpers/repo.js";
+import { fullRegeneration } from "../helpers/oracle.js";
+import { exampleRepo, type Repo } from "../helpers/repo.js";
 
 const PEOPLE_NEIGHBOURS = ["admin_audit_logs", "job_assignments", "jobs", "notes"];
 const ALL_TABLES = ["activity_events", "admin_audit_logs", "cacti", "clients", "equipment", "job_assignments", "jobs", "notes", "people", "taggings", "tags"];

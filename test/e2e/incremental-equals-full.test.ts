@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { exampleRepo, fullRegeneration, type Repo } from "../helpers/repo.js";
+import { fullRegeneration } from "../helpers/oracle.js";
+import { exampleRepo, type Repo } from "../helpers/repo.js";
 
 /**
  * One edit of each kind of input, in sequence on one repository: after each,

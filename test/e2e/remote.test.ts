@@ -2,7 +2,6 @@ import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { copyTeam } from "../helpers/history.js";
 import {
   artifactId,
   artifactTag,
@@ -41,7 +40,7 @@ import {
   type TimedResult,
 } from "../helpers/store-team.js";
 import type { Repo } from "../helpers/repo.js";
-import { addColumn, type Team } from "../helpers/team.js";
+import { addColumn, copyTeam, type Team } from "../helpers/team.js";
 
 /**
  * The shared store (issue 7) against the REAL self-hosted Turborepo remote

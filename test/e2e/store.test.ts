@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { copyTeam } from "../helpers/history.js";
-import { fullRegeneration } from "../helpers/repo.js";
+import { fullRegeneration } from "../helpers/oracle.js";
 import { sha256 } from "../helpers/remote-server.js";
 import {
   all,
@@ -29,7 +28,7 @@ import {
   type LockFile,
   type TimedResult,
 } from "../helpers/store-team.js";
-import { addColumn, git, team, type Team } from "../helpers/team.js";
+import { addColumn, copyTeam, git, team, type Team } from "../helpers/team.js";
 
 /**
  * The local output store (issue 7): after each generation every table's

@@ -3,8 +3,8 @@
  * (test/e2e/differential.test.ts): operation records, their generators
  * (fast-check arbitraries) and an interpreter that applies them to a team's
  * real repositories (alice, bob, a bare remote; hooks installed by husky),
- * plus the oracle: a full regeneration from scratch with the example's
- * generator, cached by a hash of its inputs.
+ * judged against the oracle (test/helpers/oracle.ts): a full regeneration
+ * from scratch with the example's generator.
  *
  * Operations carry numbers, not names: the interpreter picks the table,
  * column, model or branch from the repository's current state (modulo the
@@ -13,32 +13,15 @@
  * checkout git refuses) is skipped; an edit that would make the app invalid
  * for the stand-in generator is reverted and counted as skipped.
  */
-import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import fc from "fast-check";
-import { EXAMPLE, makeRepo, PROJECT, type Repo } from "./repo.js";
+import { fullRegenerationOf, GENERATOR_INPUTS, readFiles, walk } from "./oracle.js";
+import { EXAMPLE, type Repo } from "./repo.js";
 import { HOOK_ENV, sh, type Team } from "./team.js";
-
-/**
- * A copy of a team set up by team() (alice, bob, the bare remote: ~9 s to
- * build, a fraction of a second to copy), with the remotes pointed at the
- * copy. Returns it with a function that removes it.
- */
-export function copyTeam(template: Team): [Team, () => void] {
-  const root = path.dirname(template.alice.dir);
-  const top = mkdtempSync(path.join(tmpdir(), "zero-models-diff-"));
-  const dest = path.join(top, path.basename(root));
-  cpSync(root, dest, { recursive: true, verbatimSymlinks: true });
-  const remote = path.join(dest, path.basename(template.remote));
-  const alice = makeRepo(path.join(dest, path.basename(template.alice.dir)));
-  const bob = makeRepo(path.join(dest, path.basename(template.bob.dir)));
-  for (const r of [alice, bob]) r.git("remote", "set-url", "origin", remote);
-  return [{ remote, alice, bob }, () => rmSync(top, { recursive: true, force: true })];
-}
 
 // ---------------------------------------------------------------- operations
 
@@ -233,74 +216,13 @@ function validate(dir: string): void {
 
 // ------------------------------------------------------------------ files
 
-function* walk(root: string, rel: string): Generator<[string, string]> {
-  const abs = path.join(root, rel);
-  if (!existsSync(abs)) return;
-  if (statSync(abs).isFile()) {
-    yield [rel, readFileSync(abs, "utf8")];
-    return;
-  }
-  for (const name of readdirSync(abs).sort()) yield* walk(root, `${rel}/${name}`);
-}
-
-/** What the generator reads (and runs): the oracle's inputs. Migrations are not among them. */
-const GENERATOR_INPUTS = ["app", "config", "lib", "bin", "db/schema.rb"];
 /** Files an edit may touch: snapshotted before it, restored when the edit is refused. */
 const EDITABLE = ["app", "config", "lib", "db"];
-
-export function readFiles(dir: string, roots: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const r of roots) for (const [p, text] of walk(dir, r)) out.set(p, text);
-  return out;
-}
-
-function hashFiles(files: Map<string, string>): string {
-  const h = createHash("sha256");
-  for (const [p, text] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) h.update(`${p}\0${text}\0`);
-  return h.digest("hex");
-}
 
 function restore(dir: string, snapshot: Map<string, string>, roots: string[]): void {
   const now = readFiles(dir, roots);
   for (const p of now.keys()) if (!snapshot.has(p)) rmSync(path.join(dir, p));
   for (const [p, text] of snapshot) if (now.get(p) !== text) writeFileSync(path.join(dir, p), text);
-}
-
-// ------------------------------------------------------------------ oracle
-
-/** Full regenerations from scratch (bin/rails generate zero:active_models, no cache, no zero-models), by hash of the generator's inputs. */
-export class Oracle {
-  private cache = new Map<string, Map<string, string> | Error>();
-  private scratch = mkdtempSync(path.join(tmpdir(), "zero-models-oracle-"));
-  runs = 0;
-  hits = 0;
-
-  constructor() {
-    symlinkSync(path.join(PROJECT, "node_modules"), path.join(this.scratch, "node_modules"));
-  }
-
-  full(inputs: Map<string, string>): Map<string, string> | Error {
-    const key = hashFiles(inputs);
-    const cached = this.cache.get(key);
-    if (cached) {
-      this.hits++;
-      return cached;
-    }
-    this.runs++;
-    for (const name of readdirSync(this.scratch)) if (name !== "node_modules") rmSync(path.join(this.scratch, name), { recursive: true, force: true });
-    for (const [p, text] of inputs) {
-      mkdirSync(path.dirname(path.join(this.scratch, p)), { recursive: true });
-      writeFileSync(path.join(this.scratch, p), text);
-    }
-    const r = spawnSync(process.execPath, ["bin/rails", "generate", "zero:active_models"], { cwd: this.scratch, encoding: "utf8" });
-    const result = r.status === 0 ? readFiles(this.scratch, ["frontend"]) : new Error(`full regeneration failed (${r.status}): ${r.stderr}`);
-    this.cache.set(key, result);
-    return result;
-  }
-
-  dispose(): void {
-    rmSync(this.scratch, { recursive: true, force: true });
-  }
 }
 
 /** Differences between two trees of generated files, briefly. */
@@ -386,7 +308,6 @@ export class World {
 
   constructor(
     team: Team,
-    private oracle: Oracle,
     private stats: Stats,
   ) {
     this.repos = [team.alice, team.bob];
@@ -442,7 +363,7 @@ export class World {
   }
 
   private expected(files: Map<string, string>): Map<string, string> | null {
-    const full = this.oracle.full(files);
+    const full = fullRegenerationOf(files);
     return full instanceof Error ? null : full;
   }
 

@@ -43,12 +43,21 @@ const GIT_ENV = {
  * node_modules linked in (as a Rails app with a frontend has its own), one
  * commit on main, removed when the test ends.
  */
-export function exampleRepo(
-  options: { commit?: boolean; subdir?: string; dir?: string; config?: (config: Record<string, unknown>) => Record<string, unknown> } = {},
-): Repo {
+export function exampleRepo(options: ExampleOptions & { dir?: string } = {}): Repo {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "zero-models-test-"));
-  mkdirSync(dir, { recursive: true });
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return exampleRepoAt(dir, options);
+}
+
+export interface ExampleOptions {
+  commit?: boolean;
+  subdir?: string;
+  config?: (config: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** exampleRepo in `dir`, left for the caller to remove (a set-up built once per run). */
+export function exampleRepoAt(dir: string, options: ExampleOptions = {}): Repo {
+  mkdirSync(dir, { recursive: true });
   const app = path.join(dir, options.subdir ?? "");
   copyExample(app);
   symlinkSync(path.join(PROJECT, "node_modules"), path.join(app, "node_modules"));
@@ -115,17 +124,4 @@ export function makeRepo(dir: string): Repo {
     },
   };
   return repo;
-}
-
-/** Output of a full regeneration from scratch of the repo's current inputs, in a scratch copy. */
-export function fullRegeneration(repo: Repo): Map<string, string> {
-  const scratch = mkdtempSync(path.join(tmpdir(), "zero-models-full-"));
-  try {
-    cpSync(repo.dir, scratch, { recursive: true, filter: (src) => !src.startsWith(path.join(repo.dir, "frontend")) && !src.startsWith(path.join(repo.dir, ".git")) && !src.startsWith(path.join(repo.dir, "node_modules")) });
-    symlinkSync(path.join(PROJECT, "node_modules"), path.join(scratch, "node_modules"));
-    execFileSync(path.join(scratch, "bin/rails"), ["generate", "zero:active_models"], { cwd: scratch, stdio: "pipe" });
-    return makeRepo(scratch).tree("frontend");
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
 }

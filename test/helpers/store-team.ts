@@ -1,10 +1,12 @@
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CLI, copyExample, makeRepo, type Repo, type Result } from "./repo.js";
+import { builtOnce } from "./once.js";
+import { CLI, copyExample, EXAMPLE, makeRepo, type Repo, type Result } from "./repo.js";
 import { sha256 } from "./remote-server.js";
-import { addTooling, clone, expect0, git, HOOK_ENV, type Team } from "./team.js";
+import { addTooling, clone, copyTeamTo, expect0, git, HOOK_ENV, TEAM_FOLDER, type Team } from "./team.js";
 
 /**
  * Teams for the output store tests (issue 7). Unlike team() these do not
@@ -28,15 +30,22 @@ export interface BuiltTeam extends Team {
  * after `npm install` (no generated files, empty cacheDir).
  */
 export function ignoredOutputsTeam(options: { config?: (c: Record<string, unknown>) => Record<string, unknown> } = {}): BuiltTeam {
+  const config = options.config?.(exampleConfig());
+  const key = `ignored-outputs-team-${config ? createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16) : "example"}`;
+  const template = builtOnce(key, (dir) => buildIgnoredOutputsTeam(path.join(dir, TEAM_FOLDER), options.config));
   const top = mkdtempSync(path.join(tmpdir(), "zero-models-store-"));
-  const root = path.join(top, "équipe rails");
+  return { top, ...copyTeamTo(path.join(template, TEAM_FOLDER), path.join(top, TEAM_FOLDER)) };
+}
+
+/** What ignoredOutputsTeam copies, built once per run in `root`. */
+function buildIgnoredOutputsTeam(root: string, config?: (c: Record<string, unknown>) => Record<string, unknown>): Team {
   const aliceDir = path.join(root, "alice");
   mkdirSync(aliceDir, { recursive: true });
   copyExample(aliceDir);
   const alice = makeRepo(aliceDir);
-  if (options.config) {
+  if (config) {
     const file = path.join(aliceDir, ".zeromodelsrc.json");
-    writeFileSync(file, `${JSON.stringify(options.config(JSON.parse(readFileSync(file, "utf8"))), null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify(config(JSON.parse(readFileSync(file, "utf8"))), null, 2)}\n`);
   }
   alice.write(".gitignore", `${alice.read(".gitignore")}\n# generated from the schema and models; zero-models restores them\n/${OUTPUT_DIR}/\n`);
   alice.git("init", "-q", "-b", "main");
@@ -51,8 +60,10 @@ export function ignoredOutputsTeam(options: { config?: (c: Record<string, unknow
   git(alice.dir, "remote", "add", "origin", remote);
   git(alice.dir, "push", "-q", "-u", "origin", "main");
   const bob = clone(remote, path.join(root, "bob"));
-  return { top, remote, alice, bob };
+  return { remote, alice, bob };
 }
+
+const exampleConfig = () => JSON.parse(readFileSync(path.join(EXAMPLE, ".zeromodelsrc.json"), "utf8")) as Record<string, unknown>;
 
 // ------------------------------------------------------------ the generator
 

@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync, lstatSync, unlinkSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, lstatSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { onTestFinished } from "vitest";
-import { CLI, exampleRepo, makeRepo, PROJECT, type Repo, type Result } from "./repo.js";
+import { builtOnce } from "./once.js";
+import { CLI, EXAMPLE, exampleRepoAt, makeRepo, PROJECT, type Repo, type Result } from "./repo.js";
 
 /**
  * Repositories set up the way a team uses zero-models: a package.json with
@@ -38,7 +40,7 @@ export function git(cwd: string, ...args: string[]): string {
 
 /** A scratch folder whose name has a space and non-ASCII letters, removed after the test. */
 export function scratchDir(): string {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), "zero-models-hooks-")), "équipe rails");
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), "zero-models-hooks-")), TEAM_FOLDER);
   mkdirSync(dir, { recursive: true });
   onTestFinished(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
   return dir;
@@ -86,11 +88,26 @@ export interface Team {
 
 /**
  * The example app with zero-models set up (generated, `init` run, all
- * committed) pushed to a bare remote, and a second clone made from it.
+ * committed) pushed to a bare remote, and a second clone made from it: a
+ * private copy, removed after the test, of a team built once per run for
+ * each config (test/helpers/once.ts).
  */
 export function team(options: { config?: (c: Record<string, unknown>) => Record<string, unknown> } = {}): Team {
-  const root = scratchDir();
-  const alice = exampleRepo({ dir: path.join(root, "alice"), commit: false, config: options.config });
+  const config = options.config?.(exampleConfig());
+  const key = `team-${config ? sha256(JSON.stringify(config)) : "example"}`;
+  const template = builtOnce(key, (dir) => buildTeam(path.join(dir, TEAM_FOLDER), options.config));
+  return copyTeamTo(path.join(template, TEAM_FOLDER), scratchDir());
+}
+
+/** The name of a team's folder (alice, bob, remote.git in it); a space and non-ASCII letters on purpose. */
+export const TEAM_FOLDER = "équipe rails";
+
+const exampleConfig = () => JSON.parse(readFileSync(path.join(EXAMPLE, ".zeromodelsrc.json"), "utf8")) as Record<string, unknown>;
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+
+/** What team() copies: built in `root`, which the caller removes. */
+export function buildTeam(root: string, config?: (c: Record<string, unknown>) => Record<string, unknown>): Team {
+  const alice = exampleRepoAt(path.join(root, "alice"), { commit: false, config });
   addTooling(alice);
   expect0(alice.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate --all");
   expect0(alice.zc(["init"], { env: HOOK_ENV }), "init");
@@ -102,6 +119,43 @@ export function team(options: { config?: (c: Record<string, unknown>) => Record<
   git(alice.dir, "push", "-q", "-u", "origin", "main");
   const bob = clone(remote, path.join(root, "bob"));
   return { remote, alice, bob };
+}
+
+/**
+ * The team in `template` (a folder holding alice, bob and remote.git) copied
+ * to `dest`, with every absolute path into the template moved to the copy:
+ * both clones' origin, and the paths zero-models records in its cache folder
+ * (the fresh verdict names the config file), so the copy behaves as a team
+ * built in place. node_modules links point at this project, and husky's
+ * core.hooksPath is relative: they need nothing.
+ */
+export function copyTeamTo(template: string, dest: string): Team {
+  cpSync(template, dest, { recursive: true, verbatimSymlinks: true });
+  const remote = path.join(dest, "remote.git");
+  const alice = makeRepo(path.join(dest, "alice"));
+  const bob = makeRepo(path.join(dest, "bob"));
+  for (const r of [alice, bob]) {
+    r.git("remote", "set-url", "origin", remote);
+    moveRecordedPaths(path.join(r.dir, "tmp/zero-models"), template, dest);
+  }
+  return { remote, alice, bob };
+}
+
+function moveRecordedPaths(cacheDir: string, from: string, to: string): void {
+  if (!existsSync(cacheDir)) return;
+  for (const entry of readdirSync(cacheDir, { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(cacheDir, entry.name);
+    const text = readFileSync(file, "utf8");
+    if (text.includes(from)) writeFileSync(file, text.split(from).join(to));
+  }
+}
+
+/** A copy of `template` (a team, e.g. from ignoredOutputsTeam) in a temp folder, with a function that removes it. */
+export function copyTeam(template: Team): [Team, () => void] {
+  const root = path.dirname(template.alice.dir);
+  const top = mkdtempSync(path.join(tmpdir(), "zero-models-team-"));
+  return [copyTeamTo(root, path.join(top, path.basename(root))), () => rmSync(top, { recursive: true, force: true })];
 }
 
 /** `git clone` then `npm install` as a teammate would: tooling linked and husky's prepare run. */
