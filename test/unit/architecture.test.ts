@@ -5,9 +5,9 @@ import { describe, expect, it } from "vitest";
 /**
  * The tree is the architecture: each folder of src/ answers one question, and
  * may use only the folders below it. These tests read the imports (static,
- * dynamic and type-only) and fail on an edge the table does not allow, on an
- * import cycle between files, and on a change to what the hooks' fast path
- * bundles (dist/cli.cjs, which every hook starts).
+ * dynamic and type-only) and fail on an edge the table does not allow, or on
+ * an import cycle between files. What the hooks' fast path bundles is pinned
+ * by test/e2e/bundle.test.ts (it needs the build).
  */
 
 const SRC = path.resolve(import.meta.dirname, "../../src");
@@ -116,38 +116,5 @@ describe("the source tree", () => {
     expect(forbiddenEdges(tiny({ "commands/hook.ts": ["commands/check.ts", "output/plan-report.ts"] }))).toEqual(["commands/hook.ts -> commands/check.ts"]);
     expect(findCycle(tiny({ "common/hash.ts": ["common/log.ts"], "common/log.ts": ["common/hash.ts"] }))).toEqual(["common/hash.ts", "common/log.ts", "common/hash.ts"]);
     expect(findCycle(tiny({ "common/hash.ts": ["common/log.ts"], "common/log.ts": [] }))).toBeNull();
-  });
-});
-
-describe("the hooks' fast path bundle (dist/cli.cjs)", () => {
-  it("holds exactly these modules: a new import here costs every git pull, checkout and commit", () => {
-    const meta = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../dist/cli.meta.json"), "utf8")) as { inputs: Record<string, unknown> };
-    const modules = Object.keys(meta.inputs)
-      .map((p) => (p.startsWith("node_modules/") ? p.split("/").slice(0, p.startsWith("node_modules/@") ? 3 : 2).join("/") : p))
-      .filter((p, i, all) => all.indexOf(p) === i)
-      .sort();
-    expect(modules).toEqual([
-      "node_modules/signal-exit",
-      "node_modules/write-file-atomic",
-      "src/cli/bin.ts",
-      "src/cli/fast-check.ts",
-      "src/cli/fast-hook.ts",
-      "src/cli/global-options.ts",
-      "src/common/atomic.ts",
-      "src/common/errors.ts",
-      "src/common/hash.ts",
-      "src/common/messages.ts",
-      "src/common/version.ts",
-      "src/config/defaults.ts",
-      "src/config/file.ts",
-      "src/git/changes.ts",
-      "src/git/exec.ts",
-      "src/git/listing.ts",
-      "src/git/objects.ts",
-      "src/git/repo.ts",
-      "src/hooks/scope.ts",
-      "src/inputs/snapshot.ts",
-      "src/staleness/fresh-record.ts",
-    ]);
   });
 });

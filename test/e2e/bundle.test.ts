@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+/**
+ * dist/cli.cjs is what every git pull, checkout and commit starts: its
+ * modules are pinned from esbuild's metafile (scripts/build.mjs writes
+ * dist/cli.meta.json, which is not published), so a new import into the fast
+ * path is a decision, not an accident.
+ */
+
+describe("the hooks' fast path bundle (dist/cli.cjs)", () => {
+  it("holds exactly these modules: a new import here costs every git pull, checkout and commit", () => {
+    const meta = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../../dist/cli.meta.json"), "utf8")) as { inputs: Record<string, unknown> };
+    const modules = Object.keys(meta.inputs)
+      .map((p) => (p.startsWith("node_modules/") ? p.split("/").slice(0, p.startsWith("node_modules/@") ? 3 : 2).join("/") : p))
+      .filter((p, i, all) => all.indexOf(p) === i)
+      .sort();
+    expect(modules).toEqual([
+      "node_modules/signal-exit",
+      "node_modules/write-file-atomic",
+      "src/cli/bin.ts",
+      "src/cli/fast-check.ts",
+      "src/cli/fast-hook.ts",
+      "src/cli/global-options.ts",
+      "src/common/atomic.ts",
+      "src/common/errors.ts",
+      "src/common/hash.ts",
+      "src/common/messages.ts",
+      "src/common/version.ts",
+      "src/config/defaults.ts",
+      "src/config/file.ts",
+      "src/git/changes.ts",
+      "src/git/exec.ts",
+      "src/git/listing.ts",
+      "src/git/objects.ts",
+      "src/git/repo.ts",
+      "src/hooks/scope.ts",
+      "src/inputs/snapshot.ts",
+      "src/staleness/fresh-record.ts",
+    ]);
+  });
+});
