@@ -47,6 +47,10 @@ export const notUtf8 = (file: string) =>
 export const lockCorrupt = (file: string, why: string) =>
   `${file} cannot be trusted (${why}); every table counts as stale. Run \`zero-models generate --all\` to rebuild it.`;
 
+export const lockForeignPath = (file: string, where: string, why: string) => `${where} names ${JSON.stringify(file)}, and ${why}`;
+export const notAnOutput = "it is not a file outputs.perTable or outputs.shared generates";
+export const orphanThroughSymlink = (file: string) => `not deleting ${JSON.stringify(file)}: it, or a folder on the way to it, is a symlink (a generated file is never reached through one)`;
+
 // Staleness reasons
 export const reason = {
   newTable: "new table (not in the lock file)",

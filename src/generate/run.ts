@@ -3,6 +3,7 @@ import path from "node:path";
 import picomatch from "picomatch";
 import { writeAtomic } from "../common/atomic.js";
 import { GeneratorError } from "../common/errors.js";
+import { crossesSymlink } from "../common/path-guard.js";
 import { sha256 } from "../common/hash.js";
 import * as msg from "../common/messages.js";
 import type { Project } from "../config/project.js";
@@ -248,7 +249,12 @@ class GenerateRun {
     const live = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
     const recorded = plan.lock.lock?.tables ?? {};
     const touched = [...plan.dropped.map((d) => d.table), ...this.regenerated.map((v) => v.table), ...this.restored.map((v) => v.table)];
-    const orphans = touched.flatMap((t) => Object.entries(recorded[t]?.outputs ?? {})).filter(([file, hash]) => hash !== null && !live.has(file));
+    const candidates = touched.flatMap((t) => Object.entries(recorded[t]?.outputs ?? {})).filter(([file, hash]) => hash !== null && !live.has(file));
+    const orphans: typeof candidates = [];
+    for (const [file, hash] of candidates) {
+      if (await crossesSymlink(config.root, file)) this.output.onStep?.({ type: "warning", text: msg.orphanThroughSymlink(file) });
+      else orphans.push([file, hash]);
+    }
     const current = await hashDisk(config.root, orphans.map(([file]) => file));
     for (const [file, hash] of orphans) {
       if (current.get(file) === null) continue;

@@ -1,4 +1,5 @@
 import * as msg from "../common/messages.js";
+import { unsafePath } from "../common/path-guard.js";
 
 /**
  * zero-models.lock: what was generated from what. Committed, so it is laid out
@@ -64,7 +65,13 @@ export type LockRead =
   | { status: "ok"; lock: Lock; /** The file's text, to tell whether a lock would be written unchanged. */ text: string }
   | { status: "corrupt"; lock: null; warning: string };
 
-export function parseLock(text: string | null, file: string): LockRead {
+/**
+ * `isOutput` tells whether a path is one the config generates; every output
+ * path the lock records must be one, and safe to act on (see path-guard.ts),
+ * or the whole lock is untrusted: a tampered entry never leads to a file
+ * being read or deleted, only to every table being regenerated.
+ */
+export function parseLock(text: string | null, file: string, isOutput: (path: string) => boolean = () => true): LockRead {
   if (text === null) return { status: "missing", lock: null };
   let data: unknown;
   try {
@@ -79,7 +86,23 @@ export function parseLock(text: string | null, file: string): LockRead {
   }
   const wrong = problem(data);
   if (wrong) return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unexpected content at ${wrong}`) };
-  return { status: "ok", lock: data as Lock, text };
+  const lock = data as Lock;
+  const bad = foreignOutput(lock, isOutput);
+  if (bad) return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, msg.lockForeignPath(bad.path, bad.where, bad.why)) };
+  return { status: "ok", lock, text };
+}
+
+/** The first recorded output path that is unsafe or not one the config generates. */
+function foreignOutput(lock: Lock, isOutput: (path: string) => boolean): { path: string; where: string; why: string } | null {
+  const entries: Array<[string, string]> = [
+    ...Object.entries(lock.tables).flatMap(([table, entry]) => Object.keys(entry.outputs).map((p): [string, string] => [p, `tables.${table}.outputs`])),
+    ...Object.keys(lock.shared).map((p): [string, string] => [p, "shared"]),
+  ];
+  for (const [p, where] of entries) {
+    const why = unsafePath(p) ?? (isOutput(p) ? null : msg.notAnOutput);
+    if (why) return { path: p, where, why };
+  }
+  return null;
 }
 
 export function emptyLock(fingerprintVersion: number): Lock {

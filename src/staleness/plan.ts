@@ -1,3 +1,5 @@
+import picomatch from "picomatch";
+import { anyTableGlob } from "../config/file.js";
 import type { Project } from "../config/project.js";
 import type { Listing } from "../git/listing.js";
 import { BlobHashes } from "../inputs/blob-hashes.js";
@@ -31,7 +33,8 @@ export async function planFor(project: Project, snapshot: Snapshot, caches: Cach
   const cache = caches.parsed;
   const analysis = await analyze(config, snapshot, cache, debug);
   const lockText = (await snapshot.read([config.lockfile])).get(config.lockfile);
-  const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile);
+  const isOutput = picomatch([...config.outputs.perTable.map(anyTableGlob), ...config.outputs.shared], { dot: true });
+  const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile, isOutput);
   const plan = await makePlan(config, snapshot, analysis, lock, cache);
   const tables = Object.keys(analysis.tables).length;
   await Promise.all([cache.save(), caches.blobs.save(), isFresh(plan) && plan.warnings.length === 0 ? recordFresh(config, snapshot, tables) : null]);
