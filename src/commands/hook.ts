@@ -130,7 +130,8 @@ const header = (plan: Plan) =>
 async function fixCommit(project: Project, options: HookOptions, log: Logger): Promise<number> {
   const { config } = project;
   const isWatched = picomatch(watchedGlobs(config, config.root, config.root, config.file) ?? ["**"], { dot: true });
-  const isGenerated = picomatch(watched(config).generated, { dot: true });
+  const { outputs, lock } = watched(config);
+  const isGenerated = picomatch([...outputs, lock], { dot: true });
   const dirty = (await unstagedChanges(config.root)).filter((p) => isWatched(p));
   const generated = dirty.filter((p) => isGenerated(p));
   if (generated.length) {

@@ -89,8 +89,10 @@ export interface Watched {
   inputs: string[];
   /** beforeGenerate's `when` globs: a change there runs a step before generating. */
   triggers: string[];
-  /** What the generator writes, and the lock that records it. */
-  generated: string[];
+  /** What the generator writes (per-table patterns as globs, and the shared files). */
+  outputs: string[];
+  /** The lock that records what was generated from what. */
+  lock: string;
 }
 
 export function watched(keys: WatchedKeys): Watched {
@@ -98,7 +100,8 @@ export function watched(keys: WatchedKeys): Watched {
   return {
     inputs: [keys.schema, ...list(keys.models), ...list(keys.concerns), ...list(keys.migrations), ...list(keys.templates), keys.inflections, ...keys.globalInputs],
     triggers: keys.beforeGenerate.flatMap((step) => list(step.when)),
-    generated: [...keys.outputs.perTable.map(anyTableGlob), ...keys.outputs.shared, keys.lockfile],
+    outputs: [...keys.outputs.perTable.map(anyTableGlob), ...keys.outputs.shared],
+    lock: keys.lockfile,
   };
 }
 
@@ -108,8 +111,8 @@ export function watched(keys: WatchedKeys): Watched {
  * what lets a hook stop early. Null when a path leaves the repository.
  */
 export function watchedGlobs(keys: WatchedKeys, root: string, projectDir: string, file: string | null): string[] | null {
-  const { inputs, triggers, generated } = watched(keys);
-  const globs = [...inputs, ...triggers, ...generated].map((g) => toRepoPath(root, projectDir, g));
+  const { inputs, triggers, outputs, lock } = watched(keys);
+  const globs = [...inputs, ...triggers, ...outputs, lock].map((g) => toRepoPath(root, projectDir, g));
   if (file) globs.push(path.relative(root, file).split(path.sep).join("/"));
   return globs.every((g): g is string => typeof g === "string") ? globs : null;
 }

@@ -83,9 +83,13 @@ export function decide({ plan, policy, stored, generator, sharedOutputs, timings
 
 /** The tables a run wants current: the stores are asked for these. */
 export function candidates(plan: Plan, policy: Policy): string[] {
+  return wantedTables(plan, policy, blockedTables(plan, policy));
+}
+
+function wantedTables(plan: Plan, policy: Policy, blocked: TableVerdict[]): string[] {
   if (policy.tables === "all" || plan.lock.status !== "ok") return Object.keys(plan.analysis.tables).sort();
-  const blocked = new Set(blockedTables(plan, policy).map((v) => v.table));
-  return plan.stale.map((v) => v.table).filter((t) => !blocked.has(t));
+  const isBlocked = new Set(blocked.map((v) => v.table));
+  return plan.stale.map((v) => v.table).filter((t) => !isBlocked.has(t));
 }
 
 /**
@@ -106,10 +110,11 @@ interface TableChoice {
 }
 
 function decideTables(plan: Plan, policy: Policy, found: Map<string, StoredFiles>): TableChoice {
-  const wanted = candidates(plan, policy);
+  const blocked = blockedTables(plan, policy);
+  const wanted = wantedTables(plan, policy, blocked);
   const restore = policy.stores ? wanted.filter((t) => isUsable(plan, t, found.get(t))) : [];
   const restoring = new Set(restore);
-  return { blocked: blockedTables(plan, policy), candidates: wanted, restore, regenerate: wanted.filter((t) => !restoring.has(t)) };
+  return { blocked, candidates: wanted, restore, regenerate: wanted.filter((t) => !restoring.has(t)) };
 }
 
 const isForced = (policy: Policy) => policy.tables === "all" && policy.generator;

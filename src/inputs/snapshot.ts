@@ -59,8 +59,8 @@ export async function takeSnapshot(config: Config, view: View, known: BlobHashes
  */
 export function watchedBases(config: Config): string[] | null {
   // What a verdict reads: inputs and generated files (beforeGenerate's triggers are matched against the inputs).
-  const { inputs, generated } = watched(config);
-  const bases = [...new Set([...inputs, ...generated].map(staticBase))].sort();
+  const { inputs, outputs, lock } = watched(config);
+  const bases = [...new Set([...inputs, ...outputs, lock].map(staticBase))].sort();
   return bases.includes("") ? null : bases.filter((b, i) => !bases.slice(0, i).some((a) => b.startsWith(`${a}/`)));
 }
 

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { anyTableGlob } from "../config/file.js";
+import { watched } from "../config/file.js";
 import type { Project } from "../config/project.js";
 import type { Listing } from "../git/listing.js";
 import { BlobHashes } from "../inputs/blob-hashes.js";
@@ -33,7 +33,7 @@ export async function planFor(project: Project, snapshot: Snapshot, caches: Cach
   const cache = caches.parsed;
   const analysis = await analyze(config, snapshot, cache, debug);
   const lockText = (await snapshot.read([config.lockfile])).get(config.lockfile);
-  const isOutput = picomatch([...config.outputs.perTable.map(anyTableGlob), ...config.outputs.shared], { dot: true });
+  const isOutput = picomatch(watched(config).outputs, { dot: true });
   const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile, isOutput);
   const plan = await makePlan(config, snapshot, analysis, lock, cache);
   const tables = Object.keys(analysis.tables).length;
