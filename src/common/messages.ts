@@ -49,6 +49,16 @@ export const lockCorrupt = (file: string, why: string) =>
 
 export const lockForeignPath = (file: string, where: string, why: string) => `${where} names ${JSON.stringify(file)}, and ${why}`;
 export const notAnOutput = "it is not a file outputs.perTable or outputs.shared generates";
+export const symlinkRefused = (file: string, link: string, action: "read" | "write" | "delete") =>
+  `refusing to ${action} ${JSON.stringify(file)}: ${link === file ? "it is a symlink" : `${JSON.stringify(link)} on the way to it is a symlink`}, and zero-models never reaches a generated file, an input or its cache through one (a committed symlink could point anywhere on this machine). Replace it with a regular file or folder (git rm the link), then run again.`;
+export const notRegularFile = (file: string) =>
+  `refusing to read ${JSON.stringify(file)}: it is not a regular file (a FIFO, socket or device). Replace it with a regular file, then run again.`;
+export const fileTooLarge = (file: string, max: number) =>
+  `refusing to read ${JSON.stringify(file)}: it is larger than ${Math.round(max / 1024 / 1024)} MB, far more than any input or generated file should be. Check what it is, then run again.`;
+export const cacheDirTracked = (cacheDir: string, files: string[]) =>
+  `git tracks ${files.length === 1 ? "a file" : `${files.length} files`} under the cache folder ${cacheDir}/ (${files.slice(0, 3).map((f) => JSON.stringify(f)).join(", ")}${files.length > 3 ? ", …" : ""}). zero-models takes what is there for its own records, so it refuses to run while a commit can put files there. Remove them from git (git rm -r --cached ${cacheDir}), make sure ${cacheDir}/ is in .gitignore, and review the commit that added them.`;
+export const blobTooLarge = (header: string, max: number) =>
+  `refusing to read git object ${header.split(" ")[0]}: it is ${header.split(" ")[2]} bytes, more than the ${Math.round(max / 1024 / 1024)} MB any input or generated file should be. \`git log --all --find-object=${header.split(" ")[0]} --name-status\` shows which file it is.`;
 export const orphanThroughSymlink = (file: string) => `not deleting ${JSON.stringify(file)}: it, or a folder on the way to it, is a symlink (a generated file is never reached through one)`;
 
 // Staleness reasons
@@ -176,6 +186,10 @@ export const setAsideRestored =
   "zero-models: put back unstaged changes set aside by an earlier run that was interrupted.";
 export const setAsideOccupied = (file: string, kept: string) =>
   `could not put back ${file}, set aside while regenerating: a file exists there now. The set-aside copy is ${kept}; move it back by hand, then delete that folder.`;
+export const setAsideUnreadable = (record: string) =>
+  `${record} is not a set-aside record zero-models wrote. Look in its folder for work to move back by hand, then delete the folder.`;
+export const setAsideUnsafe = (record: string, file: string) =>
+  `${record} names ${JSON.stringify(file)}, which is not a place in the work tree zero-models may put a file back (outside it, inside .git, through a symlink, or not a regular file). Nothing was moved; look in the record's folder for work to move back by hand, then delete the folder.`;
 export const setAsideRestoreFailed = (patch: string) =>
   "could not put back the unstaged changes set aside while regenerating. " +
   `They are kept in ${patch}: apply them with \`git apply --binary ${patch}\` once the conflict is resolved, then delete that folder.`;

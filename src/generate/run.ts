@@ -4,6 +4,7 @@ import picomatch from "picomatch";
 import { writeAtomic } from "../common/atomic.js";
 import { GeneratorError } from "../common/errors.js";
 import { crossesSymlink } from "../common/path-guard.js";
+import { removeTreeFile, writeTreeFile } from "../common/tree-files.js";
 import { sha256 } from "../common/hash.js";
 import * as msg from "../common/messages.js";
 import type { Project } from "../config/project.js";
@@ -284,8 +285,8 @@ class GenerateRun {
     const { root } = this.project.config;
     for (const [file, bytes] of artifact.files) {
       if (this.plan.outputHashes.get(file) === hashes[file]) continue;
-      if (bytes === null) await unlink(path.join(root, file)).catch(() => {});
-      else await writeAtomic(path.join(root, file), bytes);
+      if (bytes === null) await removeTreeFile(root, file);
+      else await writeTreeFile(root, file, bytes);
       this.written.add(file);
     }
   }

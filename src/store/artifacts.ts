@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
+import { readTreeFile } from "../common/tree-files.js";
 import type { Config } from "../config/load.js";
 import { sha256 } from "../common/hash.js";
 import type { Debug } from "../common/log.js";
@@ -120,7 +119,7 @@ async function readArtifact(root: string, c: Keep): Promise<Artifact | null> {
       files.set(p, null);
       continue;
     }
-    const bytes = await readFile(path.join(root, p)).catch(() => null);
+    const bytes = await readTreeFile(root, p).catch(() => null);
     if (!bytes || sha256(bytes) !== want) return null;
     files.set(p, bytes);
   }
