@@ -3,6 +3,7 @@
  * reviewed together. Constants for fixed text, small functions for text with values.
  */
 
+const mib = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`);
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 // Config
@@ -128,6 +129,9 @@ export const remoteFailed = (url: string, why: string) =>
   `zero-models: remote cache ${url} cannot be used (${why}); going on with the local store only for this run.`;
 export const remoteRefused = (url: string, status: number) =>
   `zero-models: remote cache ${url} refused access (${status}); going on with the local store only for this run. Check ZERO_MODELS_REMOTE_TOKEN and remote.team.`;
+export const remoteNoAnswer = (timeoutMs: number) => `no complete answer within ${timeoutMs} ms`;
+export const remoteBodyTooLarge = (limit: number) => `it sent an artifact of more than ${mib(limit)}, remote.maxBodyBytes`;
+export const remoteInflatedTooLarge = (limit: number) => `an artifact inflates to more than ${mib(limit)}, remote.maxInflatedBytes`;
 export const remoteArtifactRejected = (kind: string, key: string, why: string) =>
   `zero-models: remote cache artifact for ${kind === "table" ? "a table" : "the shared files"} (fingerprint ${key.slice(0, 12)}) rejected: ${why}. Not used; any other artifact with the same problem is rejected too, without a warning each.`;
 export const remoteUnsigned = "it has no signature, and ZERO_MODELS_REMOTE_SIGNATURE_KEY is set";

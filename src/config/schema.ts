@@ -13,6 +13,8 @@ const globList = z.union([z.string().min(1), z.array(z.string().min(1))]);
 /** argv as an array, or a string split like a shell would split it (no shell ever runs it). */
 const argv = z.union([z.string().min(1), z.array(z.string()).min(1)]);
 
+const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
+
 const configSchema = z
   .object({
     schema: z.string().min(1).default(DEFAULTS.schema),
@@ -58,6 +60,9 @@ const configSchema = z
         read: z.boolean().default(DEFAULTS.remote.read),
         write: z.boolean().default(DEFAULTS.remote.write),
         timeoutMs: z.number().int().min(1).max(60_000).default(DEFAULTS.remote.timeoutMs),
+        // An inflated artifact is parsed as one string, and V8's strings end near 512 MiB.
+        maxBodyBytes: z.number().int().min(1).max(MAX_ARTIFACT_BYTES).default(DEFAULTS.remote.maxBodyBytes),
+        maxInflatedBytes: z.number().int().min(1).max(MAX_ARTIFACT_BYTES).default(DEFAULTS.remote.maxInflatedBytes),
       })
       .default({ ...DEFAULTS.remote }),
   })
@@ -103,7 +108,7 @@ function keysAt(at: PropertyKey[]): string[] {
   if (at[0] === "generator") return ["all", "table", "tables", "exclude"];
   if (at[0] === "beforeGenerate") return ["run", "when"];
   if (at[0] === "store") return ["maxSizeMB"];
-  if (at[0] === "remote") return ["url", "team", "read", "write", "timeoutMs"];
+  if (at[0] === "remote") return ["url", "team", "read", "write", "timeoutMs", "maxBodyBytes", "maxInflatedBytes"];
   return [];
 }
 
