@@ -55,7 +55,11 @@ const configSchema = z
       .default({ ...DEFAULTS.store }),
     remote: z
       .strictObject({
-        url: z.url({ protocol: /^https?$/ }).nullable().default(DEFAULTS.remote.url),
+        url: z
+          .url({ protocol: /^https?$/ })
+          .refine((url) => !hasCredentials(url), { message: msg.configUrlCredentials })
+          .nullable()
+          .default(DEFAULTS.remote.url),
         team: z.string().min(1).nullable().default(DEFAULTS.remote.team),
         read: z.boolean().default(DEFAULTS.remote.read),
         write: z.boolean().default(DEFAULTS.remote.write),
@@ -97,6 +101,9 @@ function formatIssue(issue: z.core.$ZodIssue): string {
       return msg.configWrongType(key, describe(issue.input), `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
     case "too_small":
       return msg.configWrongType(key, describe(issue.input), "a non-empty value");
+    case "custom":
+      // Our own checks: the message says it all, and the value may hold what must not be printed.
+      return `\`${key}\`: ${issue.message}`;
     default:
       return msg.configWrongType(key, describe(issue.input), issue.message);
   }
@@ -135,8 +142,19 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return false; // not a URL: z.url() says so
+  }
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
+  // A URL that is wrong for another reason may still carry user:password@: never echoed.
+  if (typeof value === "string") value = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1…@");
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -17,10 +17,19 @@ import * as msg from "../common/messages.js";
  * are refused. The server only ever saves work: the first timeout, refusal,
  * server error or artifact over remote.maxBodyBytes / maxInflatedBytes turns
  * it off for the rest of the run with one warning, and cuts the requests
- * still in flight.
+ * still in flight. remote.url comes with `git pull`, so the token only ever
+ * travels encrypted or stays on this machine, and the host is named the first
+ * time a run uses it.
  */
 
 type Settings = NonNullable<Config["remote"]>;
+
+/** Where the remote's lines go: the host line is quiet under --quiet, warnings are not. */
+export interface RemoteReport {
+  warn(text: string): void;
+  notice(text: string): void;
+  debug: Debug;
+}
 
 const FORMAT = "zero-models-artifact";
 const inflate = promisify(gunzip);
@@ -32,16 +41,21 @@ export class RemoteCache {
   private readonly inFlight = new Set<AbortController>();
   /** Inflation, one artifact at a time: each may take maxInflatedBytes. */
   private inflating: Promise<unknown> = Promise.resolve();
+  private started = false;
+  /** remote.url without user name or password (the config refuses them; this never sends nor prints them either way). */
+  private readonly url: URL;
   /** Identifies this server and team in the local store's record of uploads. */
   readonly id: string;
 
   constructor(
     private readonly settings: Settings,
     private readonly secrets: { token?: string; signatureKey?: string },
-    private readonly warn: (text: string) => void,
-    private readonly debug: Debug,
+    private readonly report: RemoteReport,
   ) {
     this.id = sha256(`${settings.url}\0${settings.team ?? ""}`).slice(0, 16);
+    this.url = new URL(settings.url);
+    this.url.username = "";
+    this.url.password = "";
   }
 
   get canRead(): boolean {
@@ -54,7 +68,7 @@ export class RemoteCache {
 
   /** The artifact stored for `key`, checked; null when the server has none, refuses it, or is unusable. */
   async get(kind: ArtifactKind, key: string): Promise<Artifact | null> {
-    if (!this.canRead) return null;
+    if (!this.canRead || !this.start()) return null;
     const hash = artifactHash(kind, key);
     const response = await this.request("GET", hash);
     if (!response || response.status === 404) return null;
@@ -63,8 +77,8 @@ export class RemoteCache {
     if (decoded === null) return null;
     if (typeof decoded === "string") {
       // Once per kind of problem: a wrong key rejects every artifact alike.
-      if (!this.rejected.has(decoded)) this.warn(msg.remoteArtifactRejected(kind, key, decoded));
-      else this.debug(`remote: ${kind} ${key.slice(0, 12)} rejected too: ${decoded}`);
+      if (!this.rejected.has(decoded)) this.report.warn(msg.remoteArtifactRejected(kind, key, decoded));
+      else this.report.debug(`remote: ${kind} ${key.slice(0, 12)} rejected too: ${decoded}`);
       this.rejected.add(decoded);
       return null;
     }
@@ -72,13 +86,30 @@ export class RemoteCache {
   }
 
   async put(artifact: Artifact): Promise<boolean> {
-    if (!this.canWrite) return false;
+    if (!this.canWrite || !this.start()) return false;
     const hash = artifactHash(artifact.kind, artifact.key);
     const body = encode(artifact);
     const headers: Record<string, string> = { "content-type": "application/octet-stream" };
     if (this.secrets.signatureKey) headers["x-artifact-tag"] = this.tag(hash, body);
     const response = await this.request("PUT", hash, body, headers);
     return response !== null;
+  }
+
+  /**
+   * Whether requests may go out, decided on the first one: then the host is
+   * named (a remote.url changed by a pull shows), or, when the token would
+   * cross the network in clear, the remote is off for the run instead. Not
+   * sending it would only trade the leak for a 401 from a server that needs it.
+   */
+  private start(): boolean {
+    if (this.started) return !this.off;
+    this.started = true;
+    if (this.secrets.token && !tokenMayGoTo(this.url)) {
+      this.disable(msg.remoteTokenWithheld(this.url.host));
+      return false;
+    }
+    this.report.notice(msg.remoteUsing(this.url.host));
+    return true;
   }
 
   private tag(hash: string, body: Buffer): string {
@@ -100,7 +131,8 @@ export class RemoteCache {
    * exchange, body included: a server that drips is as slow as a silent one.
    */
   private async request(method: "GET" | "PUT", hash: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; tag: string | null } | null> {
-    const { url, team, timeoutMs, maxBodyBytes } = this.settings;
+    const { team, timeoutMs, maxBodyBytes } = this.settings;
+    const url = this.where;
     const query = team ? `?${team.startsWith("team_") ? "teamId" : "slug"}=${encodeURIComponent(team)}` : "";
     if (this.secrets.token) headers.authorization = `Bearer ${this.secrets.token}`;
     const started = performance.now();
@@ -115,7 +147,7 @@ export class RemoteCache {
     this.inFlight.add(cut);
     try {
       const response = await fetch(`${url}/v8/artifacts/${hash}${query}`, { method, body: body ? new Uint8Array(body) : undefined, headers, signal: cut.signal });
-      this.debug(`remote: ${method} ${hash.slice(0, 12)} ${response.status} in ${Math.round(performance.now() - started)} ms`);
+      this.report.debug(`remote: ${method} ${hash.slice(0, 12)} ${response.status} in ${Math.round(performance.now() - started)} ms`);
       if (!response.ok && !(method === "GET" && response.status === 404)) {
         await response.body?.cancel().catch(() => {});
         this.disable(response.status === 401 || response.status === 403 ? msg.remoteRefused(url, response.status) : msg.remoteFailed(url, `it answered ${response.status} ${response.statusText}`.trim()));
@@ -133,7 +165,7 @@ export class RemoteCache {
         this.disable(msg.remoteFailed(url, msg.remoteBodyTooLarge(maxBodyBytes)));
         return null;
       }
-      this.debug(`remote: ${hash.slice(0, 12)} ${bytes.length} bytes in ${Math.round(performance.now() - started)} ms`);
+      this.report.debug(`remote: ${hash.slice(0, 12)} ${bytes.length} bytes in ${Math.round(performance.now() - started)} ms`);
       return { status: response.status, body: bytes, tag: response.headers.get("x-artifact-tag") };
     } catch (error) {
       // Cut because the remote was switched off meanwhile: its warning is out already.
@@ -152,7 +184,8 @@ export class RemoteCache {
    * while it waited. Inflating runs off the event loop, so timers still fire.
    */
   private unpack(body: Buffer, kind: ArtifactKind, key: string): Promise<Artifact | string | null> {
-    const { maxInflatedBytes, url } = this.settings;
+    const { maxInflatedBytes } = this.settings;
+    const url = this.where;
     const turn = this.inflating.then(async () => {
       if (this.off) return null;
       let json: Buffer;
@@ -169,12 +202,29 @@ export class RemoteCache {
     return turn;
   }
 
+  /** remote.url as requests use it and messages show it, without a trailing slash. */
+  private get where(): string {
+    return this.url.href.replace(/\/+$/, "");
+  }
+
   private disable(warning: string): void {
     if (this.off) return;
     this.off = true;
-    this.warn(warning);
+    this.report.warn(warning);
     for (const cut of this.inFlight) cut.abort();
   }
+}
+
+/**
+ * Whether the Bearer token may be sent to `url`: over https, or over plain
+ * http only to this machine (127.0.0.0/8, ::1, localhost), where nobody on
+ * the network sees it.
+ */
+export function tokenMayGoTo(url: URL): boolean {
+  if (url.protocol === "https:") return true;
+  if (url.protocol !== "http:") return false;
+  // URL has already normalised the host: lower case, IPv4 in dotted decimal, IPv6 compressed.
+  return url.hostname === "localhost" || url.hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname);
 }
 
 /** The whole body, or null as soon as it passes `max` bytes (reading stops there). */

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
@@ -26,7 +26,9 @@ import { copyTeam, type Team } from "../helpers/team.js";
  * turborepo-remote-cache server behind the fault proxy (test/helpers/remote-server.ts),
  * whose drip and body modes play a hostile or broken server:
  * - a gzip bomb, an oversized body and a body that drips cost at most one
- *   cap or one timeout per run, and never fail it.
+ *   cap or one timeout per run, and never fail it;
+ * - the token is never sent in clear to another machine, credentials in the
+ *   URL are refused and never printed nor stored, and the host is shown.
  */
 
 const TEAM = "team_zc";
@@ -160,5 +162,77 @@ describe("a shared cache cannot exhaust memory or time (issue 16, part 4)", () =
     // One wave: no request started after the first timeout, and every one was given up within about one timeout.
     expect(Math.max(...requests.map((g) => g.at))).toBeLessThan(first + timeoutMs);
     expect(lastClosed - first).toBeLessThan(timeoutMs + 1_000);
+  });
+});
+
+/** Every file under the repo's cacheDir, as text. */
+function cacheText(repo: Team["bob"]): string {
+  const root = path.join(repo.dir, "tmp/zero-models");
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else out.push(readFileSync(file, "latin1"));
+    }
+  };
+  walk(root);
+  return out.join("\n");
+}
+
+describe("the token goes only where it should (issue 16, part 5)", () => {
+  it("credentials in remote.url are refused (exit 2, pointing at ZERO_MODELS_REMOTE_TOKEN), never printed, stored nor sent", () => {
+    const { bob } = setup();
+    const secret = "zm-secret-password";
+    configure(bob, { remote: { url: `http://zm-user:${secret}@127.0.0.1:${proxy.port}` } });
+    for (const args of [["restore", "--debug"], ["generate", "--debug"], ["check", "--debug"]]) {
+      const r = zcTimed(bob, args, tokenEnv());
+      expect(r.code, `${args.join(" ")}:\n${all(r)}`).toBe(2);
+      expect(r.stderr).toContain("remote.url");
+      expect(r.stderr).toContain("ZERO_MODELS_REMOTE_TOKEN");
+      expect(all(r)).not.toContain(secret);
+    }
+    expect(cacheText(bob)).not.toContain(secret);
+    expect(proxy.requests).toEqual([]);
+  });
+
+  it("over plain http to a host that is not loopback the token is not sent: one warning naming the host, the remote is off for the run, the generator runs", () => {
+    // 0.0.0.0 reaches this machine's listeners, but it is not a loopback address: as good as another host here.
+    const { bob } = setup({ url: `http://0.0.0.0:${proxy.port}` });
+    const spy = spyGenerator(bob);
+    const gen = expectOk(zcTimed(bob, ["generate"], tokenEnv()), "generate with an http remote on another host");
+    const warnings = remoteWarnings(all(gen));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`0.0.0.0:${proxy.port}`);
+    expect(warnings[0]).toContain("https://");
+    expect(all(gen)).not.toContain(plain.token);
+    expect(proxy.requests.filter((r) => r.headers.authorization !== undefined)).toEqual([]);
+    expect(proxy.requests).toEqual([]);
+    expect(spy.runs().length).toBeGreaterThan(0);
+    expect(fileHashes(bob)).toEqual(mainHashes);
+  });
+
+  it("the remote's host is printed once, when a run first uses it; not under --quiet, and not when nothing asks it", () => {
+    const { bob } = setup();
+    const line = `zero-models: using the remote cache at 127.0.0.1:${proxy.port}`;
+    const count = (text: string) => text.split("\n").filter((l) => l === line).length;
+    const r = expectOk(zcTimed(bob, ["restore"], tokenEnv()), "restore");
+    expect(count(all(r)), all(r)).toBe(1);
+    expect(gets(proxy.requests).length).toBeGreaterThan(1);
+
+    const fresh = expectOk(zcTimed(bob, ["restore"], tokenEnv()), "restore when fresh");
+    expect(count(all(fresh))).toBe(0);
+
+    removeStore(bob);
+    rmSync(path.join(bob.dir, "frontend/src/lib/models"), { recursive: true, force: true });
+    const quiet = expectOk(zcTimed(bob, ["restore", "-q"], tokenEnv()), "restore -q");
+    expect(count(all(quiet))).toBe(0);
+    expect(fileHashes(bob)).toEqual(mainHashes);
   });
 });

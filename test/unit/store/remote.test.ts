@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { RemoteCache } from "../../../src/store/remote.js";
+import { RemoteCache, tokenMayGoTo } from "../../../src/store/remote.js";
 import { validateConfig } from "../../../src/config/schema.js";
 import type { Config } from "../../../src/config/load.js";
 import * as msg from "../../../src/common/messages.js";
@@ -74,8 +74,9 @@ function settings(url: string, overrides: Partial<Settings> = {}): Settings {
 
 function cache(s: Settings, secrets: { token?: string; signatureKey?: string } = {}) {
   const warnings: string[] = [];
-  const remote = new RemoteCache(s, secrets, (w) => warnings.push(w), () => {});
-  return { remote, warnings };
+  const notices: string[] = [];
+  const remote = new RemoteCache(s, secrets, { warn: (w) => warnings.push(w), notice: (n) => notices.push(n), debug: () => {} });
+  return { remote, warnings, notices };
 }
 
 /** A real artifact for KEY, as zero-models stores it: its gzipped body and its JSON. */
@@ -203,5 +204,74 @@ describe("timeoutMs covers the whole answer", () => {
     onTestFinished(() => clearInterval(collect));
     expect(await remote.get("table", KEY)).toBeNull();
     expect(warnings).toEqual([msg.remoteFailed(server.url, msg.remoteNoAnswer(300))]);
+  });
+});
+
+describe("where the token goes", () => {
+  it.each([
+    ["https://cache.example.com", true],
+    ["https://203.0.113.7:8443/turbo", true],
+    ["http://127.0.0.1:3000", true],
+    ["http://127.8.9.10", true],
+    ["http://127.1:3000", true],
+    ["http://localhost:3000", true],
+    ["http://LOCALHOST", true],
+    ["http://[::1]:3000", true],
+    ["http://[0:0:0:0:0:0:0:1]", true],
+    ["http://cache.example.com", false],
+    ["http://10.0.0.5:3000", false],
+    ["http://0.0.0.0:3000", false],
+    ["http://[::]:3000", false],
+    ["http://localhost.example.com", false],
+    ["http://127.0.0.1.nip.io", false],
+    ["http://[::ffff:203.0.113.7]", false],
+  ])("%s: %s", (url, ok) => {
+    expect(tokenMayGoTo(new URL(url))).toBe(ok);
+  });
+
+  it("with a token and plain http to another machine, nothing is sent: one warning naming the host, the remote off for the run", async () => {
+    const server = await serve((_req, res) => res.writeHead(404).end());
+    // 0.0.0.0 reaches this machine's listeners but is no loopback address: another host, as far as the token goes.
+    const url = server.url.replace("127.0.0.1", "0.0.0.0");
+    const { remote, warnings, notices } = cache(settings(url), { token: "secret-token" });
+    expect(await remote.get("table", KEY)).toBeNull();
+    expect(await remote.get("table", "e".repeat(64))).toBeNull();
+    expect(await remote.put({ kind: "table", key: KEY, files: new Map() })).toBe(false);
+    expect(server.requests).toEqual([]);
+    expect(warnings).toEqual([msg.remoteTokenWithheld(new URL(url).host)]);
+    expect(notices).toEqual([]);
+    expect(remote.canRead).toBe(false);
+  });
+
+  it("without a token, plain http to another machine is used as before: there is nothing to leak", async () => {
+    const server = await serve((_req, res) => res.writeHead(404).end());
+    const url = server.url.replace("127.0.0.1", "0.0.0.0");
+    const { remote, warnings } = cache(settings(url));
+    expect(await remote.get("table", KEY)).toBeNull();
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
+  it("to a loopback address the token is sent, and the host is named once, on the first request", async () => {
+    const server = await serve((req, res) => res.writeHead(req.method === "PUT" ? 200 : 404).end());
+    const { remote, warnings, notices } = cache(settings(server.url), { token: "secret-token" });
+    expect(notices).toEqual([]);
+    for (const c of "abc") expect(await remote.get("table", c.repeat(64))).toBeNull();
+    expect(await remote.put({ kind: "table", key: KEY, files: new Map() })).toBe(true);
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(Array(4).fill("Bearer secret-token"));
+    expect(notices).toEqual([msg.remoteUsing(new URL(server.url).host)]);
+    expect(notices[0]).toBe(`zero-models: using the remote cache at ${new URL(server.url).host}`);
+    expect(warnings).toEqual([]);
+  });
+
+  it("a user name or password in the URL is never sent nor shown, even where the config did not stop it", async () => {
+    const server = await serve((_req, res) => res.writeHead(500).end());
+    const { remote, warnings, notices } = cache(settings(server.url, { url: server.url.replace("//", "//zm-user:zm-pass@") }));
+    expect(await remote.get("table", KEY)).toBeNull();
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+    expect([...warnings, ...notices].join("\n")).not.toMatch(/zm-user|zm-pass/);
+    expect(warnings).toEqual([msg.remoteFailed(server.url, "it answered 500 Internal Server Error")]);
   });
 });
