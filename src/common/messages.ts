@@ -3,6 +3,7 @@
  * reviewed together. Constants for fixed text, small functions for text with values.
  */
 
+const mib = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`);
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 // Config
@@ -18,6 +19,8 @@ export const configUnknownKey = (key: string, suggestion: string | undefined) =>
   `unknown key \`${key}\`${suggestion ? `: did you mean \`${suggestion}\`?` : ""}`;
 export const configWrongType = (key: string, found: string, expected: string, detail?: string) =>
   `\`${key}\`: found ${found}, expected ${expected}${detail && !detail.startsWith("Invalid input") ? ` (${detail})` : ""}`;
+export const configUrlCredentials =
+  "holds a user name or password, which would be committed with the config, printed and stored. Take them out of the URL and give the token in the environment: ZERO_MODELS_REMOTE_TOKEN";
 export const configOutsideRepo = (file: string, key: string, pattern: string, root: string) =>
   `${file}: \`${key}\` is "${pattern}", which resolves outside the git repository ${root}. Use a path inside the repository.`;
 export const configPerTableNeedsPlaceholder = (file: string, key: string, pattern: string) =>
@@ -138,6 +141,12 @@ export const remoteFailed = (url: string, why: string) =>
   `zero-models: remote cache ${url} cannot be used (${why}); going on with the local store only for this run.`;
 export const remoteRefused = (url: string, status: number) =>
   `zero-models: remote cache ${url} refused access (${status}); going on with the local store only for this run. Check ZERO_MODELS_REMOTE_TOKEN and remote.team.`;
+export const remoteUsing = (host: string) => `zero-models: using the remote cache at ${host}`;
+export const remoteTokenWithheld = (host: string) =>
+  `zero-models: remote cache ${host} not used: remote.url is plain http:// to another machine, and ZERO_MODELS_REMOTE_TOKEN is only ever sent over https:// (or http:// to this machine); going on with the local store only for this run. Make remote.url https://.`;
+export const remoteNoAnswer = (timeoutMs: number) => `no complete answer within ${timeoutMs} ms`;
+export const remoteBodyTooLarge = (limit: number) => `it sent an artifact of more than ${mib(limit)}, remote.maxBodyBytes`;
+export const remoteInflatedTooLarge = (limit: number) => `an artifact inflates to more than ${mib(limit)}, remote.maxInflatedBytes`;
 export const remoteArtifactRejected = (kind: string, key: string, why: string) =>
   `zero-models: remote cache artifact for ${kind === "table" ? "a table" : "the shared files"} (fingerprint ${key.slice(0, 12)}) rejected: ${why}. Not used; any other artifact with the same problem is rejected too, without a warning each.`;
 export const remoteUnsigned = "it has no signature, and ZERO_MODELS_REMOTE_SIGNATURE_KEY is set";

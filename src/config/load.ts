@@ -49,7 +49,7 @@ export interface Config {
   /** The local store of generated files (in cacheDir); 0 bytes: none. */
   store: { maxBytes: number };
   /** The shared store (Turborepo remote-cache API), or null. Secrets come from the environment, never from here. */
-  remote: { url: string; team: string | null; read: boolean; write: boolean; timeoutMs: number } | null;
+  remote: { url: string; team: string | null; read: boolean; write: boolean; timeoutMs: number; maxBodyBytes: number; maxInflatedBytes: number } | null;
 }
 
 

@@ -55,7 +55,9 @@ export type Step =
   | { type: "orphan-deleted"; file: string }
   | { type: "orphan-kept"; file: string }
   | { type: "output-absent"; table: string; file: string }
-  | { type: "warning"; text: string };
+  | { type: "warning"; text: string }
+  /** A line worth seeing that is no warning (gone under --quiet). */
+  | { type: "notice"; text: string };
 
 export interface GenerateResult {
   plan: Plan;
@@ -104,7 +106,13 @@ async function execute(project: Project, policy: Policy, dryRun: boolean, output
     plan = await planFor(project, snapshot, caches);
   }
   // Every run that writes also fills the stores (generate --all too); only policy.stores lets it take from them.
-  const store = dryRun ? null : await Artifacts.open(config, project.debug, (text) => output.onStep?.({ type: "warning", text }));
+  const store = dryRun
+    ? null
+    : await Artifacts.open(config, {
+        debug: project.debug,
+        warn: (text) => output.onStep?.({ type: "warning", text }),
+        notice: (text) => output.onStep?.({ type: "notice", text }),
+      });
   const stored = store && policy.stores ? await lookUp(project, plan, policy, store) : NOTHING_STORED;
   const timings = await readTimings(config.cacheDir);
   const decision = decide({ plan, policy, stored, generator: config.generator, sharedOutputs: config.outputs.shared, timings });

@@ -86,6 +86,9 @@ function onStep(step: Step, log: Logger): void {
     case "warning":
       log.warn(step.text);
       break;
+    case "notice":
+      log.info(step.text);
+      break;
     case "run-done":
       break;
   }
