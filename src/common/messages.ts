@@ -106,6 +106,16 @@ export const generatorFailed = (argv: string[], code: number | null, signal: str
   `${argv.join(" ")} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nThe lock file was not updated for the tables of this run; fix the error and run \`zero-models generate\` again.`;
 export const generatorNotFound = (argv: string[], cwd: string) =>
   `cannot start ${argv[0]} (in ${cwd}): not found or not executable. Check \`generator\` in the config.`;
+export const subsetUnwritten = (key: string, argv: string[], unwritten: Map<string, string[]>) => {
+  const tables = [...unwritten.keys()];
+  return (
+    `\`${key}\` (${argv.join(" ")}) exited 0 but did not write ${[...unwritten].map(([t, files]) => `${files.join(", ")} (${t})`).join("; ")}. ` +
+    `The previous files are back in place and the lock was not updated for ${tables.join(", ")}: a subset run that does not rewrite its tables' files would record them fresh while they are stale.\n` +
+    `Run \`npx zero-models verify --adapters\` to check each configured subset command against a full run, and remove the broken one from the config (\`${key}\`); \`npx zero-models generate --all\` regenerates everything meanwhile.`
+  );
+};
+export const guardRestored = (files: number) =>
+  `zero-models: put back ${files} generated file(s) moved aside by an earlier run that was interrupted during a subset run.`;
 export const orphanDeleted = (file: string) => `zero-models: deleted orphaned ${file}`;
 export const orphanKept = (file: string) =>
   `zero-models: kept ${file}: it belongs to a dropped table but was edited by hand. Delete it yourself if it is no longer needed.`;
