@@ -114,6 +114,9 @@ export const subsetUnwritten = (key: string, argv: string[], unwritten: Map<stri
     `Run \`npx zero-models verify --adapters\` to check each configured subset command against a full run, and remove the broken one from the config (\`${key}\`); \`npx zero-models generate --all\` regenerates everything meanwhile.`
   );
 };
+export const unlistedOutput = (file: string, configPath: string) =>
+  `zero-models: the generator wrote ${file}, which no \`outputs\` pattern names, so zero-models neither checks, stores nor restores it. ` +
+  `If it lists every table, add it to the config's outputs.shared: "${configPath}" (a file per table: its pattern to outputs.perTable).`;
 export const guardRestored = (files: number) =>
   `zero-models: put back ${files} generated file(s) moved aside by an earlier run that was interrupted during a subset run.`;
 export const orphanDeleted = (file: string) => `zero-models: deleted orphaned ${file}`;

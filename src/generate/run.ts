@@ -19,6 +19,7 @@ import { readTimings, recordTiming, type Run, type Timings } from "./choose-runs
 import { candidates, decide, sharedLookupNeeded, type Decision, type Policy, type Stored } from "./decide.js";
 import { runCommand, type RunResult } from "./spawn.js";
 import { guarded, restoreGuarded, type Unwritten } from "./subset-guard.js";
+import { changedSince, unlistedFiles } from "./unlisted.js";
 
 /**
  * `generate` and `restore`: one run in phases. decide() (pure, in
@@ -74,6 +75,8 @@ export interface GenerateResult {
   /** Fresh tables no run covers: their files are left as they are. */
   cached: string[];
   filesWritten: number;
+  /** Files the generator wrote (new or changed) in the output folders that no outputs pattern names. */
+  unlisted: string[];
   /** Milliseconds the generator runs took (the rest of `ms` is zero-models' own work). */
   generatorMs: number;
   ms: number;
@@ -127,10 +130,14 @@ async function execute(project: Project, policy: Policy, dryRun: boolean, output
   project.debug(`restore ${decision.restore.length}${decision.shared === "restore" ? " and the shared files" : ""}; runs: ${decision.runs.map((r) => `${r.kind}(${r.tables.length})`).join(", ") || "none"}`);
   const run = new GenerateRun(project, plan, decision, timings, output);
   if (dryRun) return run.result(start);
+  const named = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
+  const unlistedBefore = decision.runs.length ? await unlistedFiles(config, named) : null;
   await run.restore(stored);
   await run.regenerate();
   await run.finish(store);
-  return run.result(start);
+  const unlisted = unlistedBefore ? changedSince(unlistedBefore, await unlistedFiles(config, named)) : [];
+  for (const file of unlisted) output.onStep?.({ type: "warning", text: msg.unlistedOutput(file, path.relative(config.projectDir, path.join(config.root, file)).split(path.sep).join("/")) });
+  return { ...run.result(start), unlisted };
 }
 
 const NOTHING_STORED: Stored = { tables: new Map(), shared: null };
@@ -329,6 +336,7 @@ class GenerateRun {
       blocked: decision.blocked,
       cached: decision.cached,
       filesWritten: this.written.size,
+      unlisted: [],
       generatorMs: this.generatorMs,
       ms: performance.now() - start,
     };

@@ -65,6 +65,7 @@ export function generateJson(result: GenerateResult, dryRun: boolean) {
     blocked: result.blocked.map((v) => ({ table: v.table, reasons: v.reasons.map(reasonJson) })),
     cached: result.cached.length,
     filesWritten: result.filesWritten,
+    unlisted: result.unlisted,
     ms: Math.round(result.ms),
     generatorMs: Math.round(result.generatorMs),
     warnings: result.plan.warnings,
