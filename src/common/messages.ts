@@ -138,6 +138,29 @@ export const sharedRestored = (from: "local" | "remote", files: string[]) => `[R
 export const tableLine = (tag: "REGEN" | "RESTORED" | "CACHED" | "FAILED" | "DROPPED" | "MISSING", name: string, why?: string) =>
   `[${tag}] ${name}${why ? ` (${why})` : ""}`;
 
+// verify
+export const verifyFalseHit = (table: string, file: string) =>
+  `a false cache hit: \`${table}\` was recorded fresh but a full run writes something else: ${file}`;
+export const verifyStale = (table: string, file: string) => `\`${table}\` was stale (check says so too); a full run rewrote ${file}`;
+export const verifyLockOnly = (table: string, file: string) => `\`${table}\`: ${file} was right, but the lock recorded another version of it`;
+export const verifySharedFalseHit = (file: string) =>
+  `a false cache hit: the shared file ${file} was recorded fresh but a full run writes something else (a subset run may write it differently; if it holds a timestamp, see verify.ignoreLines)`;
+export const verifySharedStale = (file: string) => `the shared file ${file} was stale (check says so too); a full run rewrote it`;
+export const verifySharedLockOnly = (file: string) => `the shared file ${file} was right, but the lock recorded another version of it`;
+export const verifyHeader = "zero-models verify: differences from a full run:";
+export const verifyMatched = (files: number, ignored: number) =>
+  `zero-models verify: all ${files} generated files match a full run${ignored ? ` (${ignored} not compared: verify.ignore)` : ""}.`;
+export const verifyDiffered = (files: number) =>
+  `zero-models verify: ${files} file(s) differ from a full run. The full run's files are in place now and the lock records them: review and commit them.`;
+export const adapterOk = (key: string, tables: string[]) => `zero-models verify: \`${key}\` writes what a full run writes for ${tables.map((t) => `\`${t}\``).join(", ")}.`;
+export const adapterBroken = (key: string, what: string[], remaining: string[]) =>
+  `zero-models verify: \`${key}\` ${what.join("; ")}: remove it from the config, and ${remaining.length ? `the ${remaining.join(" or ")} run is used` : "a full run is used"}.`;
+export const adapterWroteNothing = (tables: string[]) => `wrote nothing for ${tables.map((t) => `\`${t}\``).join(", ")}`;
+export const adapterMissed = (table: string, files: string[]) => `did not write ${files.join(", ")} for \`${table}\``;
+export const adapterDiffers = (table: string, files: string[]) => `writes something else than a full run for \`${table}\` (${files.join(", ")})`;
+export const adapterFailed = (key: string, argv: string[], code: number | null, signal: string | null, tail: string) =>
+  `zero-models verify: \`${key}\` (${argv.join(" ")}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nFix it, or remove it from the config (a full run or another subset command is used instead).`;
+
 // restore and clean
 export const restoreNothing = (tables: number) => `zero-models: all ${tables} tables fresh; nothing to restore.`;
 export const restoreMissing = (tables: string[], shared: boolean) =>

@@ -54,5 +54,6 @@ export const DEFAULTS = {
   lockfile: "zero-models.lock",
   cacheDir: "tmp/zero-models",
   store: { maxSizeMB: 200 },
+  verify: { ignore: [], ignoreLines: [] },
   remote: { url: null, team: null, read: true, write: true, timeoutMs: 3000 },
 } as const;

@@ -1,4 +1,5 @@
 import type { GenerateResult } from "../generate/run.js";
+import type { VerifyResult } from "../generate/verify.js";
 import type { View } from "../inputs/snapshot.js";
 import type { Plan, Reason } from "../staleness/verdict.js";
 
@@ -69,5 +70,27 @@ export function generateJson(result: GenerateResult, dryRun: boolean) {
     ms: Math.round(result.ms),
     generatorMs: Math.round(result.generatorMs),
     warnings: result.plan.warnings,
+  };
+}
+
+/** `verify --json`: `ok` is false when a file differed from the full run or a subset command is broken. */
+export function verifyJson(result: VerifyResult, ok: boolean) {
+  return {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    ok,
+    run: result.generate.runs.map((r) => r.argv)[0] ?? null,
+    compared: result.compared,
+    ignored: result.ignored,
+    differences: result.differences,
+    adapters: result.adapters.map((a) => ({
+      adapter: `generator.${a.kind}`,
+      ok: a.ok,
+      runs: a.runs,
+      files: a.files,
+      problems: a.problems,
+      failed: a.failed,
+    })),
+    unlisted: result.generate.unlisted,
+    warnings: result.generate.plan.warnings,
   };
 }
