@@ -109,6 +109,19 @@ export const generatorFailed = (argv: string[], code: number | null, signal: str
   `${argv.join(" ")} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nThe lock file was not updated for the tables of this run; fix the error and run \`zero-models generate\` again.`;
 export const generatorNotFound = (argv: string[], cwd: string) =>
   `cannot start ${argv[0]} (in ${cwd}): not found or not executable. Check \`generator\` in the config.`;
+export const subsetUnwritten = (key: string, argv: string[], unwritten: Map<string, string[]>) => {
+  const tables = [...unwritten.keys()];
+  return (
+    `\`${key}\` (${argv.join(" ")}) exited 0 but did not write ${[...unwritten].map(([t, files]) => `${files.join(", ")} (${t})`).join("; ")}. ` +
+    `The previous files are back in place and the lock was not updated for ${tables.join(", ")}: a subset run that does not rewrite its tables' files would record them fresh while they are stale.\n` +
+    `Run \`npx zero-models verify --adapters\` to check each configured subset command against a full run, and remove the broken one from the config (\`${key}\`); \`npx zero-models generate --all\` regenerates everything meanwhile.`
+  );
+};
+export const unlistedOutput = (file: string, configPath: string) =>
+  `zero-models: the generator wrote ${file}, which no \`outputs\` pattern names, so zero-models neither checks, stores nor restores it. ` +
+  `If it lists every table, add it to the config's outputs.shared: "${configPath}" (a file per table: its pattern to outputs.perTable).`;
+export const guardRestored = (files: number) =>
+  `zero-models: put back ${files} generated file(s) moved aside by an earlier run that was interrupted during a subset run.`;
 export const orphanDeleted = (file: string) => `zero-models: deleted orphaned ${file}`;
 export const orphanKept = (file: string) =>
   `zero-models: kept ${file}: it belongs to a dropped table but was edited by hand. Delete it yourself if it is no longer needed.`;
@@ -127,6 +140,29 @@ export const restoredFrom = (from: "local" | "remote") => (from === "local" ? "l
 export const sharedRestored = (from: "local" | "remote", files: string[]) => `[RESTORED] ${files.join(", ")} (${restoredFrom(from)})`;
 export const tableLine = (tag: "REGEN" | "RESTORED" | "CACHED" | "FAILED" | "DROPPED" | "MISSING", name: string, why?: string) =>
   `[${tag}] ${name}${why ? ` (${why})` : ""}`;
+
+// verify
+export const verifyFalseHit = (table: string, file: string) =>
+  `a false cache hit: \`${table}\` was recorded fresh but a full run writes something else: ${file}`;
+export const verifyStale = (table: string, file: string) => `\`${table}\` was stale (check says so too); a full run rewrote ${file}`;
+export const verifyLockOnly = (table: string, file: string) => `\`${table}\`: ${file} was right, but the lock recorded another version of it`;
+export const verifySharedFalseHit = (file: string) =>
+  `a false cache hit: the shared file ${file} was recorded fresh but a full run writes something else (a subset run may write it differently; if it holds a timestamp, see verify.ignoreLines)`;
+export const verifySharedStale = (file: string) => `the shared file ${file} was stale (check says so too); a full run rewrote it`;
+export const verifySharedLockOnly = (file: string) => `the shared file ${file} was right, but the lock recorded another version of it`;
+export const verifyHeader = "zero-models verify: differences from a full run:";
+export const verifyMatched = (files: number, ignored: number) =>
+  `zero-models verify: all ${files} generated files match a full run${ignored ? ` (${ignored} not compared: verify.ignore)` : ""}.`;
+export const verifyDiffered = (files: number) =>
+  `zero-models verify: ${files} file(s) differ from a full run. The full run's files are in place now and the lock records them: review and commit them.`;
+export const adapterOk = (key: string, tables: string[]) => `zero-models verify: \`${key}\` writes what a full run writes for ${tables.map((t) => `\`${t}\``).join(", ")}.`;
+export const adapterBroken = (key: string, what: string[], remaining: string[]) =>
+  `zero-models verify: \`${key}\` ${what.join("; ")}: remove it from the config, and ${remaining.length ? `the ${remaining.join(" or ")} run is used` : "a full run is used"}.`;
+export const adapterWroteNothing = (tables: string[]) => `wrote nothing for ${tables.map((t) => `\`${t}\``).join(", ")}`;
+export const adapterMissed = (table: string, files: string[]) => `did not write ${files.join(", ")} for \`${table}\``;
+export const adapterDiffers = (table: string, files: string[]) => `writes something else than a full run for \`${table}\` (${files.join(", ")})`;
+export const adapterFailed = (key: string, argv: string[], code: number | null, signal: string | null, tail: string) =>
+  `zero-models verify: \`${key}\` (${argv.join(" ")}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nFix it, or remove it from the config (a full run or another subset command is used instead).`;
 
 // restore and clean
 export const restoreNothing = (tables: number) => `zero-models: all ${tables} tables fresh; nothing to restore.`;

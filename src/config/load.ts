@@ -48,6 +48,8 @@ export interface Config {
   cacheDir: string;
   /** The local store of generated files (in cacheDir); 0 bytes: none. */
   store: { maxBytes: number };
+  /** `zero-models verify`: files regenerated but not compared (repo-relative globs), and line patterns masked before comparing. */
+  verify: { ignore: string[]; ignoreLines: string[] };
   /** The shared store (Turborepo remote-cache API), or null. Secrets come from the environment, never from here. */
   remote: { url: string; team: string | null; read: boolean; write: boolean; timeoutMs: number; maxBodyBytes: number; maxInflatedBytes: number } | null;
 }
@@ -225,6 +227,7 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
     lockfile,
     cacheDir: path.join(root, cacheDir),
     store: { maxBytes: Math.round(raw.store.maxSizeMB * 1024 * 1024) },
+    verify: { ignore: globs("verify.ignore", raw.verify.ignore), ignoreLines: raw.verify.ignoreLines },
     remote: raw.remote.url ? { ...raw.remote, url: raw.remote.url.replace(/\/+$/, "") } : null,
   };
 }

@@ -15,6 +15,15 @@ const argv = z.union([z.string().min(1), z.array(z.string()).min(1)]);
 
 const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
 
+const isRegExp = (source: string) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const configSchema = z
   .object({
     schema: z.string().min(1).default(DEFAULTS.schema),
@@ -53,6 +62,12 @@ const configSchema = z
     store: z
       .strictObject({ maxSizeMB: z.number().min(0).default(DEFAULTS.store.maxSizeMB) })
       .default({ ...DEFAULTS.store }),
+    verify: z
+      .strictObject({
+        ignore: z.array(z.string().min(1)).default([]),
+        ignoreLines: z.array(z.string().min(1).refine(isRegExp, { message: "a JavaScript regular expression" })).default([]),
+      })
+      .default({ ignore: [], ignoreLines: [] }),
     remote: z
       .strictObject({
         url: z
@@ -115,6 +130,7 @@ function keysAt(at: PropertyKey[]): string[] {
   if (at[0] === "generator") return ["all", "table", "tables", "exclude"];
   if (at[0] === "beforeGenerate") return ["run", "when"];
   if (at[0] === "store") return ["maxSizeMB"];
+  if (at[0] === "verify") return ["ignore", "ignoreLines"];
   if (at[0] === "remote") return ["url", "team", "read", "write", "timeoutMs", "maxBodyBytes", "maxInflatedBytes"];
   return [];
 }

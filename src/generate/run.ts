@@ -18,6 +18,8 @@ import type { Artifact } from "../store/local.js";
 import { readTimings, recordTiming, type Run, type Timings } from "./choose-runs.js";
 import { candidates, decide, sharedLookupNeeded, type Decision, type Policy, type Stored } from "./decide.js";
 import { runCommand, type RunResult } from "./spawn.js";
+import { guarded, restoreGuarded, type Unwritten } from "./subset-guard.js";
+import { changedSince, unlistedFiles } from "./unlisted.js";
 
 /**
  * `generate` and `restore`: one run in phases. decide() (pure, in
@@ -69,15 +71,28 @@ export interface GenerateResult {
   sharedRestored: Source | null;
   /** What a store was asked for and did not have (`zero-models restore`). */
   missing: Decision["missing"];
-  failed: Array<{ run: Run; result: RunResult }>;
+  failed: Failed[];
   /** Tables left stale because a migration is pending (generating cannot help). */
   blocked: TableVerdict[];
   /** Fresh tables no run covers: their files are left as they are. */
   cached: string[];
   filesWritten: number;
+  /** Files the generator wrote (new or changed) in the output folders that no outputs pattern names. */
+  unlisted: string[];
   /** Milliseconds the generator runs took (the rest of `ms` is zero-models' own work). */
   generatorMs: number;
   ms: number;
+}
+
+/**
+ * A run that failed: it exited non-zero, or (a subset run, `unwritten` set)
+ * exited 0 without writing again some files of `run.tables`, which are back
+ * in place (see subset-guard.ts).
+ */
+export interface Failed {
+  run: Run;
+  result: RunResult;
+  unwritten?: Unwritten;
 }
 
 export interface Restored extends TableVerdict {
@@ -98,6 +113,10 @@ export function runRestore(project: Project, options: RestoreOptions): Promise<G
 async function execute(project: Project, policy: Policy, dryRun: boolean, output: Output): Promise<GenerateResult> {
   const start = performance.now();
   const { config } = project;
+  if (!dryRun) {
+    const putBack = await restoreGuarded(config);
+    if (putBack) output.onStep?.({ type: "warning", text: msg.guardRestored(putBack) });
+  }
   const caches = await openCaches(project);
   let snapshot = await takeSnapshot(config, "worktree", caches.blobs);
   let plan = await planFor(project, snapshot, caches);
@@ -119,10 +138,14 @@ async function execute(project: Project, policy: Policy, dryRun: boolean, output
   project.debug(`restore ${decision.restore.length}${decision.shared === "restore" ? " and the shared files" : ""}; runs: ${decision.runs.map((r) => `${r.kind}(${r.tables.length})`).join(", ") || "none"}`);
   const run = new GenerateRun(project, plan, decision, timings, output);
   if (dryRun) return run.result(start);
+  const named = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
+  const unlistedBefore = decision.runs.length ? await unlistedFiles(config, named) : null;
   await run.restore(stored);
   await run.regenerate();
   await run.finish(store);
-  return run.result(start);
+  const unlisted = unlistedBefore ? changedSince(unlistedBefore, await unlistedFiles(config, named)) : [];
+  for (const file of unlisted) output.onStep?.({ type: "warning", text: msg.unlistedOutput(file, path.relative(config.projectDir, path.join(config.root, file)).split(path.sep).join("/")) });
+  return { ...run.result(start), unlisted };
 }
 
 const NOTHING_STORED: Stored = { tables: new Map(), shared: null };
@@ -149,7 +172,7 @@ class GenerateRun {
   private readonly lockPath: string;
   private readonly regenerated: TableVerdict[] = [];
   private readonly restored: Restored[] = [];
-  private readonly failed: Array<{ run: Run; result: RunResult }> = [];
+  private readonly failed: Failed[] = [];
   private sharedRestored: Source | null = null;
   private generatorMs = 0;
   private readonly verdicts: Map<string, TableVerdict>;
@@ -196,20 +219,25 @@ class GenerateRun {
     const tableCount = Object.keys(this.plan.analysis.tables).length;
     for (const [index, run] of runs.entries()) {
       this.output.onStep?.({ type: "run", run, index, count: runs.length });
-      const outcome = await runCommand(run.argv, { cwd: config.projectDir, stdout: this.output.stdout, stderr: this.output.stderr });
+      const go = () => runCommand(run.argv, { cwd: config.projectDir, stdout: this.output.stdout, stderr: this.output.stderr });
+      // A full run needs no guard: every table's files come from the one command whose output is the reference.
+      const { outcome, unwritten } = run.kind === "all" ? { outcome: await go(), unwritten: new Map() as Unwritten } : await guarded(config, run.tables, this.outputsOf, go);
       this.generatorMs += outcome.ms;
       this.output.onStep?.({ type: "run-done", run, result: outcome });
       if (!outcome.ok) {
         this.failed.push({ run, result: outcome });
         continue;
       }
+      if (unwritten.size) this.failed.push({ run: { ...run, tables: [...unwritten.keys()] }, result: outcome, unwritten });
       await recordTiming(config.cacheDir, this.timings, run, outcome.ms, tableCount);
-      await this.record(run);
+      await this.record({ ...run, tables: run.tables.filter((t) => !unwritten.has(t)) });
       // Progress survives a crash between runs; after the last run the lock is written once, in finish()
       // (a crash before that only costs regenerating what this run did).
       if (index < runs.length - 1) await writeAtomic(this.lockPath, serializeLock(this.lock));
     }
   }
+
+  private readonly outputsOf = (table: string) => this.plan.analysis.tables[table]!.outputs;
 
   private async record(run: Run): Promise<void> {
     const { analysis, outputHashes } = this.plan;
@@ -316,6 +344,7 @@ class GenerateRun {
       blocked: decision.blocked,
       cached: decision.cached,
       filesWritten: this.written.size,
+      unlisted: [],
       generatorMs: this.generatorMs,
       ms: performance.now() - start,
     };

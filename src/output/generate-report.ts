@@ -31,7 +31,8 @@ export function reportGenerate(result: GenerateResult, project: Project, log: Lo
   summarize(result, log, project.config.outputs.shared);
   if (isMissing(result)) log.error(msg.restoreMissing(result.missing.tables, result.missing.shared));
   for (const f of result.failed) {
-    log.error(f.result.spawnError ? msg.generatorNotFound(f.run.argv, project.config.projectDir) : msg.generatorFailed(f.run.argv, f.result.code, f.result.signal, f.result.tail));
+    if (f.unwritten) log.error(msg.subsetUnwritten(`generator.${f.run.kind}`, f.run.argv, f.unwritten));
+    else log.error(f.result.spawnError ? msg.generatorNotFound(f.run.argv, project.config.projectDir) : msg.generatorFailed(f.run.argv, f.result.code, f.result.signal, f.result.tail));
   }
   if (result.blocked.length) log.warn(msg.migrateHint);
   return ok ? EXIT.ok : EXIT.failed;
