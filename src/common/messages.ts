@@ -20,6 +20,8 @@ export const configWrongType = (key: string, found: string, expected: string, de
   `\`${key}\`: found ${found}, expected ${expected}${detail && !detail.startsWith("Invalid input") ? ` (${detail})` : ""}`;
 export const configOutsideRepo = (file: string, key: string, pattern: string, root: string) =>
   `${file}: \`${key}\` is "${pattern}", which resolves outside the git repository ${root}. Use a path inside the repository.`;
+export const configUnsafeOutput = (file: string, key: string, pattern: string, why: string) =>
+  `${file}: \`${key}\` is "${pattern}", where zero-models never writes: ${why}. Point \`${key}\` at a file in the work tree, outside .git.`;
 export const configPerTableNeedsPlaceholder = (file: string, key: string, pattern: string) =>
   `${file}: \`${key}\` is "${pattern}" but has no {table}, {model}, {model_snake} or {model_kebab} placeholder, so every table would write the same file. Add a placeholder, or move it to outputs.shared.`;
 export const configGeneratorPlaceholder = (file: string, key: string, placeholder: string) =>
@@ -217,5 +219,7 @@ export const runLockNotFolder = (lockDir: string, error: unknown) =>
   `cannot create the run lock ${lockDir}: ${errorText(error)}. A file is where the lock folder should be; if no zero-models is running, delete ${lockDir} and run again.`;
 export const configThroughSymlink = (file: string, key: string, pattern: string, through: string, real: string, root: string) =>
   `${file}: \`${key}\` is "${pattern}", but ${through} is a symbolic link to ${real}, outside the git repository ${root}. zero-models never writes outside the repository: point \`${key}\` at a real folder inside it.`;
+export const unsafeTableOutput = (file: string, line: number, table: string, output: string, why: string) =>
+  `${file}:${line}: table ${JSON.stringify(table)} would be generated to ${output}, where zero-models never writes: ${why}. Rename the table or exclude it with excludeTables.`;
 export const unsafeTableOption = (file: string, line: number, table: string) =>
   `${file}:${line}: table name ${JSON.stringify(table)} starts with "-", so the generator would read it as an option. Rename the table or exclude it with excludeTables.`;
