@@ -8,6 +8,8 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 // Config
 export const configFileMissing = (file: string) =>
   `${file}: config file not found. Check the path given to --config.`;
+export const configAmbiguous = (files: string[]) =>
+  `${files.length} zero-models config files in one folder: ${files.join(", ")}. Only the first would be read, and which one is meant cannot be told. Keep one (move what the others hold into it and delete them), or name one with --config.`;
 export const configUnreadable = (file: string, error: unknown) =>
   `${file}: cannot read config: ${errorText(error)}\nFix the file's syntax, then run again.`;
 export const configNotObject = (file: string, found: string) =>

@@ -85,7 +85,9 @@ async function loadDirect(cwd: string, root: string, explicitFile?: string): Pro
     const bytes = readFileSync(file);
     const config = await parsePlain(file, bytes.toString("utf8"));
     return config === null ? undefined : { filepath: file, config, sha: sha256(bytes) };
-  } catch {
+  } catch (error) {
+    // Two config files in one folder: cosmiconfig would silently take the first.
+    if (error instanceof ConfigError) throw error;
     return undefined;
   }
 }

@@ -35,3 +35,21 @@ describe("outputs inside .git", () => {
     expect(r.stderr).toContain('`outputs.perTable[3]` is "frontend/../.GIT/{table}.ts", where zero-models never writes: it is inside .git');
   });
 });
+
+describe("a second config file", () => {
+  it("beside the first is refused (exit 2) naming both, even when check's fast path last saw everything fresh", () => {
+    const repo = exampleRepo();
+    expect(repo.zc(["generate", "-q"]).code).toBe(0);
+    expect(repo.zc(["check"]).code).toBe(0);
+    // cosmiconfig reads package.json first, then .zeromodelsrc: this one would silently win.
+    repo.write("package.json", JSON.stringify({ name: "app", zeromodels: { outputs: { perTable: ["elsewhere/{table}.ts"], shared: [] } } }));
+    for (const args of [["check"], ["generate"], ["check", "--staged"]]) {
+      const r = repo.zc(args);
+      expect(r.code, `${args.join(" ")}: ${r.stdout}${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(`2 zero-models config files in one folder: ${path.join(repo.dir, "package.json")}, ${path.join(repo.dir, ".zeromodelsrc.json")}.`);
+      expect(r.stderr).toContain("name one with --config");
+    }
+    expect(repo.exists("elsewhere")).toBe(false);
+    expect(repo.zc(["check", "--config", ".zeromodelsrc.json"]).code).toBe(0);
+  });
+});

@@ -60,6 +60,22 @@ describe("loadConfig", () => {
     expect((await loadConfig(yaml, yaml)).cascade).toBe("foreign-keys");
   });
 
+  it("refuses a second config beside the first, whichever loader would read it (JSON directly, a .js one through cosmiconfig)", async () => {
+    const cases: Array<Record<string, string>> = [
+      { ".zeromodelsrc.json": JSON.stringify({ cascade: "none" }), ".zeromodelsrc.yml": "cascade: foreign-keys\n" },
+      { ".zeromodelsrc.cjs": "module.exports = { cascade: 'none' };", "zeromodels.config.js": "module.exports = {};" },
+    ];
+    for (const files of cases) {
+      const root = project(files);
+      const error = await configError(root);
+      expect(error.exitCode).toBe(2);
+      for (const name of Object.keys(files)) expect(error.message).toContain(path.join(root, name));
+    }
+    // --config names the one meant.
+    const root = project({ ".zeromodelsrc.json": JSON.stringify({ cascade: "none" }), ".zeromodelsrc.yml": "cascade: foreign-keys\n" });
+    expect((await loadConfig(root, root, ".zeromodelsrc.yml")).cascade).toBe("foreign-keys");
+  });
+
   it("does not search above the git top level", async () => {
     const outer = project({ ".zeromodelsrc.json": JSON.stringify({ cascade: "none" }), "repo/.keep": "" });
     const root = path.join(outer, "repo");
