@@ -5,6 +5,21 @@
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/**
+ * Text as it may reach a terminal. File names, table names and lock entries
+ * are data a teammate commits, and a terminal obeys escape sequences in them
+ * (colours, clearing the screen, setting the title, OSC 8 links): every
+ * control character but newline and tab (C0, DEL, C1) is shown as `\xHH`, and
+ * the invisible bidirectional controls, which reorder what is shown, as
+ * `\uHHHH`. The logger passes every line through it; only the generator's own
+ * output is streamed as it comes.
+ */
+export const visible = (text: string): string =>
+  text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+
 // Config
 export const configFileMissing = (file: string) =>
   `${file}: config file not found. Check the path given to --config.`;

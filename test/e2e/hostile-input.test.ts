@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { exampleRepo } from "../helpers/repo.js";
+import { exampleRepo, type Result } from "../helpers/repo.js";
 
 /**
  * Security, issue 16, the smaller items: input a teammate commits (file and
@@ -51,5 +51,41 @@ describe("a second config file", () => {
     }
     expect(repo.exists("elsewhere")).toBe(false);
     expect(repo.zc(["check", "--config", ".zeromodelsrc.json"]).code).toBe(0);
+  });
+});
+
+/** Control characters a terminal could obey (newline and tab are layout); the literal text `\x1b` is not one. */
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+const shown = (r: Result) => `${r.stdout}${r.stderr}`;
+
+describe("terminal escapes in names from data", () => {
+  it("a committed model, concern and migration whose names hold ESC sequences (colour, OSC title) are printed with them shown, never raw", () => {
+    const repo = exampleRepo();
+    expect(repo.zc(["generate", "-q"]).code).toBe(0);
+    repo.commitAll("generated");
+    repo.write("app/models/cli\x1b[31mRED\x1b]0;pwned\x07.rb", repo.read("app/models/client.rb"));
+    repo.write("app/models/concerns/x\x1b[2J\u202e.rb", "module X\nend\n");
+    repo.write("db/migrate/29990101000000_e\x1b[31mvil.rb", "class Evil < ActiveRecord::Migration[7.1]\n  def change\n  end\nend\n");
+    repo.commitAll("hostile names");
+    for (const args of [["check"], ["check", "--explain"], ["check", "--debug"], ["generate", "--dry-run"], ["hook", "post-merge"]]) {
+      const r = repo.zc(args);
+      expect(shown(r), args.join(" ")).not.toMatch(RAW_CONTROL);
+      expect(shown(r), args.join(" ")).toContain("app/models/cli\\x1b[31mRED\\x1b]0;pwned\\x07.rb");
+    }
+    const json = repo.zc(["check", "--json"]);
+    expect(json.stdout).not.toMatch(RAW_CONTROL);
+    expect((JSON.parse(json.stdout) as { pendingMigrations: string[] }).pendingMigrations).toEqual(["db/migrate/29990101000000_e\x1b[31mvil.rb"]);
+  });
+
+  it("a table name in schema.rb holding a C1 control (U+009B, a one-byte CSI) is refused with the name shown, not obeyed, in text and in --json", () => {
+    const repo = exampleRepo();
+    repo.edit("db/schema.rb", (s) => s.replace('create_table "clients"', 'create_table "clients\u009b2J"'));
+    const r = repo.zc(["check"]);
+    expect(r.code).toBe(2);
+    expect(shown(r)).not.toMatch(RAW_CONTROL);
+    expect(r.stderr).toContain("\\x9b2J");
+    const json = repo.zc(["check", "--json"]);
+    expect(json.stdout).not.toMatch(RAW_CONTROL);
+    expect((JSON.parse(json.stdout) as { error: { message: string } }).error.message).toContain("clients\u009b2J");
   });
 });
