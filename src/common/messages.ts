@@ -53,6 +53,10 @@ export const gitFailed = (args: string[], stderr: string) =>
   `git ${args.join(" ")} failed: ${stderr.trim() || "no message"}`;
 export const unmergedInIndex = (files: string[]) =>
   `the index has unresolved merge conflicts in ${files.join(", ")}. Resolve them and stage the result, then run again.`;
+export const inputInNestedRepo = (repo: string, glob: string, configFile: string | null) =>
+  `${repo} is a git submodule (or another repository inside this one), and the watched pattern "${glob}"${configFile ? ` in ${configFile}` : " (a default)"} reaches into it. ` +
+  "git lists nothing inside a submodule, so zero-models cannot see those files and an edit there would read as fresh: inputs inside submodules are not supported. " +
+  `Narrow the pattern to leave ${repo} out, or make those files part of this repository.`;
 export const inputUnreadable = (file: string, error: unknown) =>
   `${file}: cannot read: ${errorText(error)}`;
 export const changedWhileReading = (file: string) =>

@@ -1,7 +1,8 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { exampleRepo, type Result } from "../helpers/repo.js";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { exampleRepo, makeRepo, type Repo, type Result } from "../helpers/repo.js";
 
 /**
  * Security, issue 16, the smaller items: input a teammate commits (file and
@@ -87,5 +88,52 @@ describe("terminal escapes in names from data", () => {
     const json = repo.zc(["check", "--json"]);
     expect(json.stdout).not.toMatch(RAW_CONTROL);
     expect((JSON.parse(json.stdout) as { error: { message: string } }).error.message).toContain("clients\u009b2J");
+  });
+});
+
+/** A repository holding `files`, committed, to be added as a submodule. */
+function engineRepo(files: Record<string, string>): Repo {
+  const dir = mkdtempSync(path.join(tmpdir(), "zero-models-engine-"));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const engine = makeRepo(dir);
+  engine.git("init", "-q", "-b", "main");
+  for (const [file, text] of Object.entries(files)) engine.write(file, text);
+  engine.commitAll("engine");
+  return engine;
+}
+
+describe("inputs inside a git submodule", () => {
+  it("a model inside a submodule that app/models/**/*.rb reaches is refused (exit 2) naming both; an edit there never reads as fresh", () => {
+    const engine = engineRepo({ "client_billing.rb": "class Client < ApplicationRecord\nend\n" });
+    const repo = exampleRepo();
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", engine.dir, "app/models/engine");
+    repo.zc(["generate", "-q"]); // refused now; before, it generated and recorded the tables as fresh
+    repo.commitAll("an engine's models as a submodule");
+    // An association added inside the submodule changes the clients model: zero-models cannot see it.
+    repo.write("app/models/engine/client_billing.rb", "class Client < ApplicationRecord\n  has_many :invoices\nend\n");
+    for (const args of [["check"], ["check", "--staged"], ["generate"]]) {
+      const r = repo.zc(args);
+      expect(r.code, `${args.join(" ")}: ${r.stdout}${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain('app/models/engine is a git submodule (or another repository inside this one), and the watched pattern "app/models/**/*.rb"');
+      expect(r.stderr).toContain("inputs inside submodules are not supported");
+    }
+  });
+
+  it("a pattern whose folders lie inside a submodule (git lists nothing there, not even the submodule) is refused too", () => {
+    const engine = engineRepo({ "app/models/invoice.rb": "class Invoice < ApplicationRecord\nend\n" });
+    const repo = exampleRepo({ config: (c) => ({ ...c, models: ["app/models/**/*.rb", "engines/billing/app/models/**/*.rb"] }) });
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", engine.dir, "engines/billing");
+    repo.commitAll("billing engine");
+    const r = repo.zc(["check"]);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain('engines/billing is a git submodule (or another repository inside this one), and the watched pattern "engines/billing/app/models/**/*.rb"');
+  });
+
+  it("a submodule no watched pattern reaches is fine", () => {
+    const engine = engineRepo({ "README.md": "docs\n" });
+    const repo = exampleRepo();
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", engine.dir, "vendor/docs");
+    expect(repo.zc(["generate", "-q"]).code).toBe(0);
+    expect(repo.zc(["check"]).code).toBe(0);
   });
 });
