@@ -63,6 +63,8 @@ export const changedWhileReading = (file: string) =>
   `${file} changed while zero-models was reading it. Run the command again once the file is saved.`;
 export const schemaMissing = (file: string) =>
   `${file}: schema file not found. Set \`schema\` in the config, or run bin/rails db:schema:dump.`;
+export const rubyTooDeep = (file: string, why: string) =>
+  `${file}: Ruby nested too deeply to read (${why}). No Rails model, migration or schema nests like this: check that the file is what it should be, and flatten it.`;
 export const notUtf8 = (file: string) =>
   `${file}: not valid UTF-8 text. Save it as UTF-8 and run again.`;
 

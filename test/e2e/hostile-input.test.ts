@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { exampleRepo, makeRepo, type Repo, type Result } from "../helpers/repo.js";
+import { CLI, exampleRepo, makeRepo, type Repo, type Result } from "../helpers/repo.js";
 
 /**
  * Security, issue 16, the smaller items: input a teammate commits (file and
@@ -135,5 +136,37 @@ describe("inputs inside a git submodule", () => {
     repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", engine.dir, "vendor/docs");
     expect(repo.zc(["generate", "-q"]).code).toBe(0);
     expect(repo.zc(["check"]).code).toBe(0);
+  });
+});
+
+/** Runs the built CLI, killed after `seconds`: deep Ruby used to hang Prism for good (status null). */
+function zcWithin(repo: Repo, args: string[], seconds: number): Result {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: repo.dir, env: { ...process.env, NO_COLOR: "1" }, encoding: "utf8", timeout: seconds * 1000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("Ruby nested thousands of levels deep", () => {
+  it("a model with 10,000 nested begin blocks is an input error (exit 2) naming the file, not a hang or a WASM stack trace", () => {
+    const repo = exampleRepo();
+    repo.write("app/models/deep.rb", `class Deep < ApplicationRecord\n${"begin\n".repeat(10_000)}${"end\n".repeat(10_000)}end\n`);
+    for (const args of [["check"], ["generate"]]) {
+      const r = zcWithin(repo, args, 30);
+      expect(r.code, `${args.join(" ")}: ${r.stdout}${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain("app/models/deep.rb: Ruby nested too deeply to read (RangeError: Maximum call stack size exceeded)");
+      expect(r.stderr).not.toContain("wasm://");
+    }
+  });
+
+  it("a schema.rb with a default nested 10,000 arrays deep is refused the same way, and a model 1,001 levels deep names its line", () => {
+    const repo = exampleRepo();
+    repo.edit("db/schema.rb", (s) => s.replace(/(create_table "clients"[^\n]*\n)/, `$1    t.jsonb "deep", default: ${"[".repeat(10_000)}${"]".repeat(10_000)}\n`));
+    const schema = zcWithin(repo, ["check"], 30);
+    expect(schema.code, schema.stdout + schema.stderr).toBe(2);
+    expect(schema.stderr).toContain("db/schema.rb: Ruby nested too deeply to read");
+    repo.git("checkout", "db/schema.rb");
+    repo.write("app/models/deep.rb", `class Deep < ApplicationRecord\n  X = ${"[".repeat(1001)}${"]".repeat(1001)}\nend\n`);
+    const model = zcWithin(repo, ["check"], 30);
+    expect(model.code, model.stdout + model.stderr).toBe(2);
+    expect(model.stderr).toContain("app/models/deep.rb:2: Ruby nested too deeply to read (more than 1000 levels)");
   });
 });
