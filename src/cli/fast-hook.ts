@@ -20,7 +20,7 @@ export async function fastHook(argv: string[]): Promise<number | null> {
       if (!call.quiet) process.stdout.write(`${msg.hookSkipped(call.name)}\n`);
       return 0;
     }
-    const debug = call.debug ? (line: string) => process.stderr.write(`zero-models:debug ${line}\n`) : () => {};
+    const debug = call.debug ? (line: string) => process.stderr.write(`zero-models:debug ${msg.visible(line)}\n`) : () => {};
     const cwd = call.cwd ?? process.cwd();
     const dirs = repoDirsAt(path.resolve(cwd)) ?? (await repoDirs(cwd));
     const scope = hookScope(call.name, call.args, dirs);

@@ -1,8 +1,9 @@
+import { inspect } from "node:util";
 import { Command, CommanderError } from "commander";
 import { EXIT, ZeroModelsError } from "../common/errors.js";
 import { createLogger, type LogOptions } from "../common/log.js";
 import * as msg from "../common/messages.js";
-import { JSON_SCHEMA_VERSION } from "../output/json.js";
+import { JSON_SCHEMA_VERSION, jsonText } from "../output/json.js";
 import { VERSION } from "../common/version.js";
 import type { Listing } from "../git/listing.js";
 import { GLOBAL_OPTIONS, type Globals } from "./global-options.js";
@@ -147,9 +148,9 @@ export async function main(argv: string[], handover: Handover = {}): Promise<voi
       return;
     }
     if (error instanceof ZeroModelsError) {
-      if (wantsJson) process.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, ok: false, error: errorJson(error) }, null, 2)}\n`);
+      if (wantsJson) process.stdout.write(jsonText({ schemaVersion: JSON_SCHEMA_VERSION, ok: false, error: errorJson(error) }));
       else createLogger({}).error(`zero-models: ${error.message}`);
-      if (argv.includes("--debug") && error.cause) console.error(error.cause);
+      if (argv.includes("--debug") && error.cause) createLogger({ debug: true }).debug(inspect(error.cause));
       process.exitCode = error.exitCode;
       return;
     }

@@ -6,7 +6,7 @@ import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import { isFresh } from "../staleness/verdict.js";
 import { explainFresh, report } from "../output/plan-report.js";
-import { planJson } from "../output/json.js";
+import { jsonText, planJson } from "../output/json.js";
 
 export interface CheckOptions {
   cwd: string;
@@ -27,7 +27,7 @@ export async function check(options: CheckOptions, log: Logger): Promise<number>
   const fresh = isFresh(plan);
   const fix = options.staged ? msg.fixStagedCommand : msg.fixCommand;
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(planJson(plan, view, fresh, fix), null, 2)}\n`);
+    process.stdout.write(jsonText(planJson(plan, view, fresh, fix)));
     return fresh ? EXIT.ok : EXIT.stale;
   }
   for (const w of plan.warnings) log.warn(w);

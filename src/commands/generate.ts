@@ -7,7 +7,7 @@ import { locked } from "../generate/run-lock.js";
 import { stageResult } from "../generate/stage.js";
 import { restorePending } from "../hooks/set-aside.js";
 import { dryRun, reportGenerate, streams } from "../output/generate-report.js";
-import { generateJson } from "../output/json.js";
+import { generateJson, jsonText } from "../output/json.js";
 
 export interface GenerateCommandOptions {
   cwd: string;
@@ -32,7 +32,7 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
   const result = options.dryRun ? await run() : await locked(project, "zero-models generate", run);
   const ok = result.failed.length === 0 && result.blocked.length === 0;
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(generateJson(result, options.dryRun), null, 2)}\n`);
+    process.stdout.write(jsonText(generateJson(result, options.dryRun)));
     return ok ? EXIT.ok : EXIT.failed;
   }
   if (options.dryRun) {

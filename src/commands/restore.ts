@@ -2,7 +2,7 @@ import { EXIT } from "../common/errors.js";
 import { runRestore } from "../generate/run.js";
 import { openProject } from "../config/project.js";
 import type { Logger } from "../common/log.js";
-import { generateJson } from "../output/json.js";
+import { generateJson, jsonText } from "../output/json.js";
 import { restorePending } from "../hooks/set-aside.js";
 import * as msg from "../common/messages.js";
 import { locked } from "../generate/run-lock.js";
@@ -29,7 +29,7 @@ export async function restore(options: RestoreCommandOptions, log: Logger): Prom
   );
   if (options.json) {
     const report = generateJson(result, false);
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(jsonText(report));
     return report.ok ? EXIT.ok : EXIT.failed;
   }
   return reportGenerate(result, project, log, { quietWhenFresh: false, restore: true });

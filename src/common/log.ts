@@ -1,18 +1,27 @@
 import { isCI } from "ci-info";
 import pc from "picocolors";
+import { visible } from "./messages.js";
 
 /** Prints a --debug line (to stderr, namespaced and timed); a no-op otherwise. */
 export type Debug = (line: string) => void;
 
+/** How a whole line is shown on a colour terminal. */
+export type Style = "dim" | "green" | "red" | "cyan";
+
+/**
+ * Every line is made visible() before it is styled: a line holds data (file
+ * and table names), so the logger, not each caller, keeps escape sequences in
+ * it from reaching the terminal, and colour is applied only after, to the
+ * whole line.
+ */
 export interface Logger {
   /** Normal output (stdout); silenced by --quiet and --json. */
-  info(line: string): void;
-  /** Warnings (stderr); kept under --quiet. */
+  info(line: string, style?: Style): void;
+  /** Warnings (stderr, yellow); kept under --quiet. */
   warn(line: string): void;
-  /** Errors (stderr). */
+  /** Errors (stderr, red). */
   error(line: string): void;
   debug: Debug;
-  color: ReturnType<typeof pc.createColors>;
   /** True on an interactive terminal outside CI (ci-info knows the CI systems): progress display is allowed. */
   tty: boolean;
 }
@@ -29,15 +38,14 @@ export function createLogger(options: LogOptions): Logger {
   const color = pc.createColors(useColor);
   const silent = options.quiet || options.json;
   return {
-    info: (line) => {
-      if (!silent) process.stdout.write(`${line}\n`);
+    info: (line, style) => {
+      if (!silent) process.stdout.write(`${style ? color[style](visible(line)) : visible(line)}\n`);
     },
-    warn: (line) => process.stderr.write(`${color.yellow(line)}\n`),
-    error: (line) => process.stderr.write(`${color.red(line)}\n`),
+    warn: (line) => process.stderr.write(`${color.yellow(visible(line))}\n`),
+    error: (line) => process.stderr.write(`${color.red(visible(line))}\n`),
     debug: options.debug
-      ? (line) => process.stderr.write(`${color.dim(`zero-models:debug +${Math.round(performance.now() - start)}ms`)} ${line}\n`)
+      ? (line) => process.stderr.write(`${color.dim(`zero-models:debug +${Math.round(performance.now() - start)}ms`)} ${visible(line)}\n`)
       : () => {},
-    color,
     tty: Boolean(process.stdout.isTTY) && !silent && !isCI,
   };
 }

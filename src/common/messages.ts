@@ -6,9 +6,26 @@
 const mib = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`);
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/**
+ * Text as it may reach a terminal. File names, table names and lock entries
+ * are data a teammate commits, and a terminal obeys escape sequences in them
+ * (colours, clearing the screen, setting the title, OSC 8 links): every
+ * control character but newline and tab (C0, DEL, C1) is shown as `\xHH`, and
+ * the invisible bidirectional controls, which reorder what is shown, as
+ * `\uHHHH`. The logger passes every line through it; only the generator's own
+ * output is streamed as it comes.
+ */
+export const visible = (text: string): string =>
+  text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+
 // Config
 export const configFileMissing = (file: string) =>
   `${file}: config file not found. Check the path given to --config.`;
+export const configAmbiguous = (files: string[]) =>
+  `${files.length} zero-models config files in one folder: ${files.join(", ")}. Only the first would be read, and which one is meant cannot be told. Keep one (move what the others hold into it and delete them), or name one with --config.`;
 export const configUnreadable = (file: string, error: unknown) =>
   `${file}: cannot read config: ${errorText(error)}\nFix the file's syntax, then run again.`;
 export const configNotObject = (file: string, found: string) =>
@@ -23,6 +40,8 @@ export const configUrlCredentials =
   "holds a user name or password, which would be committed with the config, printed and stored. Take them out of the URL and give the token in the environment: ZERO_MODELS_REMOTE_TOKEN";
 export const configOutsideRepo = (file: string, key: string, pattern: string, root: string) =>
   `${file}: \`${key}\` is "${pattern}", which resolves outside the git repository ${root}. Use a path inside the repository.`;
+export const configUnsafeOutput = (file: string, key: string, pattern: string, why: string) =>
+  `${file}: \`${key}\` is "${pattern}", where zero-models never writes: ${why}. Point \`${key}\` at a file in the work tree, outside .git.`;
 export const configPerTableNeedsPlaceholder = (file: string, key: string, pattern: string) =>
   `${file}: \`${key}\` is "${pattern}" but has no {table}, {model}, {model_snake} or {model_kebab} placeholder, so every table would write the same file. Add a placeholder, or move it to outputs.shared.`;
 export const configGeneratorPlaceholder = (file: string, key: string, placeholder: string) =>
@@ -37,12 +56,18 @@ export const gitFailed = (args: string[], stderr: string) =>
   `git ${args.join(" ")} failed: ${stderr.trim() || "no message"}`;
 export const unmergedInIndex = (files: string[]) =>
   `the index has unresolved merge conflicts in ${files.join(", ")}. Resolve them and stage the result, then run again.`;
+export const inputInNestedRepo = (repo: string, glob: string, configFile: string | null) =>
+  `${repo} is a git submodule (or another repository inside this one), and the watched pattern "${glob}"${configFile ? ` in ${configFile}` : " (a default)"} reaches into it. ` +
+  "git lists nothing inside a submodule, so zero-models cannot see those files and an edit there would read as fresh: inputs inside submodules are not supported. " +
+  `Narrow the pattern to leave ${repo} out, or make those files part of this repository.`;
 export const inputUnreadable = (file: string, error: unknown) =>
   `${file}: cannot read: ${errorText(error)}`;
 export const changedWhileReading = (file: string) =>
   `${file} changed while zero-models was reading it. Run the command again once the file is saved.`;
 export const schemaMissing = (file: string) =>
   `${file}: schema file not found. Set \`schema\` in the config, or run bin/rails db:schema:dump.`;
+export const rubyTooDeep = (file: string, why: string) =>
+  `${file}: Ruby nested too deeply to read (${why}). No Rails model, migration or schema nests like this: check that the file is what it should be, and flatten it.`;
 export const notUtf8 = (file: string) =>
   `${file}: not valid UTF-8 text. Save it as UTF-8 and run again.`;
 
@@ -276,5 +301,7 @@ export const runLockNotFolder = (lockDir: string, error: unknown) =>
   `cannot create the run lock ${lockDir}: ${errorText(error)}. A file is where the lock folder should be; if no zero-models is running, delete ${lockDir} and run again.`;
 export const configThroughSymlink = (file: string, key: string, pattern: string, through: string, real: string, root: string) =>
   `${file}: \`${key}\` is "${pattern}", but ${through} is a symbolic link to ${real}, outside the git repository ${root}. zero-models never writes outside the repository: point \`${key}\` at a real folder inside it.`;
+export const unsafeTableOutput = (file: string, line: number, table: string, output: string, why: string) =>
+  `${file}:${line}: table ${JSON.stringify(table)} would be generated to ${output}, where zero-models never writes: ${why}. Rename the table or exclude it with excludeTables.`;
 export const unsafeTableOption = (file: string, line: number, table: string) =>
   `${file}:${line}: table name ${JSON.stringify(table)} starts with "-", so the generator would read it as an option. Rename the table or exclude it with excludeTables.`;

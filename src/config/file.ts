@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { ConfigError } from "../common/errors.js";
+import * as msg from "../common/messages.js";
 import { DEFAULTS } from "./defaults.js";
 
 /**
@@ -50,17 +52,27 @@ export function isInside(root: string, dir: string): boolean {
   return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
-/** The config file cosmiconfig would find from `cwd` up to the git top level, found with stat calls only. */
+/**
+ * The config file cosmiconfig would find from `cwd` up to the git top level,
+ * found with stat calls only. cosmiconfig takes the first of its places in a
+ * folder and never looks at the rest, so a second config beside it (a
+ * `.zeromodelsrc.yml` next to the `.zeromodelsrc.json`) would be silently
+ * ignored, and which one is meant cannot be told: that is a ConfigError.
+ */
 export function findConfigFile(cwd: string, root: string): string | null {
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    for (const place of SEARCH_PLACES) {
-      const file = path.join(dir, place);
-      if (!existsSync(file)) continue;
-      if (place !== "package.json") return file;
-      if ((JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>)[MODULE_NAME] !== undefined) return file;
-    }
+    const found = SEARCH_PLACES.map((place) => path.join(dir, place)).filter(isConfigFile);
+    if (found.length > 1) throw new ConfigError(msg.configAmbiguous(found), found[0]);
+    if (found.length === 1) return found[0]!;
     if (dir === root || path.dirname(dir) === dir || !isInside(root, dir)) return null;
   }
+}
+
+/** Whether `file` exists and is a config: package.json only when it has the zeromodels key. */
+function isConfigFile(file: string): boolean {
+  if (!existsSync(file)) return false;
+  if (path.basename(file) !== "package.json") return true;
+  return (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>)[MODULE_NAME] !== undefined;
 }
 
 type Globs = string | string[];

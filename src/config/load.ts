@@ -9,6 +9,7 @@ import { MODULE_NAME, SEARCH_PLACES, TABLE_PLACEHOLDERS, findConfigFile, isInsid
 import { sha256 } from "../common/hash.js";
 import { readFile } from "node:fs/promises";
 import { VERSION } from "../common/version.js";
+import { unsafePath } from "../common/path-guard.js";
 import * as msg from "../common/messages.js";
 
 export interface GeneratorArgv {
@@ -87,7 +88,9 @@ async function loadDirect(cwd: string, root: string, explicitFile?: string): Pro
     const bytes = readFileSync(file);
     const config = await parsePlain(file, bytes.toString("utf8"));
     return config === null ? undefined : { filepath: file, config, sha: sha256(bytes) };
-  } catch {
+  } catch (error) {
+    // Two config files in one folder: cosmiconfig would silently take the first.
+    if (error instanceof ConfigError) throw error;
     return undefined;
   }
 }
@@ -189,12 +192,20 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
   const cacheDir = toRepo("cacheDir", raw.cacheDir);
   // What zero-models (and the generator) write must not leave the repo through a symlink either.
   const realRoot = realpathSync(root);
-  const written: Array<[string, string, string]> = [
+  const tracked: Array<[string, string, string]> = [
     ...outputs.perTable.map((p, i): [string, string, string] => [`outputs.perTable[${i}]`, raw.outputs.perTable[i]!, p]),
     ...outputs.shared.map((p, i): [string, string, string] => [`outputs.shared[${i}]`, raw.outputs.shared[i]!, p]),
     ["lockfile", raw.lockfile, lockfile],
-    ["cacheDir", raw.cacheDir, cacheDir],
   ];
+  // Generated files and the lock are committed files: inside .git a write
+  // would rewrite git's own state (hooks, config), and the lock guard refuses
+  // any recorded output unsafePath refuses. cacheDir is local state and may
+  // live in .git.
+  for (const [key, pattern, rel] of tracked) {
+    const why = unsafePath(rel);
+    if (why) throw new ConfigError(msg.configUnsafeOutput(where, key, pattern, why), file ?? undefined);
+  }
+  const written: Array<[string, string, string]> = [...tracked, ["cacheDir", raw.cacheDir, cacheDir]];
   for (const [key, pattern, rel] of written) {
     const escape = symlinkEscape(root, realRoot, rel);
     if (escape) throw new ConfigError(msg.configThroughSymlink(where, key, pattern, escape.through, escape.real, root), file ?? undefined);

@@ -81,6 +81,21 @@ export function allVouched(list: ListingText): boolean {
   return !/(?:^|\0)(?!H 100(?:644|755) [0-9a-f]{40,64} 0\t)[^\0]/.test(list.index);
 }
 
+/**
+ * Folders of a listing that are other repositories, which git lists nothing
+ * inside of: submodules (gitlinks, mode 160000, in either view) and, in the
+ * work tree, untracked repositories (listed as `folder/`).
+ */
+export function nestedRepos(list: ListingText): string[] {
+  const found = new Set<string>();
+  for (const record of list.index.split("\0")) {
+    const tab = record.indexOf("\t");
+    if (tab !== -1 && record.slice(0, tab).split(" ")[1] === "160000") found.add(record.slice(tab + 1));
+  }
+  for (const file of list.differing.split("\0")) if (file.endsWith("/")) found.add(file.slice(0, -1));
+  return [...found];
+}
+
 export interface IndexEntry {
   mode: string;
   oid: string;

@@ -64,6 +64,22 @@ export function findTopLevel(cwd: string): string | null {
 }
 
 /**
+ * The first folder on the way from `root` to the repo-relative `rel` (`rel`
+ * itself included) holding a `.git`: a submodule or another repository, whose
+ * files this repository's listing never shows. Null when there is none. Stat
+ * calls only: a listing restricted to a path inside a submodule is silently
+ * empty, so git would not say.
+ */
+export function repoOnTheWay(root: string, rel: string): string | null {
+  const parts = rel.split("/");
+  for (let i = 1; i <= parts.length; i++) {
+    const dir = parts.slice(0, i).join("/");
+    if (existsSync(path.join(root, dir, ".git"))) return dir;
+  }
+  return null;
+}
+
+/**
  * The multi-step git operation in progress, if any: while it replays or
  * checks out commits one by one, post-checkout waits for its end.
  */

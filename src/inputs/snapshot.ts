@@ -2,11 +2,12 @@ import path from "node:path";
 import { readTreeFile } from "../common/tree-files.js";
 import type { BlobHashes } from "./blob-hashes.js";
 import type { Config } from "../config/load.js";
-import { staticBase, watched } from "../config/file.js";
-import { answers, indexEntries, listing, trackedUnder, worktreeFiles, type Listing } from "../git/listing.js";
+import { staticBase, underBase, watched } from "../config/file.js";
+import { answers, indexEntries, listing, nestedRepos, trackedUnder, worktreeFiles, type Listing } from "../git/listing.js";
+import { repoOnTheWay } from "../git/repo.js";
 import { readBlobs } from "../git/objects.js";
 import { sha256 } from "../common/hash.js";
-import { InputError } from "../common/errors.js";
+import { ConfigError, InputError } from "../common/errors.js";
 import * as msg from "../common/messages.js";
 
 export type View = "worktree" | "index";
@@ -49,6 +50,7 @@ export async function takeSnapshot(config: Config, view: View, known: BlobHashes
   const list = earlier && answers(earlier, root, view, bases, cacheDir) ? earlier : await listing(root, view, bases, cacheDir);
   const planted = trackedUnder(list, cacheDir);
   if (planted.length) throw new InputError(msg.cacheDirTracked(cacheDir, planted), cacheDir);
+  await refuseInputsInNestedRepos(config, list);
   if (view === "index") {
     const entries = indexEntries(list, root);
     // A staged symlink's blob is its target's name, not what the generator would read through it.
@@ -78,6 +80,53 @@ export function watchedBases(config: Config): string[] | null {
   const { inputs, outputs, lock } = watched(config);
   const bases = [...new Set([...inputs, ...outputs, lock].map(staticBase))].sort();
   return bases.includes("") ? null : bases.filter((b, i) => !bases.slice(0, i).some((a) => b.startsWith(`${a}/`)));
+}
+
+/**
+ * git lists a submodule as one entry and nothing inside it, so an input
+ * there would be absent from every snapshot and an edit to it would read as
+ * fresh. Rather than a verdict that cannot see, a ConfigError naming the
+ * submodule and the pattern reaching into it.
+ */
+async function refuseInputsInNestedRepos(config: Config, list: Listing): Promise<void> {
+  const { inputs, triggers } = watched(config);
+  const globs = [...new Set([...inputs, ...triggers])];
+  const nested = nestedRepos(list);
+  // A pattern whose fixed folders lie inside a submodule gets an empty listing: git does not list the gitlink either.
+  for (const glob of globs) {
+    const base = staticBase(glob);
+    const repo = base ? repoOnTheWay(config.root, base) : null;
+    if (repo) throw new ConfigError(msg.inputInNestedRepo(repo, glob, config.file), config.file ?? undefined);
+  }
+  if (nested.length === 0) return;
+  const { default: picomatch } = await import("picomatch");
+  const segment = (pattern: string, name: string) => picomatch(pattern, { dot: true })(name);
+  for (const repo of nested) {
+    const glob = globs.find((g) => mayReachInto(g, repo, segment));
+    if (glob) throw new ConfigError(msg.inputInNestedRepo(repo, glob, config.file), config.file ?? undefined);
+  }
+}
+
+/**
+ * Whether `glob` can match `dir` or a path under it, matched folder by
+ * folder. Braces and extglobs can hold a "/", so for them only the fixed
+ * leading folders count: it can when those lead into `dir` or `dir` lies
+ * under them (an over-cautious answer, never a missed one).
+ */
+export function mayReachInto(glob: string, dir: string, segment: (pattern: string, name: string) => boolean): boolean {
+  if (/[{}()|]/.test(glob)) {
+    const base = staticBase(glob);
+    return base === "" || underBase(dir, [base]) || underBase(base, [dir]);
+  }
+  const parts = glob.split("/");
+  const names = dir.split("/");
+  const reaches = (i: number, j: number): boolean => {
+    if (j === names.length) return true;
+    if (i === parts.length) return false;
+    if (parts[i] === "**") return reaches(i + 1, j) || reaches(i, j + 1);
+    return segment(parts[i]!, names[j]!) && reaches(i + 1, j + 1);
+  };
+  return reaches(0, 0);
 }
 
 function viewOf(

@@ -48,7 +48,8 @@ function progress(log: Logger, interactive: boolean): (step: Step) => void {
   let timer: NodeJS.Timeout | undefined;
   return (step) => {
     if (step.type === "run" && interactive) {
-      const label = `${step.count > 1 ? `[${step.index + 1}/${step.count}] ` : ""}${msg.running(step.run.argv)}`;
+      // The spinner writes to the terminal itself, past the logger.
+      const label = msg.visible(`${step.count > 1 ? `[${step.index + 1}/${step.count}] ` : ""}${msg.running(step.run.argv)}`);
       const start = performance.now();
       spinner = yoctoSpinner({ text: label }).start();
       timer = setInterval(() => spinner && (spinner.text = `${label} ${((performance.now() - start) / 1000).toFixed(0)}s`), 1000);
@@ -56,7 +57,7 @@ function progress(log: Logger, interactive: boolean): (step: Step) => void {
     }
     if (step.type === "run-done" && spinner) {
       clearInterval(timer);
-      const took = msg.runTook(step.run.argv, step.result.ms / 1000);
+      const took = msg.visible(msg.runTook(step.run.argv, step.result.ms / 1000));
       if (step.result.ok) spinner.success(took);
       else spinner.error(took);
       spinner = null;
@@ -67,13 +68,12 @@ function progress(log: Logger, interactive: boolean): (step: Step) => void {
 }
 
 function onStep(step: Step, log: Logger): void {
-  const c = log.color;
   switch (step.type) {
     case "before":
-      log.info(c.cyan(msg.beforeGenerateRunning(step.argv, step.because)));
+      log.info(msg.beforeGenerateRunning(step.argv, step.because), "cyan");
       break;
     case "run":
-      log.info(c.cyan(`${step.count > 1 ? `[${step.index + 1}/${step.count}] ` : ""}${msg.running(step.run.argv)}`));
+      log.info(`${step.count > 1 ? `[${step.index + 1}/${step.count}] ` : ""}${msg.running(step.run.argv)}`, "cyan");
       break;
     case "orphan-deleted":
       log.info(msg.orphanDeleted(step.file));
@@ -104,21 +104,20 @@ export function dryRun(result: GenerateResult, log: Logger): void {
 }
 
 function summarize(result: GenerateResult, log: Logger, shared: string[]): void {
-  const c = log.color;
   const regenerated = new Set(result.regenerated.map((v) => v.table));
   for (const v of result.regenerated) {
-    log.info(`${c.green(msg.tableLine("REGEN", v.model, v.reasons.map((r) => r.message).join("; ")))}`);
+    log.info(msg.tableLine("REGEN", v.model, v.reasons.map((r) => r.message).join("; ")), "green");
   }
-  for (const r of result.restored) log.info(c.green(msg.tableLine("RESTORED", r.model, msg.restoredFrom(r.from))));
-  if (result.sharedRestored) log.info(c.green(msg.sharedRestored(result.sharedRestored, shared)));
-  for (const t of result.missing.tables) log.info(c.red(msg.tableLine("MISSING", result.plan.analysis.tables[t]?.model ?? t)));
-  for (const f of result.failed) for (const t of f.run.tables) log.info(c.red(msg.tableLine("FAILED", result.plan.analysis.tables[t]?.model ?? t)));
+  for (const r of result.restored) log.info(msg.tableLine("RESTORED", r.model, msg.restoredFrom(r.from)), "green");
+  if (result.sharedRestored) log.info(msg.sharedRestored(result.sharedRestored, shared), "green");
+  for (const t of result.missing.tables) log.info(msg.tableLine("MISSING", result.plan.analysis.tables[t]?.model ?? t), "red");
+  for (const f of result.failed) for (const t of f.run.tables) log.info(msg.tableLine("FAILED", result.plan.analysis.tables[t]?.model ?? t), "red");
   for (const d of result.plan.dropped) log.info(msg.tableLine("DROPPED", d.table));
   const { cached } = result;
   if (cached.length <= CACHED_LINES) {
-    for (const t of cached) log.info(c.dim(msg.tableLine("CACHED", result.plan.analysis.tables[t]!.model)));
+    for (const t of cached) log.info(msg.tableLine("CACHED", result.plan.analysis.tables[t]!.model), "dim");
   } else {
-    log.info(c.dim(msg.tableLine("CACHED", `${cached.length} tables`)));
+    log.info(msg.tableLine("CACHED", `${cached.length} tables`), "dim");
   }
   const total = cached.length + regenerated.size + result.restored.length + result.missing.tables.length;
   log.info(

@@ -9,6 +9,15 @@ import type { Plan, Reason } from "../staleness/verdict.js";
  */
 export const JSON_SCHEMA_VERSION = 1;
 
+/**
+ * A --json document as printed. JSON.stringify escapes C0 controls but
+ * leaves DEL, C1 controls and the bidirectional controls raw, and a terminal
+ * showing the document would obey them; escaped, the JSON value is the same.
+ * They can only occur inside strings, where \uHHHH is valid.
+ */
+export const jsonText = (value: unknown): string =>
+  `${JSON.stringify(value, null, 2).replace(/[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}\n`;
+
 /** A store lacked something `restore` was asked for. */
 export const isMissing = (result: GenerateResult) => result.missing.tables.length > 0 || result.missing.shared;
 

@@ -5,13 +5,12 @@ import type { Plan } from "../staleness/verdict.js";
 
 /** Lists the stale tables of a plan and why, under `header`. */
 export function report(plan: Plan, log: Logger, explain: boolean, header: string): void {
-  const c = log.color;
   log.info(header);
   for (const v of plan.stale) {
-    log.info(`  ${c.bold(v.table)} (${v.model}): ${v.reasons.map((r) => r.message).join("; ")}`);
+    log.info(`  ${v.table} (${v.model}): ${v.reasons.map((r) => r.message).join("; ")}`);
     if (explain) explainTable(plan, v.table, log);
   }
-  for (const d of plan.dropped) log.info(`  ${c.bold(d.table)}: ${msg.reason.droppedTable(Object.values(d.outputs).filter(Boolean).length)}`);
+  for (const d of plan.dropped) log.info(`  ${d.table}: ${msg.reason.droppedTable(Object.values(d.outputs).filter(Boolean).length)}`);
   if (plan.shared.length) {
     log.info(`  ${msg.sharedHeader} ${plan.shared.map((r) => r.message).join("; ")}`);
   }

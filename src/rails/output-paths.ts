@@ -1,6 +1,7 @@
 import path from "node:path";
 import { InputError } from "../common/errors.js";
 import type { Inflector } from "../ruby/inflector.js";
+import { unsafePath } from "../common/path-guard.js";
 import * as msg from "../common/messages.js";
 
 /** The output-path placeholders for one table, e.g. Admin::AuditLog -> AdminAuditLog / admin_audit_log / admin-audit-log. */
@@ -27,6 +28,10 @@ export function outputPaths(patterns: string[], table: string, model: string, in
   return patterns.map((pattern) => {
     let out = pattern;
     for (const [key, value] of Object.entries(values)) out = out.split(key).join(value);
-    return path.posix.normalize(out);
+    const file = path.posix.normalize(out);
+    // A pattern is checked without its table; a table named ".git" (or "git" in ".{table}") only shows here.
+    const why = unsafePath(file);
+    if (why) throw new InputError(msg.unsafeTableOutput(schemaFile, line, table, file, why), schemaFile, line);
+    return file;
   });
 }

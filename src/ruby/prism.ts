@@ -9,16 +9,24 @@
  *   slices and computes lines on bytes so non-ASCII text stays aligned.
  * - CRLF is normalized to LF before parsing, so a Windows checkout yields the
  *   same facts and the same source slices.
+ * - Ruby nested too deeply is an InputError, never a hang or a crash: the
+ *   module runs with a C stack large enough that V8's stack runs out first
+ *   (wasm-stack.ts), a parse that traps gets a fresh instance next time, and
+ *   a tree deeper than MAX_DEPTH never reaches the recursive readers.
  */
 import type * as Prism from "@ruby/prism";
 import type { Location, Node, ProgramNode } from "@ruby/prism";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { InputError } from "../common/errors.js";
+import * as msg from "../common/messages.js";
+import { withRoomyStack } from "./wasm-stack.js";
 
 export type { Location, Node, ProgramNode } from "@ruby/prism";
 
 type PrismModule = typeof Prism;
-type ParseFn = Awaited<ReturnType<PrismModule["loadPrism"]>>;
 
 type NodeConstructors = {
   [K in keyof PrismModule as K extends `${string}Node` ? K : never]: PrismModule[K];
@@ -29,7 +37,12 @@ export type NodeKind = keyof NodeConstructors;
 export type NodeOf<K extends NodeKind> = InstanceType<NodeConstructors[K]>;
 
 interface LoadedPrism {
-  parse: ParseFn;
+  /** Prism with its C stack moved out of harm's way (see wasm-stack.ts), compiled once. */
+  module: WebAssembly.Module;
+  parsePrism: (typeof import("@ruby/prism/src/parsePrism.js"))["parsePrism"];
+  WASI: typeof import("node:wasi").WASI;
+  /** The live instance; null after a parse trapped in it, which leaves its stack pointer and heap mid-parse. */
+  exports: WebAssembly.Exports | null;
   /** Node constructor -> exported class name; survives minification (export names are kept). */
   kinds: Map<unknown, string>;
 }
@@ -62,13 +75,20 @@ async function loadPrismOnce(): Promise<LoadedPrism> {
   // machine (~70 ms of a one-column change on 2 cores) than it ever saves.
   setFlagsFromString("--liftoff-only");
   try {
-    const mod = await import("@ruby/prism");
-    const parse = await mod.loadPrism();
+    // What @ruby/prism's loadPrism() does, but with the module's stack made roomy first.
+    const wasmFile = path.join(path.dirname(createRequire(import.meta.url).resolve("@ruby/prism")), "prism.wasm");
+    const [mod, { parsePrism }, { WASI }, bytes] = await Promise.all([
+      import("@ruby/prism"),
+      import("@ruby/prism/src/parsePrism.js"),
+      import("node:wasi"),
+      readFile(wasmFile),
+    ]);
+    const module = await WebAssembly.compile(withRoomyStack(bytes) ?? bytes);
     const kinds = new Map<unknown, string>();
     for (const [name, value] of Object.entries(mod)) {
       if (typeof value === "function" && name.endsWith("Node")) kinds.set(value, name);
     }
-    return { parse, kinds };
+    return { module, parsePrism, WASI, exports: null, kinds };
   } finally {
     // Only restore if nobody replaced it meanwhile.
     if (process.emitWarning === (filtered as typeof process.emitWarning)) process.emitWarning = original;
@@ -87,6 +107,27 @@ async function prism(): Promise<LoadedPrism> {
     );
   }
   return loading;
+}
+
+/**
+ * Parses with a live instance, made anew after a trap. A trap (V8's stack
+ * spent, or Prism faulting) is the input's doing: an InputError.
+ */
+async function parseWithPrism(text: string, file: string): Promise<ReturnType<LoadedPrism["parsePrism"]>> {
+  const p = await prism();
+  if (!p.exports) {
+    const wasi = new p.WASI({ version: "preview1" });
+    const instance = await WebAssembly.instantiate(p.module, wasi.getImportObject() as WebAssembly.Imports);
+    wasi.initialize(instance);
+    p.exports = instance.exports;
+  }
+  try {
+    return p.parsePrism(p.exports, text, { filepath: file });
+  } catch (error) {
+    p.exports = null;
+    if (!(error instanceof RangeError || error instanceof WebAssembly.RuntimeError)) throw error;
+    throw new InputError(msg.rubyTooDeep(file, `${error.name}: ${error.message}`), file, undefined, { cause: error });
+  }
 }
 
 /** Name of the Prism class of `node` ("CallNode", ...), or undefined. Only valid after a parse. */
@@ -187,9 +228,8 @@ export interface ParsedRuby {
 
 /** Parse Ruby; returns the program and the (LF-normalized) source for slicing. Throws InputError on syntax errors. */
 export async function parseRubySource(text: string, file: string): Promise<ParsedRuby> {
-  const { parse } = await prism();
   const source = new RubySource(text);
-  const result = parse(source.text, { filepath: file });
+  const result = await parseWithPrism(source.text, file);
   if (result.errors.length > 0) {
     const conflict = CONFLICT_MARKER.exec(source.text);
     if (conflict) {
@@ -226,7 +266,31 @@ export async function parseRubySource(text: string, file: string): Promise<Parse
       line,
     );
   }
+  const tooDeep = deeperThan(result.value, MAX_DEPTH);
+  if (tooDeep) {
+    const line = source.line(tooDeep);
+    throw new InputError(msg.rubyTooDeep(`${file}:${line}`, `more than ${MAX_DEPTH} levels`), file, line);
+  }
   return { program: result.value, source };
+}
+
+/**
+ * How deep a tree the readers below (and the fact extractors, which recurse
+ * as they please) are given: far deeper than any Rails file, and shallow
+ * enough that no recursive walk over it can spend the JS stack, whatever the
+ * stack already holds when it starts.
+ */
+export const MAX_DEPTH = 1000;
+
+/** A node more than `limit` levels down, or null; iterative, so any depth is measured safely. */
+function deeperThan(root: Node, limit: number): Node | null {
+  const stack: Array<[Node, number]> = [[root, 0]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [node, depth] = next;
+    if (depth > limit) return node;
+    for (const child of node.compactChildNodes()) stack.push([child, depth + 1]);
+  }
+  return null;
 }
 
 /** Parse Ruby and return the program node. Throws InputError (with file and line) on syntax errors. */

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import picomatch from "picomatch";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { ConfigError } from "../../../src/common/errors.js";
 import { DEFAULTS } from "../../../src/config/defaults.js";
 import { findConfigFile, peekWatchedGlobs, toRepoPath, watchedGlobs } from "../../../src/config/file.js";
 import { matchWatched } from "../../../src/hooks/scope.js";
@@ -56,9 +57,31 @@ describe("findConfigFile", () => {
     expect(findConfigFile(path.join(root, "frontend/src"), root)).toBe(path.join(root, ".zeromodelsrc.yml"));
   });
 
-  it("takes a package.json with a zeromodels key, before an rc file in the same folder", () => {
-    const { root } = makeRepo({ "package.json": JSON.stringify({ name: "app", zeromodels: {} }), ".zeromodelsrc": "" });
+  it("takes a package.json with a zeromodels key", () => {
+    const { root } = makeRepo({ "package.json": JSON.stringify({ name: "app", zeromodels: {} }) });
     expect(findConfigFile(root, root)).toBe(path.join(root, "package.json"));
+  });
+
+  it("refuses two configs in one folder (cosmiconfig would silently read the first), naming both; a config in a parent folder is no rival", () => {
+    for (const [first, second] of [
+      ["package.json", ".zeromodelsrc"],
+      [".zeromodelsrc.json", ".zeromodelsrc.yml"],
+      [".zeromodelsrc.yaml", ".config/zeromodelsrc.json"],
+    ] as const) {
+      const { root } = makeRepo({ [first]: first === "package.json" ? JSON.stringify({ zeromodels: {} }) : "{}", [second]: "{}", "app/.keep": "" });
+      const error = (() => {
+        try {
+          findConfigFile(path.join(root, "app"), root);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error, `${first} beside ${second}`).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).exitCode).toBe(2);
+      expect((error as ConfigError).message).toContain(`2 zero-models config files in one folder: ${path.join(root, first)}, ${path.join(root, second)}.`);
+    }
+    const { root } = makeRepo({ ".zeromodelsrc.json": "{}", "rails/.zeromodelsrc.yml": "" });
+    expect(findConfigFile(path.join(root, "rails"), root)).toBe(path.join(root, "rails/.zeromodelsrc.yml"));
   });
 
   it("finds configs in .config/", () => {

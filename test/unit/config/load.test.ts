@@ -60,6 +60,22 @@ describe("loadConfig", () => {
     expect((await loadConfig(yaml, yaml)).cascade).toBe("foreign-keys");
   });
 
+  it("refuses a second config beside the first, whichever loader would read it (JSON directly, a .js one through cosmiconfig)", async () => {
+    const cases: Array<Record<string, string>> = [
+      { ".zeromodelsrc.json": JSON.stringify({ cascade: "none" }), ".zeromodelsrc.yml": "cascade: foreign-keys\n" },
+      { ".zeromodelsrc.cjs": "module.exports = { cascade: 'none' };", "zeromodels.config.js": "module.exports = {};" },
+    ];
+    for (const files of cases) {
+      const root = project(files);
+      const error = await configError(root);
+      expect(error.exitCode).toBe(2);
+      for (const name of Object.keys(files)) expect(error.message).toContain(path.join(root, name));
+    }
+    // --config names the one meant.
+    const root = project({ ".zeromodelsrc.json": JSON.stringify({ cascade: "none" }), ".zeromodelsrc.yml": "cascade: foreign-keys\n" });
+    expect((await loadConfig(root, root, ".zeromodelsrc.yml")).cascade).toBe("foreign-keys");
+  });
+
   it("does not search above the git top level", async () => {
     const outer = project({ ".zeromodelsrc.json": JSON.stringify({ cascade: "none" }), "repo/.keep": "" });
     const root = path.join(outer, "repo");
@@ -84,6 +100,29 @@ describe("loadConfig", () => {
   it("rejects output patterns that resolve outside the repository", async () => {
     const root = project({ ".zeromodelsrc.json": JSON.stringify({ outputs: { perTable: ["../../{table}.ts"] } }) });
     expect((await configError(root)).message).toMatch(/outputs\.perTable\[0\]` is "\.\.\/\.\.\/\{table\}\.ts", which resolves outside the git repository/);
+  });
+
+  it("rejects generated files and a lock file inside .git, in any case and through ..", async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ outputs: { perTable: ["x/{table}.ts"], shared: [".git/hooks/post-checkout"] } }, "`outputs.shared[0]` is \".git/hooks/post-checkout\""],
+      [{ outputs: { perTable: [".GIT/hooks/{table}"], shared: [] } }, "`outputs.perTable[0]` is \".GIT/hooks/{table}\""],
+      [{ outputs: { perTable: ["x/{table}.ts"], shared: ["frontend/../.Git/config"] } }, "`outputs.shared[0]` is \"frontend/../.Git/config\""],
+      [{ outputs: { perTable: ["vendor/engine/.git/{table}.ts"], shared: [] } }, "`outputs.perTable[0]` is \"vendor/engine/.git/{table}.ts\""],
+      [{ lockfile: ".git/zero-models.lock" }, "`lockfile` is \".git/zero-models.lock\""],
+    ];
+    for (const [config, named] of cases) {
+      const root = project({ ".zeromodelsrc.json": JSON.stringify(config) });
+      const error = await configError(root);
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain(path.join(root, ".zeromodelsrc.json"));
+      expect(error.message).toContain(named);
+      expect(error.message).toContain("it is inside .git");
+    }
+  });
+
+  it("lets cacheDir live in .git: it is local state, never committed", async () => {
+    const root = project({ ".zeromodelsrc.json": JSON.stringify({ cacheDir: ".git/zero-models" }) });
+    expect((await loadConfig(root, root)).cacheDir).toBe(path.join(root, ".git/zero-models"));
   });
 
   it("rejects a per-table pattern without a placeholder", async () => {

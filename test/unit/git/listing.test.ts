@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, realpathSync, rmSync, symlinkSync, unlinkSync }
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allVouched, answers, indexEntries, listIndex, listing, trackedUnder, worktreeFiles, type ListingText } from "../../../src/git/listing.js";
+import { allVouched, answers, indexEntries, listIndex, listing, nestedRepos, trackedUnder, worktreeFiles, type ListingText } from "../../../src/git/listing.js";
 import { InputError } from "../../../src/common/errors.js";
 import { makeRepo, type Repo } from "../../helpers/repo.js";
 
@@ -145,6 +145,32 @@ describe("indexEntries", () => {
 
   it("reads paths with tabs and newlines whole", () => {
     expect(indexEntries(list([rec("H", "100644", oid("a"), "0", "a\tb\nc")]), "/r")).toEqual([{ mode: "100644", oid: oid("a"), path: "a\tb\nc" }]);
+  });
+});
+
+describe("nestedRepos", () => {
+  it("names gitlinks (160000) of the index and the folders git lists as untracked repositories (folder/)", () => {
+    const text = list([rec("H", "100644", oid("a"), "0", "app/models/a.rb"), rec("H", "160000", oid("b"), "0", "app/models/engine"), rec("H", "160000", oid("c"), "0", "vendor/x y")], ["app/models/new.rb", "app/models/inner/"]);
+    expect(nestedRepos(text)).toEqual(["app/models/engine", "vendor/x y", "app/models/inner"]);
+    expect(nestedRepos(list([rec("H", "100644", oid("a"), "0", "a.rb")]))).toEqual([]);
+  });
+
+  it("reads what a real git lists: a submodule in both views, an untracked repository in the work tree", async () => {
+    const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-models-nested-")));
+    try {
+      const repo = makeRepo(dir);
+      repo.git("init", "-q", "-b", "main");
+      repo.write("app/models/a.rb", "x\n");
+      repo.git("add", "-A");
+      repo.git("update-index", "--add", "--cacheinfo", `160000,${oid("1")},app/models/engine`);
+      repo.git("commit", "-q", "-m", "with a gitlink");
+      repo.write("app/models/inner/b.rb", "x\n");
+      makeRepo(path.join(dir, "app/models/inner")).git("init", "-q");
+      expect(nestedRepos(await listing(dir, "worktree", ["app/models"], "tmp/zero-models")).sort()).toEqual(["app/models/engine", "app/models/inner"]);
+      expect(nestedRepos(await listing(dir, "index", ["app/models"], "tmp/zero-models"))).toEqual(["app/models/engine"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/common/errors.js";
-import { constantName, is, literalString, parseRuby, parseRubySource, RubySource, statementsOf } from "../../../src/ruby/prism.js";
+import { constantName, is, literalString, MAX_DEPTH, parseRuby, parseRubySource, RubySource, statementsOf } from "../../../src/ruby/prism.js";
 
 async function syntaxError(text: string, file: string): Promise<InputError> {
   try {
@@ -40,6 +40,34 @@ describe("parseRuby", () => {
     const err = await syntaxError("class A\n  x = 1\n<<<<<<< HEAD\n  y = 1\n=======\n  y = 2\n>>>>>>> main\nend\n", "a.rb");
     expect(err.line).toBe(3);
     expect(err.message).toBe('a.rb:3: Ruby syntax error: unresolved merge conflict marker "<<<<<<<": resolve the merge conflict and run again');
+  });
+});
+
+describe("Ruby nested deeply", () => {
+  it("past where Prism's own 64 KB stack ran into its data (~140 begins: a hang, or a wrong tree), still parses right", async () => {
+    const { parseModelFile } = await import("../../../src/ruby/models.js");
+    const facts = await parseModelFile(`class Deep < ApplicationRecord\n${"begin\n".repeat(400)}x = 1\n${"end\n".repeat(400)}has_many :jobs\nend\n`, "app/models/deep.rb");
+    expect(facts.classes.map((c) => [c.name, c.associations.map((a) => a.name)])).toEqual([["Deep", ["jobs"]]]);
+  });
+
+  it.each([
+    ["10,000 nested begin", "begin\n".repeat(10_000) + "end\n".repeat(10_000)],
+    ["10,000 nested [", `x = ${"[".repeat(10_000)}${"]".repeat(10_000)}`],
+    ["10,000 unclosed (", "(".repeat(10_000)],
+    ['1,000 nested "#{', '"#{'.repeat(1000) + '}"'.repeat(1000)],
+    ["20,000 terms of +", `x = ${"1+".repeat(20_000)}1`],
+  ])("%s is an InputError naming the file, and the next parse works", async (_, text) => {
+    const err = await syntaxError(text, "app/models/deep.rb");
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(/^app\/models\/deep\.rb(:\d+)?: Ruby nested too deeply to read \(/);
+    expect(is(statementsOf((await parseRuby("class A\nend\n", "a.rb")).statements)[0], "ClassNode")).toBe(true);
+  });
+
+  it(`a tree deeper than ${MAX_DEPTH} levels, which Prism reads, is refused before any recursive reader walks it, naming the line`, async () => {
+    const err = await syntaxError(`x = 1\ny = ${"[".repeat(MAX_DEPTH)}${"]".repeat(MAX_DEPTH)}\n`, "db/schema.rb");
+    expect(err.line).toBe(2);
+    expect(err.message).toMatch(new RegExp(`^db/schema\\.rb:2: Ruby nested too deeply to read \\(more than ${MAX_DEPTH} levels\\)`));
+    await expect(parseRuby(`x = ${"[".repeat(MAX_DEPTH - 10)}${"]".repeat(MAX_DEPTH - 10)}\n`, "ok.rb")).resolves.toBeTruthy();
   });
 });
 
