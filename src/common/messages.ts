@@ -18,6 +18,8 @@ export const configUnknownKey = (key: string, suggestion: string | undefined) =>
   `unknown key \`${key}\`${suggestion ? `: did you mean \`${suggestion}\`?` : ""}`;
 export const configWrongType = (key: string, found: string, expected: string, detail?: string) =>
   `\`${key}\`: found ${found}, expected ${expected}${detail && !detail.startsWith("Invalid input") ? ` (${detail})` : ""}`;
+export const configAtLeast = (min: number, nullForNoLimit: boolean) => `a number of at least ${min}${nullForNoLimit ? " (or null for no limit)" : ""}`;
+export const configAtMost = (max: number, nullForNoLimit: boolean) => `a number of at most ${max}${nullForNoLimit ? " (or null for no limit)" : ""}`;
 export const configOutsideRepo = (file: string, key: string, pattern: string, root: string) =>
   `${file}: \`${key}\` is "${pattern}", which resolves outside the git repository ${root}. Use a path inside the repository.`;
 export const configPerTableNeedsPlaceholder = (file: string, key: string, pattern: string) =>
