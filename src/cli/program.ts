@@ -6,6 +6,7 @@ import { JSON_SCHEMA_VERSION } from "../output/json.js";
 import { VERSION } from "../common/version.js";
 import type { Listing } from "../git/listing.js";
 import { GLOBAL_OPTIONS, type Globals } from "./global-options.js";
+import { interruptOnSignals } from "./interrupt.js";
 
 /** Exit codes, also shown in --help. */
 const EXIT_HELP = `
@@ -14,6 +15,7 @@ Exit codes:
   1  stale (check), the generator failed (generate), or no store had a table (restore)
   2  usage, config or input error (the message names the file and line)
   3  internal error (a bug: please report it with --debug output)
+  130, 143  interrupted by SIGINT, SIGTERM (generate, hook pre-commit): the generator was stopped, the lock records only finished runs
 hook pre-commit exits 1 to refuse a stale commit; hook post-* always exits 0.
 ZERO_MODELS_SKIP=1 skips every hook.`;
 
@@ -59,7 +61,7 @@ function program(handover: Handover): Command {
       const g = globals(cmd);
       const { generate } = await import("../commands/generate.js");
       process.exitCode = await generate(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!opts.json, quiet: !!g.quiet },
+        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!opts.json, quiet: !!g.quiet, interrupt: interruptOnSignals() },
         createLogger({ ...g, json: opts.json }),
       );
     });
@@ -97,7 +99,7 @@ function program(handover: Handover): Command {
       const g = globals(cmd);
       const { hook } = await import("../commands/hook.js");
       process.exitCode = await hook(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, name, args, quiet: !!g.quiet },
+        { cwd: g.cwd ?? process.cwd(), config: g.config, name, args, quiet: !!g.quiet, interrupt: interruptOnSignals() },
         createLogger(g),
       );
     });

@@ -96,6 +96,11 @@ export const beforeGenerateRunning = (argv: string[], because: string[]) =>
   `zero-models: running ${argv.join(" ")} (changed: ${because.join(", ")})`;
 export const generatorFailed = (argv: string[], code: number | null, signal: string | null, tail: string) =>
   `${argv.join(" ")} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nThe lock file was not updated for the tables of this run; fix the error and run \`zero-models generate\` again.`;
+export const generatorTimedOut = (argv: string[], seconds: number, tail: string) =>
+  `${argv.join(" ")} did not finish within ${seconds}s (\`generator.timeout\`), so it was stopped, with every process it started.${tail ? `\nLast lines of its output:\n${tail}` : ""}\n` +
+  "The lock file was not updated for the tables of this run. If the generator needs longer, raise `generator.timeout` in the config (null: no limit); then run `zero-models generate` again.";
+export const interrupted = (signal: string) =>
+  `interrupted by ${signal}. A running generator was stopped, with every process it started; the lock file records only the runs that had finished. Run \`zero-models generate\` to finish.`;
 export const generatorNotFound = (argv: string[], cwd: string) =>
   `cannot start ${argv[0]} (in ${cwd}): not found or not executable. Check \`generator\` in the config.`;
 export const orphanDeleted = (file: string) => `zero-models: deleted orphaned ${file}`;
@@ -160,6 +165,8 @@ export const hookStale = (name: string) =>
   `zero-models (${name}): generated files are stale; postMerge/postCheckout is "warn", so nothing was regenerated.`;
 export const hookFailed = (name: string, error: string) =>
   `zero-models (${name}) failed: ${error}\nThe git command itself completed. Fix the error, then run \`npx zero-models generate\`.`;
+export const hookInterrupted = (name: string, signal: string) =>
+  `zero-models (${name}): interrupted by ${signal}. A running generator was stopped, with every process it started; the lock file records only the runs that had finished. The git command itself completed; run \`npx zero-models generate\` to finish.`;
 export const hookGeneratorFailed = (name: string) =>
   `zero-models (${name}): the generator failed; the git command itself completed, but the tables above are still stale. Fix the error, then run \`npx zero-models generate\`.`;
 export const commitRefused = (stale: number, total: number) =>

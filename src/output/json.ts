@@ -53,7 +53,7 @@ export function generateJson(result: GenerateResult, dryRun: boolean) {
     // "shared" in `missing` is kept for schemaVersion 1; sharedMissing says it without clashing with a table of that name.
     missing: [...result.missing.tables, ...(result.missing.shared ? ["shared"] : [])],
     sharedMissing: result.missing.shared,
-    failed: result.failed.map((f) => ({ argv: f.run.argv, tables: f.run.tables, exitCode: f.result.code, signal: f.result.signal, tail: f.result.tail })),
+    failed: result.failed.map((f) => ({ argv: f.run.argv, tables: f.run.tables, exitCode: f.result.code, signal: f.result.signal, timedOut: f.result.stopped === "timeout", tail: f.result.tail })),
     blocked: result.blocked.map((v) => ({ table: v.table, reasons: v.reasons.map(reasonJson) })),
     cached: result.cached.length,
     filesWritten: result.filesWritten,
