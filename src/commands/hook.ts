@@ -152,7 +152,7 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
     log.error(msg.fixUnstaged(generated));
     return EXIT.stale;
   }
-  const regenerate = async () => {
+  return locked(project, "zero-models hook pre-commit", async () => {
     if (dirty.length) await setAside(config.root, config.cacheDir, dirty);
     try {
       const result = await runGenerate(project, { all: false, dryRun: false, interrupt: options.interrupt, ...streams(log, { quiet: options.quiet, json: false }) });
@@ -168,6 +168,5 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
     } finally {
       if (dirty.length && (await restorePending(config.root, config.cacheDir))) log.info(msg.setAsideNotice(dirty.length));
     }
-  };
-  return locked(project, "zero-models hook pre-commit", regenerate, options.interrupt);
+  }, options.interrupt);
 }
