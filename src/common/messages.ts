@@ -18,8 +18,6 @@ export const configUnknownKey = (key: string, suggestion: string | undefined) =>
   `unknown key \`${key}\`${suggestion ? `: did you mean \`${suggestion}\`?` : ""}`;
 export const configWrongType = (key: string, found: string, expected: string, detail?: string) =>
   `\`${key}\`: found ${found}, expected ${expected}${detail && !detail.startsWith("Invalid input") ? ` (${detail})` : ""}`;
-export const configAtLeast = (min: number, nullForNoLimit: boolean) => `a number of at least ${min}${nullForNoLimit ? " (or null for no limit)" : ""}`;
-export const configAtMost = (max: number, nullForNoLimit: boolean) => `a number of at most ${max}${nullForNoLimit ? " (or null for no limit)" : ""}`;
 export const configOutsideRepo = (file: string, key: string, pattern: string, root: string) =>
   `${file}: \`${key}\` is "${pattern}", which resolves outside the git repository ${root}. Use a path inside the repository.`;
 export const configPerTableNeedsPlaceholder = (file: string, key: string, pattern: string) =>
@@ -28,6 +26,8 @@ export const configGeneratorPlaceholder = (file: string, key: string, placeholde
   `${file}: \`${key}\` must contain ${placeholder} (as its own argument or inside one, e.g. --table=${placeholder}).`;
 export const configShellOperator = (file: string, key: string, value: string) =>
   `${file}: \`${key}\` is "${value}", which uses shell syntax (pipes, redirects, ;, &&, $(...)). zero-models never runs a shell: give the command as a list of arguments, or wrap it in a script.`;
+export const configAtLeast = (min: number, nullForNoLimit: boolean) => `a number of at least ${min}${nullForNoLimit ? " (or null for no limit)" : ""}`;
+export const configAtMost = (max: number, nullForNoLimit: boolean) => `a number of at most ${max}${nullForNoLimit ? " (or null for no limit)" : ""}`;
 
 // Git and inputs
 export const notAGitRepo = (cwd: string) =>

@@ -84,6 +84,10 @@ export function validateConfig(data: unknown, file: string | null): RawConfig {
 
 function formatIssue(issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("") : "(top level)";
+  if ((issue.code === "too_small" || issue.code === "too_big") && issue.origin === "number") {
+    const range = issue.code === "too_small" ? msg.configAtLeast(Number(issue.minimum), NO_LIMIT.has(key)) : msg.configAtMost(Number(issue.maximum), NO_LIMIT.has(key));
+    return msg.configWrongType(key, describe(issue.input), range);
+  }
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys
@@ -96,9 +100,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
     case "invalid_value":
       return msg.configWrongType(key, describe(issue.input), `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
     case "too_small":
-      return msg.configWrongType(key, describe(issue.input), issue.origin === "number" ? msg.configAtLeast(Number(issue.minimum), NO_LIMIT.has(key)) : "a non-empty value");
-    case "too_big":
-      return msg.configWrongType(key, describe(issue.input), issue.origin === "number" ? msg.configAtMost(Number(issue.maximum), NO_LIMIT.has(key)) : issue.message);
+      return msg.configWrongType(key, describe(issue.input), "a non-empty value");
     default:
       return msg.configWrongType(key, describe(issue.input), issue.message);
   }
