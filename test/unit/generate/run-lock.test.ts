@@ -101,21 +101,6 @@ describe("withRunLock", () => {
     expect(readFileSync(ownerFile, "utf8")).toBe(ownerText);
   });
 
-  it("stops waiting when the run is interrupted (SIGINT/SIGTERM), leaving the other process's lock alone", async () => {
-    const { cache, lockDir, ownerFile } = cacheDir();
-    holdByHand(cache, { pid: liveProcess() });
-    const ownerText = readFileSync(ownerFile, "utf8");
-    const interrupt = new AbortController();
-    setTimeout(() => interrupt.abort("SIGINT"), 300);
-    const started = Date.now();
-    const error = await withRunLock(cache, "zero-models generate", 60_000, async () => "ran", interrupt.signal).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(3000);
-    expect(error).toBeInstanceOf(InterruptedError);
-    expect((error as InterruptedError).exitCode).toBe(130);
-    expect(readFileSync(ownerFile, "utf8")).toBe(ownerText);
-    expect(existsSync(lockDir)).toBe(true);
-  });
-
   it("refuses, without naming anyone, a fresh lock with no owner file", async () => {
     const { cache, lockDir } = cacheDir();
     mkdirSync(lockDir, { recursive: true });
@@ -196,5 +181,20 @@ describe("withRunLock", () => {
     expect(existsSync(ownerFile)).toBe(false);
     // A timeout of 0 means one attempt: it succeeds only if the lock is free.
     expect(await withRunLock(cache, "zero-models check", 0, async () => "again")).toBe("again");
+  });
+
+  it("stops waiting when the run is interrupted (SIGINT/SIGTERM), leaving the other process's lock alone", async () => {
+    const { cache, lockDir, ownerFile } = cacheDir();
+    holdByHand(cache, { pid: liveProcess() });
+    const ownerText = readFileSync(ownerFile, "utf8");
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort("SIGINT"), 300);
+    const started = Date.now();
+    const error = await withRunLock(cache, "zero-models generate", 60_000, async () => "ran", interrupt.signal).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect((error as InterruptedError).exitCode).toBe(130);
+    expect(readFileSync(ownerFile, "utf8")).toBe(ownerText);
+    expect(existsSync(lockDir)).toBe(true);
   });
 });
