@@ -29,7 +29,7 @@ export async function fastCheck(argv: string[]): Promise<{ code: number } | { li
     const data = file ? await parsePlain(file, bytes!.toString("utf8")) : {};
     if (!data) return { listing: null };
     const cacheDir = path.resolve(file ? path.dirname(file) : root, typeof data.cacheDir === "string" ? data.cacheDir : DEFAULTS.cacheDir);
-    const known = await knownFresh(cacheDir, call.staged ? "index" : "worktree", file, bytes ? sha256(bytes) : null);
+    const known = await knownFresh(root, cacheDir, call.staged ? "index" : "worktree", file, bytes ? sha256(bytes) : null);
     if (known.tables === null) return { listing: known.listing };
     if (call.debug) process.stderr.write(`zero-models:debug +${Math.round(performance.now())}ms nothing changed since the last fresh verdict of ${known.tables} tables (fast path)\n`);
     if (!call.quiet) process.stdout.write(`${msg.allFresh(known.tables)}\n`);

@@ -12,10 +12,11 @@ import { interruptOnSignals } from "./interrupt.js";
 const EXIT_HELP = `
 Exit codes:
   0  fresh / done
-  1  stale (check), the generator failed (generate), or no store had a table (restore)
+  1  stale (check), the generator failed (generate), no store had a table (restore),
+     or a file differed from a full run or a subset command is broken (verify)
   2  usage, config or input error (the message names the file and line)
   3  internal error (a bug: please report it with --debug output)
-  130, 143  interrupted by SIGINT, SIGTERM (generate, hook pre-commit): the generator was stopped, the lock records only finished runs
+  130, 143  interrupted by SIGINT, SIGTERM (generate, verify, hook pre-commit): the generator was stopped, the lock records only finished runs
 hook pre-commit exits 1 to refuse a stale commit; hook post-* always exits 0.
 ZERO_MODELS_SKIP=1 skips every hook.`;
 
@@ -76,6 +77,20 @@ function program(handover: Handover): Command {
       const { restore } = await import("../commands/restore.js");
       process.exitCode = await restore(
         { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, json: !!opts.json, quiet: !!g.quiet },
+        createLogger({ ...g, json: opts.json }),
+      );
+    });
+
+  cli
+    .command("verify")
+    .description("run the full generator and compare every generated file with what was there and what the lock records; exit 1 naming each difference (leaves the full run's files and lock)")
+    .option("--adapters", "also check each configured subset command (generator.table, tables, exclude) against the full run on a few tables")
+    .option("--json", "print a JSON report (generator output goes to stderr)")
+    .action(async (opts: { adapters?: boolean; json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { verify } = await import("../commands/verify.js");
+      process.exitCode = await verify(
+        { cwd: g.cwd ?? process.cwd(), config: g.config, adapters: !!opts.adapters, json: !!opts.json, quiet: !!g.quiet, interrupt: interruptOnSignals() },
         createLogger({ ...g, json: opts.json }),
       );
     });

@@ -25,7 +25,7 @@ export interface GenerateCommandOptions {
 /** `zero-models generate`: regenerate what is stale. Exit 0 done, 1 generator failed or migrations pending. */
 export async function generate(options: GenerateCommandOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
-  if (!options.dryRun && (await restorePending(project.config.root, project.config.cacheDir))) log.warn(msg.setAsideRestored);
+  if (!options.dryRun && (await restorePending(project.config.root))) log.warn(msg.setAsideRestored);
   const run = async () => {
     const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, interrupt: options.interrupt, ...streams(log, options) });
     if (options.stage && !options.dryRun) await stageResult(project, result);

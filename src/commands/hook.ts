@@ -119,7 +119,7 @@ async function preCommit(options: HookOptions, log: Logger): Promise<number> {
   const scope = await hookScope("pre-commit", options.args, dirs);
   if (!(await touchesWatched(scope, peekWatchedGlobs(options.cwd, dirs.root, options.config), log.debug))) return EXIT.ok;
   const project = await openProject(options.cwd, options.config, log.debug);
-  if (await restorePending(project.config.root, project.config.cacheDir)) log.warn(msg.setAsideRestored);
+  if (await restorePending(project.config.root)) log.warn(msg.setAsideRestored);
   const plan = await computePlan(project, "index");
   if (isFresh(plan)) return EXIT.ok;
   if (project.config.hooks.preCommit === "check") {
@@ -153,7 +153,7 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
     return EXIT.stale;
   }
   return locked(project, "zero-models hook pre-commit", async () => {
-    if (dirty.length) await setAside(config.root, config.cacheDir, dirty);
+    if (dirty.length) await setAside(config.root, dirty);
     try {
       const result = await runGenerate(project, { all: false, dryRun: false, interrupt: options.interrupt, ...streams(log, { quiet: options.quiet, json: false }) });
       if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok) return EXIT.stale;
@@ -166,7 +166,7 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
       log.info(msg.fixStaged(staged.length));
       return EXIT.ok;
     } finally {
-      if (dirty.length && (await restorePending(config.root, config.cacheDir))) log.info(msg.setAsideNotice(dirty.length));
+      if (dirty.length && (await restorePending(config.root))) log.info(msg.setAsideNotice(dirty.length));
     }
   }, options.interrupt);
 }

@@ -23,7 +23,7 @@ export interface RestoreCommandOptions {
  */
 export async function restore(options: RestoreCommandOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
-  if (await restorePending(project.config.root, project.config.cacheDir)) log.warn(msg.setAsideRestored);
+  if (await restorePending(project.config.root)) log.warn(msg.setAsideRestored);
   const result = await locked(project, "zero-models restore", () =>
     runRestore(project, { all: options.all, ...streams(log, options) }),
   );

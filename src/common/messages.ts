@@ -3,6 +3,7 @@
  * reviewed together. Constants for fixed text, small functions for text with values.
  */
 
+const mib = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : `${bytes} bytes`);
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 // Config
@@ -18,6 +19,8 @@ export const configUnknownKey = (key: string, suggestion: string | undefined) =>
   `unknown key \`${key}\`${suggestion ? `: did you mean \`${suggestion}\`?` : ""}`;
 export const configWrongType = (key: string, found: string, expected: string, detail?: string) =>
   `\`${key}\`: found ${found}, expected ${expected}${detail && !detail.startsWith("Invalid input") ? ` (${detail})` : ""}`;
+export const configUrlCredentials =
+  "holds a user name or password, which would be committed with the config, printed and stored. Take them out of the URL and give the token in the environment: ZERO_MODELS_REMOTE_TOKEN";
 export const configOutsideRepo = (file: string, key: string, pattern: string, root: string) =>
   `${file}: \`${key}\` is "${pattern}", which resolves outside the git repository ${root}. Use a path inside the repository.`;
 export const configPerTableNeedsPlaceholder = (file: string, key: string, pattern: string) =>
@@ -51,6 +54,16 @@ export const lockCorrupt = (file: string, why: string) =>
 
 export const lockForeignPath = (file: string, where: string, why: string) => `${where} names ${JSON.stringify(file)}, and ${why}`;
 export const notAnOutput = "it is not a file outputs.perTable or outputs.shared generates";
+export const symlinkRefused = (file: string, link: string, action: "read" | "write" | "delete") =>
+  `refusing to ${action} ${JSON.stringify(file)}: ${link === file ? "it is a symlink" : `${JSON.stringify(link)} on the way to it is a symlink`}, and zero-models never reaches a generated file, an input or its cache through one (a committed symlink could point anywhere on this machine). Replace it with a regular file or folder (git rm the link), then run again.`;
+export const notRegularFile = (file: string) =>
+  `refusing to read ${JSON.stringify(file)}: it is not a regular file (a FIFO, socket or device). Replace it with a regular file, then run again.`;
+export const fileTooLarge = (file: string, max: number) =>
+  `refusing to read ${JSON.stringify(file)}: it is larger than ${Math.round(max / 1024 / 1024)} MB, far more than any input or generated file should be. Check what it is, then run again.`;
+export const cacheDirTracked = (cacheDir: string, files: string[]) =>
+  `git tracks ${files.length === 1 ? "a file" : `${files.length} files`} under the cache folder ${cacheDir}/ (${files.slice(0, 3).map((f) => JSON.stringify(f)).join(", ")}${files.length > 3 ? ", …" : ""}). zero-models takes what is there for its own records, so it refuses to run while a commit can put files there. Remove them from git (git rm -r --cached ${cacheDir}), make sure ${cacheDir}/ is in .gitignore, and review the commit that added them.`;
+export const blobTooLarge = (header: string, max: number) =>
+  `refusing to read git object ${header.split(" ")[0]}: it is ${header.split(" ")[2]} bytes, more than the ${Math.round(max / 1024 / 1024)} MB any input or generated file should be. \`git log --all --find-object=${header.split(" ")[0]} --name-status\` shows which file it is.`;
 export const orphanThroughSymlink = (file: string) => `not deleting ${JSON.stringify(file)}: it, or a folder on the way to it, is a symlink (a generated file is never reached through one)`;
 
 // Staleness reasons
@@ -103,6 +116,19 @@ export const interrupted = (signal: string) =>
   `interrupted by ${signal}. A running generator was stopped, with every process it started; the lock file records only the runs that had finished. Run \`zero-models generate\` to finish.`;
 export const generatorNotFound = (argv: string[], cwd: string) =>
   `cannot start ${argv[0]} (in ${cwd}): not found or not executable. Check \`generator\` in the config.`;
+export const subsetUnwritten = (key: string, argv: string[], unwritten: Map<string, string[]>) => {
+  const tables = [...unwritten.keys()];
+  return (
+    `\`${key}\` (${argv.join(" ")}) exited 0 but did not write ${[...unwritten].map(([t, files]) => `${files.join(", ")} (${t})`).join("; ")}. ` +
+    `The previous files are back in place and the lock was not updated for ${tables.join(", ")}: a subset run that does not rewrite its tables' files would record them fresh while they are stale.\n` +
+    `Run \`npx zero-models verify --adapters\` to check each configured subset command against a full run, and remove the broken one from the config (\`${key}\`); \`npx zero-models generate --all\` regenerates everything meanwhile.`
+  );
+};
+export const unlistedOutput = (file: string, configPath: string) =>
+  `zero-models: the generator wrote ${file}, which no \`outputs\` pattern names, so zero-models neither checks, stores nor restores it. ` +
+  `If it lists every table, add it to the config's outputs.shared: "${configPath}" (a file per table: its pattern to outputs.perTable).`;
+export const guardRestored = (files: number) =>
+  `zero-models: put back ${files} generated file(s) moved aside by an earlier run that was interrupted during a subset run.`;
 export const orphanDeleted = (file: string) => `zero-models: deleted orphaned ${file}`;
 export const orphanKept = (file: string) =>
   `zero-models: kept ${file}: it belongs to a dropped table but was edited by hand. Delete it yourself if it is no longer needed.`;
@@ -122,6 +148,29 @@ export const sharedRestored = (from: "local" | "remote", files: string[]) => `[R
 export const tableLine = (tag: "REGEN" | "RESTORED" | "CACHED" | "FAILED" | "DROPPED" | "MISSING", name: string, why?: string) =>
   `[${tag}] ${name}${why ? ` (${why})` : ""}`;
 
+// verify
+export const verifyFalseHit = (table: string, file: string) =>
+  `a false cache hit: \`${table}\` was recorded fresh but a full run writes something else: ${file}`;
+export const verifyStale = (table: string, file: string) => `\`${table}\` was stale (check says so too); a full run rewrote ${file}`;
+export const verifyLockOnly = (table: string, file: string) => `\`${table}\`: ${file} was right, but the lock recorded another version of it`;
+export const verifySharedFalseHit = (file: string) =>
+  `a false cache hit: the shared file ${file} was recorded fresh but a full run writes something else (a subset run may write it differently; if it holds a timestamp, see verify.ignoreLines)`;
+export const verifySharedStale = (file: string) => `the shared file ${file} was stale (check says so too); a full run rewrote it`;
+export const verifySharedLockOnly = (file: string) => `the shared file ${file} was right, but the lock recorded another version of it`;
+export const verifyHeader = "zero-models verify: differences from a full run:";
+export const verifyMatched = (files: number, ignored: number) =>
+  `zero-models verify: all ${files} generated files match a full run${ignored ? ` (${ignored} not compared: verify.ignore)` : ""}.`;
+export const verifyDiffered = (files: number) =>
+  `zero-models verify: ${files} file(s) differ from a full run. The full run's files are in place now and the lock records them: review and commit them.`;
+export const adapterOk = (key: string, tables: string[]) => `zero-models verify: \`${key}\` writes what a full run writes for ${tables.map((t) => `\`${t}\``).join(", ")}.`;
+export const adapterBroken = (key: string, what: string[], remaining: string[]) =>
+  `zero-models verify: \`${key}\` ${what.join("; ")}: remove it from the config, and ${remaining.length ? `the ${remaining.join(" or ")} run is used` : "a full run is used"}.`;
+export const adapterWroteNothing = (tables: string[]) => `wrote nothing for ${tables.map((t) => `\`${t}\``).join(", ")}`;
+export const adapterMissed = (table: string, files: string[]) => `did not write ${files.join(", ")} for \`${table}\``;
+export const adapterDiffers = (table: string, files: string[]) => `writes something else than a full run for \`${table}\` (${files.join(", ")})`;
+export const adapterFailed = (key: string, argv: string[], code: number | null, signal: string | null, tail: string) =>
+  `zero-models verify: \`${key}\` (${argv.join(" ")}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nFix it, or remove it from the config (a full run or another subset command is used instead).`;
+
 // restore and clean
 export const restoreNothing = (tables: number) => `zero-models: all ${tables} tables fresh; nothing to restore.`;
 export const restoreMissing = (tables: string[], shared: boolean) =>
@@ -135,6 +184,12 @@ export const remoteFailed = (url: string, why: string) =>
   `zero-models: remote cache ${url} cannot be used (${why}); going on with the local store only for this run.`;
 export const remoteRefused = (url: string, status: number) =>
   `zero-models: remote cache ${url} refused access (${status}); going on with the local store only for this run. Check ZERO_MODELS_REMOTE_TOKEN and remote.team.`;
+export const remoteUsing = (host: string) => `zero-models: using the remote cache at ${host}`;
+export const remoteTokenWithheld = (host: string) =>
+  `zero-models: remote cache ${host} not used: remote.url is plain http:// to another machine, and ZERO_MODELS_REMOTE_TOKEN is only ever sent over https:// (or http:// to this machine); going on with the local store only for this run. Make remote.url https://.`;
+export const remoteNoAnswer = (timeoutMs: number) => `no complete answer within ${timeoutMs} ms`;
+export const remoteBodyTooLarge = (limit: number) => `it sent an artifact of more than ${mib(limit)}, remote.maxBodyBytes`;
+export const remoteInflatedTooLarge = (limit: number) => `an artifact inflates to more than ${mib(limit)}, remote.maxInflatedBytes`;
 export const remoteArtifactRejected = (kind: string, key: string, why: string) =>
   `zero-models: remote cache artifact for ${kind === "table" ? "a table" : "the shared files"} (fingerprint ${key.slice(0, 12)}) rejected: ${why}. Not used; any other artifact with the same problem is rejected too, without a warning each.`;
 export const remoteUnsigned = "it has no signature, and ZERO_MODELS_REMOTE_SIGNATURE_KEY is set";
@@ -185,6 +240,10 @@ export const setAsideRestored =
   "zero-models: put back unstaged changes set aside by an earlier run that was interrupted.";
 export const setAsideOccupied = (file: string, kept: string) =>
   `could not put back ${file}, set aside while regenerating: a file exists there now. The set-aside copy is ${kept}; move it back by hand, then delete that folder.`;
+export const setAsideUnreadable = (record: string) =>
+  `${record} is not a set-aside record zero-models wrote. Look in its folder for work to move back by hand, then delete the folder.`;
+export const setAsideUnsafe = (record: string, file: string) =>
+  `${record} names ${JSON.stringify(file)}, which is not a place in the work tree zero-models may put a file back (outside it, inside .git, through a symlink, or not a regular file). Nothing was moved; look in the record's folder for work to move back by hand, then delete the folder.`;
 export const setAsideRestoreFailed = (patch: string) =>
   "could not put back the unstaged changes set aside while regenerating. " +
   `They are kept in ${patch}: apply them with \`git apply --binary ${patch}\` once the conflict is resolved, then delete that folder.`;

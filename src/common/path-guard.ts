@@ -1,12 +1,13 @@
+import { lstatSync } from "node:fs";
 import { lstat } from "node:fs/promises";
 import path from "node:path";
 
 /**
  * Paths that arrive as data (the committed lock, a store's artifact, a
- * record under the cache folder) are untrusted: a teammate's push or a shared
- * cache can put anything there. Before any such path is read, written or
- * deleted it must name a place inside the work tree, outside `.git`, reached
- * without following a symlink.
+ * record under the cache folder, the tree itself) are untrusted: a teammate's
+ * push or a shared cache can put anything there. Before any such path is
+ * read, written or deleted it must name a place inside the work tree, outside
+ * `.git`, reached without following a symlink (tree-files.ts acts on them).
  */
 
 /** Why a repo-relative POSIX path from data may not be acted on; null when it may. */
@@ -19,16 +20,35 @@ export function unsafePath(p: string): string | null {
   return null;
 }
 
-/** True when `rel` under `root`, or a folder on the way to it, is a symlink (acting on it would act elsewhere). */
-export async function crossesSymlink(root: string, rel: string): Promise<boolean> {
+/** The first symlink at `rel` under `root` or on the way to it, relative to root; null when there is none. */
+export async function symlinkOnTheWay(root: string, rel: string): Promise<string | null> {
   let at = root;
   for (const part of rel.split("/")) {
     at = path.join(at, part);
     try {
-      if ((await lstat(at)).isSymbolicLink()) return true;
+      if ((await lstat(at)).isSymbolicLink()) return path.relative(root, at).split(path.sep).join("/");
     } catch {
-      return false; // absent from here on: nothing to follow
+      return null; // absent from here on: nothing to follow
     }
   }
-  return false;
+  return null;
+}
+
+/** symlinkOnTheWay without waiting, for the few checks made before anything else runs. */
+export function symlinkOnTheWaySync(root: string, rel: string): string | null {
+  let at = root;
+  for (const part of rel.split("/")) {
+    at = path.join(at, part);
+    try {
+      if (lstatSync(at).isSymbolicLink()) return path.relative(root, at).split(path.sep).join("/");
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** True when `rel` under `root`, or a folder on the way to it, is a symlink (acting on it would act elsewhere). */
+export async function crossesSymlink(root: string, rel: string): Promise<boolean> {
+  return (await symlinkOnTheWay(root, rel)) !== null;
 }

@@ -59,5 +59,8 @@ export const DEFAULTS = {
   lockfile: "zero-models.lock",
   cacheDir: "tmp/zero-models",
   store: { maxSizeMB: 200 },
-  remote: { url: null, team: null, read: true, write: true, timeoutMs: 3000 },
+  verify: { ignore: [], ignoreLines: [] },
+  // What a server may send for one artifact, before and after gunzip: far above
+  // any real artifact (a few KB a table), far below what would exhaust memory.
+  remote: { url: null, team: null, read: true, write: true, timeoutMs: 3000, maxBodyBytes: 64 * 1024 * 1024, maxInflatedBytes: 256 * 1024 * 1024 },
 } as const;

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { parse as parseShell } from "shell-quote";
-import { ConfigError } from "../common/errors.js";
+import { ConfigError, InputError } from "../common/errors.js";
+import { symlinkOnTheWaySync } from "../common/path-guard.js";
 import type { RawConfig } from "./schema.js";
 import { DEFAULTS } from "./defaults.js";
 import { MODULE_NAME, SEARCH_PLACES, TABLE_PLACEHOLDERS, findConfigFile, isInside, parsePlain, toRepoPath } from "./file.js";
@@ -53,8 +54,10 @@ export interface Config {
   cacheDir: string;
   /** The local store of generated files (in cacheDir); 0 bytes: none. */
   store: { maxBytes: number };
+  /** `zero-models verify`: files regenerated but not compared (repo-relative globs), and line patterns masked before comparing. */
+  verify: { ignore: string[]; ignoreLines: string[] };
   /** The shared store (Turborepo remote-cache API), or null. Secrets come from the environment, never from here. */
-  remote: { url: string; team: string | null; read: boolean; write: boolean; timeoutMs: number } | null;
+  remote: { url: string; team: string | null; read: boolean; write: boolean; timeoutMs: number; maxBodyBytes: number; maxInflatedBytes: number } | null;
 }
 
 
@@ -142,14 +145,17 @@ async function validate(
   projectDir: string,
 ): Promise<{ raw: RawConfig; save?: (cacheFile: string) => Promise<void> }> {
   const json = isPlainJson(data) ? JSON.stringify(data) : null;
-  const cacheDir = (data as { cacheDir?: unknown })?.cacheDir;
-  const cacheFile = path.join(projectDir, typeof cacheDir === "string" ? cacheDir : DEFAULTS.cacheDir, "config.json");
+  const given = (data as { cacheDir?: unknown })?.cacheDir;
+  const cacheDir = typeof given === "string" ? given : DEFAULTS.cacheDir;
+  const cacheFile = path.join(projectDir, cacheDir, "config.json");
   // The defaults are in the key so a zero-models that knows new keys never takes an older validation (same version in development).
   const key = json === null ? null : sha256(`${VERSION}\0${JSON.stringify(DEFAULTS)}\0${file ?? ""}\0${json}`);
-  if (key) {
+  // Reached through a symlink, the cached validation could be anyone's: validate (and openProject then refuses the folder).
+  if (key && symlinkOnTheWaySync(projectDir, path.relative(projectDir, path.dirname(cacheFile)).split(path.sep).join("/")) === null) {
     try {
       const cached = JSON.parse(await readFile(cacheFile, "utf8")) as { key?: string; config?: RawConfig };
-      if (cached.key === key && cached.config) return { raw: cached.config };
+      // The cached config names its own cache folder, so a planted one could not move the check that git tracks nothing there.
+      if (cached.key === key && cached.config && cached.config.cacheDir === cacheDir) return { raw: cached.config };
     } catch {
       // no cache yet, or unreadable: validate
     }
@@ -199,6 +205,9 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
     const escape = symlinkEscape(root, realRoot, rel);
     if (escape) throw new ConfigError(msg.configThroughSymlink(where, key, pattern, escape.through, escape.real, root), file ?? undefined);
   }
+  // Not even a symlink that stays inside: its target is tracked, so a commit could fill the cache folder.
+  const cacheLink = symlinkOnTheWaySync(root, cacheDir);
+  if (cacheLink !== null) throw new InputError(msg.symlinkRefused(cacheDir, cacheLink, "write"), cacheLink);
   return {
     file,
     fileSha: null,
@@ -225,6 +234,7 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
     lockfile,
     cacheDir: path.join(root, cacheDir),
     store: { maxBytes: Math.round(raw.store.maxSizeMB * 1024 * 1024) },
+    verify: { ignore: globs("verify.ignore", raw.verify.ignore), ignoreLines: raw.verify.ignoreLines },
     remote: raw.remote.url ? { ...raw.remote, url: raw.remote.url.replace(/\/+$/, "") } : null,
   };
 }

@@ -13,6 +13,17 @@ const globList = z.union([z.string().min(1), z.array(z.string().min(1))]);
 /** argv as an array, or a string split like a shell would split it (no shell ever runs it). */
 const argv = z.union([z.string().min(1), z.array(z.string()).min(1)]);
 
+const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
+
+const isRegExp = (source: string) => {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 const configSchema = z
   .object({
     schema: z.string().min(1).default(DEFAULTS.schema),
@@ -53,13 +64,26 @@ const configSchema = z
     store: z
       .strictObject({ maxSizeMB: z.number().min(0).default(DEFAULTS.store.maxSizeMB) })
       .default({ ...DEFAULTS.store }),
+    verify: z
+      .strictObject({
+        ignore: z.array(z.string().min(1)).default([]),
+        ignoreLines: z.array(z.string().min(1).refine(isRegExp, { message: "a JavaScript regular expression" })).default([]),
+      })
+      .default({ ignore: [], ignoreLines: [] }),
     remote: z
       .strictObject({
-        url: z.url({ protocol: /^https?$/ }).nullable().default(DEFAULTS.remote.url),
+        url: z
+          .url({ protocol: /^https?$/ })
+          .refine((url) => !hasCredentials(url), { message: msg.configUrlCredentials })
+          .nullable()
+          .default(DEFAULTS.remote.url),
         team: z.string().min(1).nullable().default(DEFAULTS.remote.team),
         read: z.boolean().default(DEFAULTS.remote.read),
         write: z.boolean().default(DEFAULTS.remote.write),
         timeoutMs: z.number().int().min(1).max(60_000).default(DEFAULTS.remote.timeoutMs),
+        // An inflated artifact is parsed as one string, and V8's strings end near 512 MiB.
+        maxBodyBytes: z.number().int().min(1).max(MAX_ARTIFACT_BYTES).default(DEFAULTS.remote.maxBodyBytes),
+        maxInflatedBytes: z.number().int().min(1).max(MAX_ARTIFACT_BYTES).default(DEFAULTS.remote.maxInflatedBytes),
       })
       .default({ ...DEFAULTS.remote }),
   })
@@ -101,6 +125,9 @@ function formatIssue(issue: z.core.$ZodIssue): string {
       return msg.configWrongType(key, describe(issue.input), `one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
     case "too_small":
       return msg.configWrongType(key, describe(issue.input), "a non-empty value");
+    case "custom":
+      // Our own checks: the message says it all, and the value may hold what must not be printed.
+      return `\`${key}\`: ${issue.message}`;
     default:
       return msg.configWrongType(key, describe(issue.input), issue.message);
   }
@@ -112,7 +139,8 @@ function keysAt(at: PropertyKey[]): string[] {
   if (at[0] === "generator") return ["all", "table", "tables", "exclude", "timeout"];
   if (at[0] === "beforeGenerate") return ["run", "when"];
   if (at[0] === "store") return ["maxSizeMB"];
-  if (at[0] === "remote") return ["url", "team", "read", "write", "timeoutMs"];
+  if (at[0] === "verify") return ["ignore", "ignoreLines"];
+  if (at[0] === "remote") return ["url", "team", "read", "write", "timeoutMs", "maxBodyBytes", "maxInflatedBytes"];
   return [];
 }
 
@@ -139,8 +167,19 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return false; // not a URL: z.url() says so
+  }
+}
+
 function describe(value: unknown): string {
   if (value === undefined) return "nothing";
+  // A URL that is wrong for another reason may still carry user:password@: never echoed.
+  if (typeof value === "string") value = value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1…@");
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

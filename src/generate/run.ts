@@ -4,6 +4,7 @@ import picomatch from "picomatch";
 import { writeAtomic } from "../common/atomic.js";
 import { GeneratorError, InterruptedError } from "../common/errors.js";
 import { crossesSymlink } from "../common/path-guard.js";
+import { removeTreeFile, writeTreeFile } from "../common/tree-files.js";
 import { sha256 } from "../common/hash.js";
 import * as msg from "../common/messages.js";
 import type { Project } from "../config/project.js";
@@ -17,6 +18,8 @@ import type { Artifact } from "../store/local.js";
 import { readTimings, recordTiming, type Run, type Timings } from "./choose-runs.js";
 import { candidates, decide, sharedLookupNeeded, type Decision, type Policy, type Stored } from "./decide.js";
 import { failureMessage, runCommand, type RunResult } from "./spawn.js";
+import { guarded, restoreGuarded, type Unwritten } from "./subset-guard.js";
+import { changedSince, unlistedFiles } from "./unlisted.js";
 
 /**
  * `generate` and `restore`: one run in phases. decide() (pure, in
@@ -63,7 +66,9 @@ export type Step =
   | { type: "orphan-deleted"; file: string }
   | { type: "orphan-kept"; file: string }
   | { type: "output-absent"; table: string; file: string }
-  | { type: "warning"; text: string };
+  | { type: "warning"; text: string }
+  /** A line worth seeing that is no warning (gone under --quiet). */
+  | { type: "notice"; text: string };
 
 export interface GenerateResult {
   plan: Plan;
@@ -75,15 +80,28 @@ export interface GenerateResult {
   sharedRestored: Source | null;
   /** What a store was asked for and did not have (`zero-models restore`). */
   missing: Decision["missing"];
-  failed: Array<{ run: Run; result: RunResult }>;
+  failed: Failed[];
   /** Tables left stale because a migration is pending (generating cannot help). */
   blocked: TableVerdict[];
   /** Fresh tables no run covers: their files are left as they are. */
   cached: string[];
   filesWritten: number;
+  /** Files the generator wrote (new or changed) in the output folders that no outputs pattern names. */
+  unlisted: string[];
   /** Milliseconds the generator runs took (the rest of `ms` is zero-models' own work). */
   generatorMs: number;
   ms: number;
+}
+
+/**
+ * A run that failed: it exited non-zero, or (a subset run, `unwritten` set)
+ * exited 0 without writing again some files of `run.tables`, which are back
+ * in place (see subset-guard.ts).
+ */
+export interface Failed {
+  run: Run;
+  result: RunResult;
+  unwritten?: Unwritten;
 }
 
 export interface Restored extends TableVerdict {
@@ -104,6 +122,10 @@ export function runRestore(project: Project, options: RestoreOptions): Promise<G
 async function execute(project: Project, policy: Policy, dryRun: boolean, output: Output): Promise<GenerateResult> {
   const start = performance.now();
   const { config } = project;
+  if (!dryRun) {
+    const putBack = await restoreGuarded(config);
+    if (putBack) output.onStep?.({ type: "warning", text: msg.guardRestored(putBack) });
+  }
   const caches = await openCaches(project);
   let snapshot = await takeSnapshot(config, "worktree", caches.blobs);
   let plan = await planFor(project, snapshot, caches);
@@ -112,7 +134,13 @@ async function execute(project: Project, policy: Policy, dryRun: boolean, output
     plan = await planFor(project, snapshot, caches);
   }
   // Every run that writes also fills the stores (generate --all too); only policy.stores lets it take from them.
-  const store = dryRun ? null : await Artifacts.open(config, project.debug, (text) => output.onStep?.({ type: "warning", text }));
+  const store = dryRun
+    ? null
+    : await Artifacts.open(config, {
+        debug: project.debug,
+        warn: (text) => output.onStep?.({ type: "warning", text }),
+        notice: (text) => output.onStep?.({ type: "notice", text }),
+      });
   const stored = store && policy.stores ? await lookUp(project, plan, policy, store) : NOTHING_STORED;
   const timings = await readTimings(config.cacheDir);
   const decision = decide({ plan, policy, stored, generator: config.generator, sharedOutputs: config.outputs.shared, timings });
@@ -120,12 +148,16 @@ async function execute(project: Project, policy: Policy, dryRun: boolean, output
   const run = new GenerateRun(project, plan, decision, timings, output);
   stopIfInterrupted(output);
   if (dryRun) return run.result(start);
+  const named = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
+  const unlistedBefore = decision.runs.length ? await unlistedFiles(config, named) : null;
   await run.restore(stored);
   await run.regenerate();
   stopIfInterrupted(output);
   await run.finish(store);
   stopIfInterrupted(output);
-  return run.result(start);
+  const unlisted = unlistedBefore ? changedSince(unlistedBefore, await unlistedFiles(config, named)) : [];
+  for (const file of unlisted) output.onStep?.({ type: "warning", text: msg.unlistedOutput(file, path.relative(config.projectDir, path.join(config.root, file)).split(path.sep).join("/")) });
+  return { ...run.result(start), unlisted };
 }
 
 const NOTHING_STORED: Stored = { tables: new Map(), shared: null };
@@ -152,7 +184,7 @@ class GenerateRun {
   private readonly lockPath: string;
   private readonly regenerated: TableVerdict[] = [];
   private readonly restored: Restored[] = [];
-  private readonly failed: Array<{ run: Run; result: RunResult }> = [];
+  private readonly failed: Failed[] = [];
   private sharedRestored: Source | null = null;
   private generatorMs = 0;
   private readonly verdicts: Map<string, TableVerdict>;
@@ -200,7 +232,9 @@ class GenerateRun {
     for (const [index, run] of runs.entries()) {
       stopIfInterrupted(this.output);
       this.output.onStep?.({ type: "run", run, index, count: runs.length });
-      const outcome = await command(this.project, run.argv, this.output);
+      const go = () => command(this.project, run.argv, this.output);
+      // A full run needs no guard: every table's files come from the one command whose output is the reference.
+      const { outcome, unwritten } = run.kind === "all" ? { outcome: await go(), unwritten: new Map() as Unwritten } : await guarded(config, run.tables, this.outputsOf, go);
       this.generatorMs += outcome.ms;
       this.output.onStep?.({ type: "run-done", run, result: outcome });
       // Also when this run ended by itself as the signal came: once interrupted, nothing more is recorded.
@@ -209,13 +243,16 @@ class GenerateRun {
         this.failed.push({ run, result: outcome });
         continue;
       }
+      if (unwritten.size) this.failed.push({ run: { ...run, tables: [...unwritten.keys()] }, result: outcome, unwritten });
       await recordTiming(config.cacheDir, this.timings, run, outcome.ms, tableCount);
-      await this.record(run);
+      await this.record({ ...run, tables: run.tables.filter((t) => !unwritten.has(t)) });
       // Progress survives a crash between runs; after the last run the lock is written once, in finish()
       // (a crash before that only costs regenerating what this run did).
       if (index < runs.length - 1) await writeAtomic(this.lockPath, serializeLock(this.lock));
     }
   }
+
+  private readonly outputsOf = (table: string) => this.plan.analysis.tables[table]!.outputs;
 
   private async record(run: Run): Promise<void> {
     const { analysis, outputHashes } = this.plan;
@@ -299,8 +336,8 @@ class GenerateRun {
     const { root } = this.project.config;
     for (const [file, bytes] of artifact.files) {
       if (this.plan.outputHashes.get(file) === hashes[file]) continue;
-      if (bytes === null) await unlink(path.join(root, file)).catch(() => {});
-      else await writeAtomic(path.join(root, file), bytes);
+      if (bytes === null) await removeTreeFile(root, file);
+      else await writeTreeFile(root, file, bytes);
       this.written.add(file);
     }
   }
@@ -322,6 +359,7 @@ class GenerateRun {
       blocked: decision.blocked,
       cached: decision.cached,
       filesWritten: this.written.size,
+      unlisted: [],
       generatorMs: this.generatorMs,
       ms: performance.now() - start,
     };

@@ -14,26 +14,41 @@ export interface Listing {
   /** NUL-separated; empty for the index view. */
   differing: string;
   /** The question it answers: a listing stands in only for the same one. */
-  asked: { root: string; view: "worktree" | "index"; bases: string[] | null };
+  asked: { root: string; view: "worktree" | "index"; bases: string[] | null; cacheDir: string };
 }
 
 /** What the parsers below read of a listing. */
 export type ListingText = Pick<Listing, "index" | "differing">;
 
-export async function listing(root: string, view: "worktree" | "index", bases: string[] | null): Promise<Listing> {
-  const where = bases ? ["--", ...bases] : [];
+/**
+ * `cacheDir` (repo-relative) is listed from the index too, though nothing
+ * there is read: git tracking a file there means a push can plant what the
+ * tool takes for its own records (see trackedUnder).
+ */
+export async function listing(root: string, view: "worktree" | "index", bases: string[] | null, cacheDir: string): Promise<Listing> {
   // Bases are literal paths: no pathspec magic, whatever the folder names hold.
-  const git = (args: string[]) => raw(root, ["--literal-pathspecs", ...args, ...where]);
+  const git = (args: string[], where: string[] | null) => raw(root, ["--literal-pathspecs", ...args, ...(where ? ["--", ...where] : [])]);
   const [index, differing] = await Promise.all([
-    git(["ls-files", "-s", "-v", "-z"]),
-    view === "worktree" ? git(["ls-files", "-z", "--modified", "--deleted", "--others", "--exclude-standard"]) : "",
+    git(["ls-files", "-s", "-v", "-z"], bases && [...bases, cacheDir]),
+    view === "worktree" ? git(["ls-files", "-z", "--modified", "--deleted", "--others", "--exclude-standard"], bases) : "",
   ]);
-  return { index, differing, asked: { root, view, bases } };
+  return { index, differing, asked: { root, view, bases, cacheDir } };
 }
 
-/** Whether `list` is git's answer for this root, view and bases. */
-export function answers(list: Listing, root: string, view: "worktree" | "index", bases: string[] | null): boolean {
-  return JSON.stringify(list.asked) === JSON.stringify({ root, view, bases });
+/** Whether `list` is git's answer for this root, view, bases and cache folder. */
+export function answers(list: Listing, root: string, view: "worktree" | "index", bases: string[] | null, cacheDir: string): boolean {
+  return JSON.stringify(list.asked) === JSON.stringify({ root, view, bases, cacheDir });
+}
+
+/** The paths git tracks at or under `folder` (repo-relative). */
+export function trackedUnder(list: ListingText, folder: string): string[] {
+  const found: string[] = [];
+  if (folder === "" || folder.startsWith("..")) return found;
+  for (const record of list.index.split("\0")) {
+    const file = record.slice(record.indexOf("\t") + 1);
+    if (record && (file === folder || file.startsWith(`${folder}/`))) found.push(file);
+  }
+  return found;
 }
 
 /**
@@ -74,7 +89,7 @@ export interface IndexEntry {
 
 /** Every path staged in the index with its blob id; refuses an index with unresolved conflicts. */
 export async function listIndex(root: string): Promise<IndexEntry[]> {
-  return indexEntries(await listing(root, "index", null), root);
+  return indexEntries(await listing(root, "index", null, ""), root);
 }
 
 export function indexEntries(list: ListingText, root: string): IndexEntry[] {

@@ -18,8 +18,16 @@ function catFile(root: string, oids: string[], missingOk: boolean): Promise<Map<
   return new Promise((resolve, reject) => {
     const child = spawn("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
+    const sizes = new SizeWatch(MAX_BLOB_BYTES);
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    child.stdout.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      const tooLarge = sizes.push(chunk);
+      if (tooLarge === null) return;
+      child.stdout.removeAllListeners("data");
+      child.kill();
+      reject(new ZeroModelsError(msg.blobTooLarge(tooLarge, MAX_BLOB_BYTES), EXIT.input));
+    });
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", (error) => reject(new ZeroModelsError(msg.gitFailed(["cat-file", "--batch"], error.message), EXIT.input, { cause: error })));
     child.on("close", (code) => {
@@ -32,6 +40,43 @@ function catFile(root: string, oids: string[], missingOk: boolean): Promise<Map<
     });
     child.stdin.end(wanted.join("\n") + "\n");
   });
+}
+
+/** The most one blob is read: a commit decides what is in the repository. Matches the bound on work-tree files. */
+export const MAX_BLOB_BYTES = 64 * 1024 * 1024;
+
+/** Follows the object headers as `cat-file --batch` output streams past, to stop at the first object over the bound. */
+export class SizeWatch {
+  private skip = 0;
+  private head = "";
+  constructor(private readonly max: number) {}
+
+  /** The header line of an object over the bound, or null. */
+  push(chunk: Buffer): string | null {
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - i);
+        this.skip -= n;
+        i += n;
+        continue;
+      }
+      const eol = chunk.indexOf(10, i);
+      if (eol === -1) {
+        this.head += chunk.toString("latin1", i);
+        break;
+      }
+      const header = this.head + chunk.toString("latin1", i, eol);
+      this.head = "";
+      i = eol + 1;
+      // "<oid> <type> <size>"; "<name> missing" has no body.
+      const size = /^[0-9a-f]+ [a-z]+ (\d+)$/.exec(header)?.[1];
+      if (size === undefined) continue;
+      if (Number(size) > this.max) return header;
+      this.skip = Number(size) + 1;
+    }
+    return null;
+  }
 }
 
 /** Splits `git cat-file --batch` output into the blobs asked for, in order. */

@@ -93,3 +93,8 @@ export async function configValue(root: string, key: string): Promise<string | n
 export function isIgnored(root: string, file: string): Promise<boolean> {
   return succeeds(root, ["check-ignore", "-q", "--no-index", "--", file]);
 }
+
+/** A path inside this work tree's own git folder (`git rev-parse --git-path`): a place no push can write. */
+export async function gitPath(root: string, name: string): Promise<string> {
+  return path.resolve(root, (await run(root, ["rev-parse", "--git-path", name])).trim());
+}

@@ -1,9 +1,9 @@
-import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { readTreeFile } from "../common/tree-files.js";
 import type { BlobHashes } from "./blob-hashes.js";
 import type { Config } from "../config/load.js";
 import { staticBase, watched } from "../config/file.js";
-import { answers, indexEntries, listing, worktreeFiles, type Listing } from "../git/listing.js";
+import { answers, indexEntries, listing, trackedUnder, worktreeFiles, type Listing } from "../git/listing.js";
 import { readBlobs } from "../git/objects.js";
 import { sha256 } from "../common/hash.js";
 import { InputError } from "../common/errors.js";
@@ -40,17 +40,33 @@ export interface Snapshot {
  * `earlier` is a listing already made in this process (by `check`'s fast
  * path), used when it answers the same question, so git is not asked twice.
  */
+const SYMLINK = "120000";
+
 export async function takeSnapshot(config: Config, view: View, known: BlobHashes, earlier?: Listing): Promise<Snapshot> {
   const { root } = config;
   const bases = watchedBases(config);
-  const list = earlier && answers(earlier, root, view, bases) ? earlier : await listing(root, view, bases);
+  const cacheDir = cacheFolder(config);
+  const list = earlier && answers(earlier, root, view, bases, cacheDir) ? earlier : await listing(root, view, bases, cacheDir);
+  const planted = trackedUnder(list, cacheDir);
+  if (planted.length) throw new InputError(msg.cacheDirTracked(cacheDir, planted), cacheDir);
   if (view === "index") {
     const entries = indexEntries(list, root);
-    return viewOf(root, view, list, entries.map((e) => e.path), new Map(entries.map((e) => [e.path, e.oid])), known, async () => new Map());
+    // A staged symlink's blob is its target's name, not what the generator would read through it.
+    const links = new Set(entries.filter((e) => e.mode === SYMLINK).map((e) => e.path));
+    const oids = new Map(entries.filter((e) => !links.has(e.path)).map((e) => [e.path, e.oid]));
+    const refuseLinks = async (files: string[]) => {
+      const link = files.find((p) => links.has(p));
+      if (link !== undefined) throw new InputError(msg.symlinkRefused(link, link, "read"), link);
+      return new Map<string, Buffer>();
+    };
+    return viewOf(root, view, list, entries.map((e) => e.path), oids, known, refuseLinks);
   }
   const { paths, blobs } = worktreeFiles(list);
   return viewOf(root, view, list, paths, blobs, known, (files) => readDisk(root, files));
 }
+
+/** cacheDir relative to the repository, as git names paths. */
+export const cacheFolder = (config: Config) => path.relative(config.root, config.cacheDir).split(path.sep).join("/");
 
 /**
  * The folders (or files) holding everything the config names, so git lists
@@ -141,13 +157,8 @@ async function readDisk(root: string, paths: string[]): Promise<Map<string, Buff
   const worker = async () => {
     while (next < paths.length) {
       const p = paths[next++]!;
-      try {
-        out.set(p, await readFile(path.join(root, p)));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") continue;
-        throw new InputError(msg.inputUnreadable(p, error), p, undefined, { cause: error });
-      }
+      const bytes = await readTreeFile(root, p);
+      if (bytes) out.set(p, bytes);
     }
   };
   await Promise.all(Array.from({ length: Math.min(32, paths.length) }, worker));

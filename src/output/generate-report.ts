@@ -32,7 +32,8 @@ export function reportGenerate(result: GenerateResult, project: Project, log: Lo
   summarize(result, log, project.config.outputs.shared);
   if (isMissing(result)) log.error(msg.restoreMissing(result.missing.tables, result.missing.shared));
   for (const f of result.failed) {
-    log.error(failureMessage(f.run.argv, f.result, project.config));
+    if (f.unwritten) log.error(msg.subsetUnwritten(`generator.${f.run.kind}`, f.run.argv, f.unwritten));
+    else log.error(failureMessage(f.run.argv, f.result, project.config));
   }
   if (result.blocked.length) log.warn(msg.migrateHint);
   return ok ? EXIT.ok : EXIT.failed;
@@ -86,6 +87,9 @@ function onStep(step: Step, log: Logger): void {
       break;
     case "warning":
       log.warn(step.text);
+      break;
+    case "notice":
+      log.info(step.text);
       break;
     case "run-done":
       break;

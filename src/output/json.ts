@@ -1,4 +1,5 @@
 import type { GenerateResult } from "../generate/run.js";
+import type { VerifyResult } from "../generate/verify.js";
 import type { View } from "../inputs/snapshot.js";
 import type { Plan, Reason } from "../staleness/verdict.js";
 
@@ -53,12 +54,44 @@ export function generateJson(result: GenerateResult, dryRun: boolean) {
     // "shared" in `missing` is kept for schemaVersion 1; sharedMissing says it without clashing with a table of that name.
     missing: [...result.missing.tables, ...(result.missing.shared ? ["shared"] : [])],
     sharedMissing: result.missing.shared,
-    failed: result.failed.map((f) => ({ argv: f.run.argv, tables: f.run.tables, exitCode: f.result.code, signal: f.result.signal, timedOut: f.result.stopped === "timeout", tail: f.result.tail })),
+    failed: result.failed.map((f) => ({
+      argv: f.run.argv,
+      tables: f.run.tables,
+      exitCode: f.result.code,
+      signal: f.result.signal,
+      timedOut: f.result.stopped === "timeout",
+      tail: f.result.tail,
+      // A subset run that exited 0 without rewriting these files (table -> files); they are back in place.
+      ...(f.unwritten ? { adapter: `generator.${f.run.kind}`, unwritten: Object.fromEntries(f.unwritten) } : {}),
+    })),
     blocked: result.blocked.map((v) => ({ table: v.table, reasons: v.reasons.map(reasonJson) })),
     cached: result.cached.length,
     filesWritten: result.filesWritten,
+    unlisted: result.unlisted,
     ms: Math.round(result.ms),
     generatorMs: Math.round(result.generatorMs),
     warnings: result.plan.warnings,
+  };
+}
+
+/** `verify --json`: `ok` is false when a file differed from the full run or a subset command is broken. */
+export function verifyJson(result: VerifyResult, ok: boolean) {
+  return {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    ok,
+    run: result.generate.runs.map((r) => r.argv)[0] ?? null,
+    compared: result.compared,
+    ignored: result.ignored,
+    differences: result.differences,
+    adapters: result.adapters.map((a) => ({
+      adapter: `generator.${a.kind}`,
+      ok: a.ok,
+      runs: a.runs,
+      files: a.files,
+      problems: a.problems,
+      failed: a.failed,
+    })),
+    unlisted: result.generate.unlisted,
+    warnings: result.generate.plan.warnings,
   };
 }

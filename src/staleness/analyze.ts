@@ -181,11 +181,16 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
   };
 }
 
-/** The parts of the config that change what the generator writes. */
+/**
+ * The parts of the config that change a table's files. Not the subset
+ * commands (each must write what the full run writes, which the subset guard
+ * and `verify --adapters` check), nor the shared files: removing a broken
+ * adapter or naming a shared file must not regenerate every table.
+ */
 function generatorConfig(config: Config): string {
   return JSON.stringify({
-    generator: config.generator,
-    outputs: config.outputs,
+    generator: config.generator.all,
+    outputs: config.outputs.perTable,
     cascade: config.cascade,
   });
 }

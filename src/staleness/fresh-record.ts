@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config/load.js";
-import { allVouched, listing, type Listing } from "../git/listing.js";
+import { allVouched, listing, trackedUnder, type Listing } from "../git/listing.js";
+import { symlinkOnTheWaySync } from "../common/path-guard.js";
 import { hashDisk, watchedBases, type Snapshot, type View } from "../inputs/snapshot.js";
 import { FINGERPRINT_VERSION, VERSION } from "../common/version.js";
 
@@ -63,11 +64,17 @@ export interface KnownFresh {
  * content is the one the record was made with gives the config the record
  * holds. A .js config never matches.
  */
-export async function knownFresh(cacheDir: string, view: View, configFile: string | null, configSha: string | null): Promise<KnownFresh> {
+export async function knownFresh(root: string, cacheDir: string, view: View, configFile: string | null, configSha: string | null): Promise<KnownFresh> {
+  const none = { tables: null, listing: null };
+  // The record is only ours if no commit can have put it there: not through a symlink, not tracked (checked below).
+  const folder = path.relative(root, cacheDir).split(path.sep).join("/");
+  if (symlinkOnTheWaySync(root, folder) !== null) return none;
   const record = await readRecord(cacheDir, view);
-  if (!record || record.configFile !== configFile || (configFile !== null && (configSha === null || record.configSha !== configSha))) return { tables: null, listing: null };
+  if (!record || record.configFile !== configFile || (configFile !== null && (configSha === null || record.configSha !== configSha))) return none;
   const config = JSON.parse(record.config) as Config;
-  const list = await listing(config.root, view, watchedBases(config));
+  if (config.root !== root || config.cacheDir !== cacheDir) return none;
+  const list = await listing(root, view, watchedBases(config), folder);
+  if (trackedUnder(list, folder).length) return { tables: null, listing: list };
   return { tables: await stillHolds(record, config, view, list), listing: list };
 }
 

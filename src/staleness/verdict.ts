@@ -129,7 +129,12 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
 
   const shared: Reason[] = [];
   if (lock) {
+    // A lock written by a complete run records every shared file configured then; one it does not
+    // record was named in outputs.shared since. The next run adopts it as it is: it is neither
+    // "edited by hand" nor a reason to regenerate.
+    const complete = Object.keys(lock.global).length > 0;
     for (const file of config.outputs.shared) {
+      if (complete && !(file in lock.shared)) continue;
       const verdict = outputVerdict(file, lock.shared[file], outputHashes.get(file) ?? null);
       if (verdict) shared.push(verdict);
     }

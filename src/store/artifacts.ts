@@ -1,10 +1,9 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
+import { readTreeFile } from "../common/tree-files.js";
 import type { Config } from "../config/load.js";
 import { sha256 } from "../common/hash.js";
 import type { Debug } from "../common/log.js";
 import { LocalStore, type Artifact, type ArtifactKind } from "./local.js";
-import type { RemoteCache } from "./remote.js";
+import type { RemoteCache, RemoteReport } from "./remote.js";
 
 /**
  * Generated files saved under what they were generated from, and found again:
@@ -38,15 +37,15 @@ export class Artifacts {
   ) {}
 
   /** Null when there is neither a local store nor a shared one. */
-  static async open(config: Config, debug: Debug, warn: (text: string) => void): Promise<Artifacts | null> {
-    const local = new LocalStore(config.cacheDir, config.store.maxBytes, debug);
+  static async open(config: Config, report: RemoteReport): Promise<Artifacts | null> {
+    const local = new LocalStore(config.cacheDir, config.store.maxBytes, report.debug);
     let remote: RemoteCache | null = null;
     if (config.remote) {
       const { RemoteCache } = await import("./remote.js");
       const env = process.env;
-      remote = new RemoteCache(config.remote, { token: env.ZERO_MODELS_REMOTE_TOKEN || undefined, signatureKey: env.ZERO_MODELS_REMOTE_SIGNATURE_KEY || undefined }, warn, debug);
+      remote = new RemoteCache(config.remote, { token: env.ZERO_MODELS_REMOTE_TOKEN || undefined, signatureKey: env.ZERO_MODELS_REMOTE_SIGNATURE_KEY || undefined }, report);
     }
-    return local.enabled || remote ? new Artifacts(local, remote, debug) : null;
+    return local.enabled || remote ? new Artifacts(local, remote, report.debug) : null;
   }
 
   /** Each wanted artifact that some store has, by index in `wanted`. */
@@ -120,7 +119,7 @@ async function readArtifact(root: string, c: Keep): Promise<Artifact | null> {
       files.set(p, null);
       continue;
     }
-    const bytes = await readFile(path.join(root, p)).catch(() => null);
+    const bytes = await readTreeFile(root, p).catch(() => null);
     if (!bytes || sha256(bytes) !== want) return null;
     files.set(p, bytes);
   }

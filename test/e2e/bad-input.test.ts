@@ -192,11 +192,13 @@ describe("paths that leave the repository", () => {
     expectRefused(repo, BOTH, ["`cacheDir` is \"linked/cache\", but linked is a symbolic link to"]);
   });
 
-  it("a symlink that stays inside the repository is fine", () => {
+  it("a symlink that stays inside the repository is refused too: a commit can repoint it (issue 16)", () => {
     const repo = generated();
     symlinkSync(path.join(repo.dir, "frontend"), path.join(repo.dir, "web"));
     repo.edit(".zeromodelsrc.json", (s) => s.replace(/"frontend\/src\/lib\/models\//g, '"web/src/lib/models/'));
-    expect(repo.zc(["check"]).code).toBe(1); // the config changed: stale, not refused
+    const check = repo.zc(["check"]);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toMatch(/refusing to read "web\/src\/lib\/models\/[^"]+": "web" on the way to it is a symlink/);
   });
 });
 

@@ -27,6 +27,8 @@ describe("the hooks' fast path bundle (dist/cli.cjs)", () => {
       "src/common/errors.ts",
       "src/common/hash.ts",
       "src/common/messages.ts",
+      "src/common/path-guard.ts",
+      "src/common/tree-files.ts",
       "src/common/version.ts",
       "src/config/defaults.ts",
       "src/config/file.ts",

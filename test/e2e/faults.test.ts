@@ -417,11 +417,17 @@ describe("no space left on the device", () => {
       for (const f of readdirSync(mountPoint!)) if (f.startsWith("filler")) rmSync(path.join(mountPoint!, f));
     };
     // 1. The generator rewrites its files in place (no new blocks needed), but the lock's temp file gets ENOSPC.
+    //    A full run (--all): a subset run would first write the subset guard's record (1b).
     changePeople(repo);
     const full = fullRegeneration(repo);
     const lockBefore = repo.read("zero-models.lock");
     fill(mountPoint!);
-    const l = repo.zc(["generate", "-q"]);
+    const treeBefore = repo.tree();
+    const subset = repo.zc(["generate", "-q"]);
+    expect(subset.code).toBe(2);
+    expect(subset.stderr).toContain("subset-guard/record.json: ENOSPC");
+    expect(repo.tree()).toEqual(treeBefore); // the record comes first: nothing was moved aside
+    const l = repo.zc(["generate", "--all", "-q"]);
     expect(l.code).toBe(2);
     expect(l.stderr).toContain("cannot write");
     expect(l.stderr).toContain("zero-models.lock: ENOSPC");
@@ -440,7 +446,7 @@ describe("no space left on the device", () => {
     repo.remove("frontend/src/lib/models/person.ts");
     const lockBefore2 = repo.read("zero-models.lock");
     fill(mountPoint!);
-    const g = repo.zc(["generate"]);
+    const g = repo.zc(["generate", "--all"]);
     expect(g.code).toBe(1);
     expect(g.stderr).toContain("ENOSPC");
     expect(repo.read("zero-models.lock")).toBe(lockBefore2);

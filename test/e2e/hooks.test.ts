@@ -209,7 +209,7 @@ describe("git commit", () => {
     bob.edit("app/models/cactus.rb", (s) => s.replace(/end\s*$/, "  # unstaged work\nend\n"));
     const model = bob.read("app/models/cactus.rb");
     const commit = spawn("git", ["commit", "-m", "due_at"], { cwd: bob.dir, env: { ...process.env, ...HOOK_ENV, ZERO_EXAMPLE_BOOT_MS: "20000" }, detached: true, stdio: "ignore" });
-    const record = path.join(bob.dir, "tmp/zero-models/set-aside/record.json");
+    const record = path.join(bob.dir, ".git/zero-models/set-aside/record.json");
     // git checkout replaces the file, so it can be missing for a moment.
     const current = () => {
       try {

@@ -176,9 +176,25 @@ export type ProxyMode =
   /** Accepts the connection, reads the request and never answers. */
   | { kind: "hang" }
   /** Destroys the connection as soon as the request arrives. */
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /**
+   * Artifact GETs: 200 with a large content-length, then one byte every
+   * `intervalMs` (default 1000), never finishing. Other requests pass through.
+   */
+  | { kind: "drip"; intervalMs?: number }
+  /**
+   * Artifact GETs: 200 with the bytes of `file`. `contentLength`: what the
+   * header says (default the file's size; null: none, chunked). `end: false`
+   * keeps the response open after the bytes (as if more were coming). Other
+   * requests pass through.
+   */
+  | { kind: "body"; file: string; contentLength?: number | null; end?: boolean };
 
 export interface ProxyRequest {
+  /** Epoch ms when the request had arrived. */
+  at: number;
+  /** Epoch ms when the connection of a drip or body answer closed (null while open; absent for other modes). */
+  closedAt?: number | null;
   method: string;
   /** Path and query, e.g. /v8/artifacts/ab12…?teamId=team_zc */
   url: string;
@@ -199,6 +215,8 @@ export interface FaultProxy {
   /** The artifact requests only (GET/PUT/HEAD /v8/artifacts/<id>, not /status). */
   artifactRequests(method?: string): ProxyRequest[];
   clear(): void;
+  /** Resolves once every drip or body answer's connection has closed (the client gave up or read it all); throws after `ms`. */
+  whenClosed(ms?: number): Promise<ProxyRequest[]>;
   stop(): Promise<void>;
 }
 
@@ -214,6 +232,8 @@ const http = require("node:http");
 const fs = require("node:fs");
 const [target, modeFile, logFile] = process.argv.slice(1);
 const log = (record) => fs.appendFileSync(logFile, JSON.stringify(record) + "\n");
+const ARTIFACT = /^\/v8\/artifacts\/[0-9a-f]+(\?|$)/;
+let seq = 0;
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on("data", (c) => chunks.push(c));
@@ -221,7 +241,27 @@ const server = http.createServer((req, res) => {
     let mode = { kind: "pass" };
     try { mode = JSON.parse(fs.readFileSync(modeFile, "utf8")); } catch {}
     const body = Buffer.concat(chunks);
-    const record = { method: req.method, url: req.url, headers: req.headers, body: body.toString("base64"), status: null, mode: mode.kind };
+    const record = { id: ++seq, at: Date.now(), method: req.method, url: req.url, headers: req.headers, body: body.toString("base64"), status: null, mode: mode.kind };
+    if ((mode.kind === "drip" || mode.kind === "body") && req.method === "GET" && ARTIFACT.test(req.url || "")) {
+      record.status = 200;
+      record.closedAt = null;
+      log(record);
+      let timer;
+      res.on("close", () => { clearInterval(timer); log({ id: record.id, closedAt: Date.now() }); });
+      if (mode.kind === "drip") {
+        res.writeHead(200, { "content-type": "application/octet-stream", "content-length": "1000000" });
+        res.write(Buffer.from([0x1f]));
+        timer = setInterval(() => res.write(Buffer.from([0x8b])), mode.intervalMs || 1000);
+        return;
+      }
+      const data = fs.readFileSync(mode.file);
+      const headers = { "content-type": "application/octet-stream" };
+      if (mode.contentLength !== null) headers["content-length"] = String(mode.contentLength === undefined ? data.length : mode.contentLength);
+      res.writeHead(200, headers);
+      if (mode.end === false) res.write(data);
+      else res.end(data);
+      return;
+    }
     if (mode.kind === "hang") { log(record); return; }
     if (mode.kind === "reset") { log(record); req.socket.destroy(); return; }
     if (mode.kind === "status" || !target) {
@@ -292,14 +332,21 @@ export async function startFaultProxy(target: string | null, initial: ProxyMode 
       reject(new Error(`fault proxy exited during start-up:\n${output}`));
     });
   });
-  const read = (): ProxyRequest[] =>
-    readFileSync(logFile, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((line) => {
-        const r = JSON.parse(line) as Omit<ProxyRequest, "body"> & { body: string };
-        return { ...r, body: Buffer.from(r.body, "base64") };
-      });
+  // A drip or body answer is logged when it starts and again, by id, when its connection closes.
+  const read = (): ProxyRequest[] => {
+    const records = new Map<number, ProxyRequest>();
+    for (const line of readFileSync(logFile, "utf8").split("\n").filter(Boolean)) {
+      const r = JSON.parse(line) as (Omit<ProxyRequest, "body"> & { id: number; body: string }) | { id: number; closedAt: number };
+      const known = records.get(r.id);
+      if (!("method" in r)) {
+        if (known) known.closedAt = r.closedAt;
+        continue;
+      }
+      const { id: _, ...rest } = r;
+      records.set(r.id, { ...rest, body: Buffer.from(r.body, "base64") });
+    }
+    return [...records.values()];
+  };
   let stopped = false;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -310,6 +357,15 @@ export async function startFaultProxy(target: string | null, initial: ProxyMode 
     },
     artifactRequests: (method) => read().filter((r) => /^\/v8\/artifacts\/[^/?]+(\?|$)/.test(r.url) && !r.url.startsWith("/v8/artifacts/status") && (!method || r.method === method)),
     clear: () => writeFileSync(logFile, ""),
+    async whenClosed(ms = 5000) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const requests = read();
+        if (requests.every((r) => r.closedAt !== null)) return requests;
+        if (Date.now() > deadline) throw new Error(`fault proxy: connections still open after ${ms} ms: ${requests.filter((r) => r.closedAt === null).map((r) => r.url).join(", ")}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -381,4 +437,20 @@ export function storedArtifactWithFile(server: RemoteServer, team: string, file:
 /** Replaces a stored artifact's bytes on the server's disk (its tag, if any, is left as it was). */
 export function overwriteArtifact(server: RemoteServer, team: string, id: string, body: Buffer): void {
   writeFileSync(path.join(server.storagePath, team, id), body);
+}
+
+/**
+ * A gzip body that inflates to about `inflatedBytes` of artifact JSON whose
+ * one file's data is a run of "A": concatenated gzip members (one for the
+ * start, one per MiB of "A", one for the end), so it is made at once and stays
+ * about 1 KB per inflated MiB.
+ */
+export function artifactBomb(inflatedBytes: number): Buffer {
+  const head = `{"format":"zero-models-artifact","version":1,"kind":"table","key":"${"0".repeat(64)}","files":{"bomb.ts":{"sha256":"${"0".repeat(64)}","data":"`;
+  const tail = '"}}}';
+  const mib = gzipSync(Buffer.alloc(1 << 20, "A"), { level: 9 });
+  const rest = inflatedBytes - head.length - tail.length;
+  const whole = Math.max(0, Math.floor(rest / (1 << 20)));
+  const parts = [gzipSync(head), ...Array.from({ length: whole }, () => mib), gzipSync(Buffer.alloc(Math.max(0, rest - whole * (1 << 20)), "A")), gzipSync(tail)];
+  return Buffer.concat(parts);
 }

@@ -279,6 +279,37 @@ export function zcTimed(repo: Repo, args: string[], env: NodeJS.ProcessEnv = {},
   return { code: r.status, stdout: r.stdout ?? "", stderr: `${r.stderr ?? ""}${r.error ? String(r.error) : ""}`, ms: Date.now() - start };
 }
 
+/**
+ * A preload that writes the process's peak resident memory (KiB, from
+ * getrusage) to the file named by ZERO_MODELS_TEST_PEAK_RSS when it exits.
+ * Given with --require to the CLI only: the generator and git, its children,
+ * do not load it.
+ */
+const PEAK_RSS_PRELOAD = `process.on("exit", () => require("node:fs").writeFileSync(process.env.ZERO_MODELS_TEST_PEAK_RSS, String(process.resourceUsage().maxRSS)));\n`;
+
+/** zcTimed, and the CLI process's peak resident memory in MiB. */
+export function zcPeakMemory(repo: Repo, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 50_000): TimedResult & { peakMiB: number } {
+  const dir = mkdtempSync(path.join(tmpdir(), "zero-models-rss-"));
+  try {
+    const preload = path.join(dir, "peak-rss.cjs");
+    const out = path.join(dir, "peak");
+    writeFileSync(preload, PEAK_RSS_PRELOAD);
+    const start = Date.now();
+    const r = spawnSync(process.execPath, ["--require", preload, CLI, ...args], {
+      cwd: repo.dir,
+      env: { ...process.env, ...HOOK_ENV, ...env, ZERO_MODELS_TEST_PEAK_RSS: out },
+      encoding: "utf8",
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+    });
+    const ms = Date.now() - start;
+    const peakMiB = existsSync(out) ? Number(readFileSync(out, "utf8")) / 1024 : Number.NaN;
+    return { code: r.status, stdout: r.stdout ?? "", stderr: `${r.stderr ?? ""}${r.error ? String(r.error) : ""}`, ms, peakMiB };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs git (hooks fire) in the repo with the hooks' environment plus `env`, killed after `timeoutMs`. */
 export function gitTimed(repo: Repo, env: NodeJS.ProcessEnv, args: string[], timeoutMs = 50_000): TimedResult {
   const start = Date.now();

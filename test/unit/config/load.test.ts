@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -110,6 +110,24 @@ describe("loadConfig", () => {
     const root = project({ "zeromodels.config.cjs": "module.exports = { cascade: 'none', lockfile: () => 'x' };" });
     expect((await configError(root)).message).toMatch(/`lockfile`: found .*expected string/);
     expect((await configError(root)).message).toMatch(/`lockfile`/);
+  });
+
+  it("refuses a user name or password in remote.url (exit 2, pointing at ZERO_MODELS_REMOTE_TOKEN) without echoing them", async () => {
+    for (const url of ["https://zm-user:zm-pass@cache.example.com", "http://zm-user@127.0.0.1:3000", "https://:zm-pass@cache.example.com"]) {
+      const root = project({ ".zeromodelsrc.json": JSON.stringify({ remote: { url } }) });
+      mkdirSync(path.join(root, "tmp/zero-models"), { recursive: true });
+      const error = await configError(root);
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain("`remote.url`: holds a user name or password");
+      expect(error.message).toContain("ZERO_MODELS_REMOTE_TOKEN");
+      expect(error.message).not.toMatch(/zm-user|zm-pass/);
+      expect(readdirSync(path.join(root, "tmp/zero-models"))).toEqual([]);
+    }
+    // Wrong for another reason, it is still not echoed with what it holds.
+    const root = project({ ".zeromodelsrc.json": JSON.stringify({ remote: { url: "ftp://zm-user:zm-pass@cache.example.com" } }) });
+    const error = await configError(root);
+    expect(error.message).toContain("`remote.url`");
+    expect(error.message).not.toMatch(/zm-user|zm-pass/);
   });
 
   it("reports a config file that does not parse", async () => {

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, realpathSync, rmSync, symlinkSync, unlinkSync }
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allVouched, answers, indexEntries, listIndex, listing, worktreeFiles, type ListingText } from "../../../src/git/listing.js";
+import { allVouched, answers, indexEntries, listIndex, listing, trackedUnder, worktreeFiles, type ListingText } from "../../../src/git/listing.js";
 import { InputError } from "../../../src/common/errors.js";
 import { makeRepo, type Repo } from "../../helpers/repo.js";
 
@@ -177,7 +177,7 @@ describe("against a real git", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("lists every path of the work tree that is not ignored, and vouches only for clean regular files", async () => {
-    const { paths, blobs } = worktreeFiles(await listing(dir, "worktree", null));
+    const { paths, blobs } = worktreeFiles(await listing(dir, "worktree", null, "tmp/zero-models"));
     expect(paths.sort()).toEqual(
       [".gitignore", "assumed.rb", "bin/run", "clean.rb", "deleted.rb", "link.rb", "modified.rb", "my model.rb", "new\nline.rb", "skipped.rb", "sub", "tab\there.rb", "untracked file.rb", "ünï/模型.rb"].sort(),
     );
@@ -187,7 +187,7 @@ describe("against a real git", () => {
   });
 
   it("prints the tags and modes the parsers expect", async () => {
-    const { index } = await listing(dir, "index", null);
+    const { index } = await listing(dir, "index", null, "tmp/zero-models");
     const records = index.split("\0").filter(Boolean);
     const head = (file: string) => records.find((r) => r.endsWith(`\t${file}`))?.split("\t")[0]?.split(" ");
     expect(head("assumed.rb")?.[0]).toBe("h");
@@ -200,10 +200,10 @@ describe("against a real git", () => {
   });
 
   it("restricts the listing to the given literal bases", async () => {
-    const { paths } = worktreeFiles(await listing(dir, "worktree", ["ünï", "bin"]));
+    const { paths } = worktreeFiles(await listing(dir, "worktree", ["ünï", "bin"], "tmp/zero-models"));
     expect(paths.sort()).toEqual(["bin/run", "ünï/模型.rb"]);
     // Literal: a base holding glob characters is a path, not a pattern.
-    expect(worktreeFiles(await listing(dir, "worktree", ["*.rb"])).paths).toEqual([]);
+    expect(worktreeFiles(await listing(dir, "worktree", ["*.rb"], "tmp/zero-models")).paths).toEqual([]);
   });
 
   it("lists the index with every stage-0 entry, and vouches for a fully clean one", async () => {
@@ -211,7 +211,7 @@ describe("against a real git", () => {
     expect(entries.find((e) => e.path === "sub")).toEqual({ mode: "160000", oid: oid("1"), path: "sub" });
     expect(entries.find((e) => e.path === "deleted.rb")?.oid).toBe(blob("deleted.rb"));
     expect(entries.map((e) => e.path)).not.toContain("untracked file.rb");
-    expect(allVouched(await listing(dir, "index", ["ünï", "bin", "my model.rb"]))).toBe(true);
+    expect(allVouched(await listing(dir, "index", ["ünï", "bin", "my model.rb"], "tmp/zero-models"))).toBe(true);
   });
 
   it("refuses the index of a repository in the middle of a conflicted merge", async () => {
@@ -228,10 +228,10 @@ describe("against a real git", () => {
       r.write("db/schema.rb", "main\n");
       r.commitAll("main");
       expect(() => r.git("merge", "-q", "other")).toThrow();
-      const list = await listing(conflicted, "index", null);
+      const list = await listing(conflicted, "index", null, "tmp/zero-models");
       expect(list.index.split("\0").filter(Boolean).map((x) => x.split(" ")[0])).toEqual(["M", "M", "M"]);
       await expect(listIndex(conflicted)).rejects.toThrow(/unresolved merge conflicts in db\/schema\.rb\./);
-      const { paths, blobs } = worktreeFiles(await listing(conflicted, "worktree", null));
+      const { paths, blobs } = worktreeFiles(await listing(conflicted, "worktree", null, "tmp/zero-models"));
       expect(paths).toEqual(["db/schema.rb"]);
       expect(blobs.size).toBe(0);
     } finally {
@@ -242,11 +242,26 @@ describe("against a real git", () => {
 
 describe("answers", () => {
   it("a listing stands in only for the same root, view and bases (the fast path hands it to the full check)", () => {
-    const made = { index: "", differing: "", asked: { root: "/r", view: "worktree" as const, bases: ["app", "db"] } };
-    expect(answers(made, "/r", "worktree", ["app", "db"])).toBe(true);
-    expect(answers(made, "/r", "index", ["app", "db"])).toBe(false);
-    expect(answers(made, "/other", "worktree", ["app", "db"])).toBe(false);
-    expect(answers(made, "/r", "worktree", ["app"])).toBe(false);
-    expect(answers(made, "/r", "worktree", null)).toBe(false);
+    const made = { index: "", differing: "", asked: { root: "/r", view: "worktree" as const, bases: ["app", "db"], cacheDir: "tmp/zero-models" } };
+    expect(answers(made, "/r", "worktree", ["app", "db"], "tmp/zero-models")).toBe(true);
+    expect(answers(made, "/r", "index", ["app", "db"], "tmp/zero-models")).toBe(false);
+    expect(answers(made, "/other", "worktree", ["app", "db"], "tmp/zero-models")).toBe(false);
+    expect(answers(made, "/r", "worktree", ["app"], "tmp/zero-models")).toBe(false);
+    expect(answers(made, "/r", "worktree", null, "tmp/zero-models")).toBe(false);
+  });
+});
+
+describe("trackedUnder", () => {
+  const list = (...files: string[]) => ({ index: files.map((f) => `H 100644 ${"a".repeat(40)} 0\t${f}`).join("\0") + "\0", differing: "" });
+  it("names the tracked paths at or under a folder, and nothing beside it", () => {
+    expect(trackedUnder(list("tmp/zero-models/fresh-worktree.json", "tmp/zero-models-other.txt", "app/x.rb", "tmp/zero-models"), "tmp/zero-models")).toEqual([
+      "tmp/zero-models/fresh-worktree.json",
+      "tmp/zero-models",
+    ]);
+    expect(trackedUnder(list("app/x.rb"), "tmp/zero-models")).toEqual([]);
+  });
+  it("never answers for the whole tree or a folder outside it", () => {
+    expect(trackedUnder(list("app/x.rb"), "")).toEqual([]);
+    expect(trackedUnder(list("app/x.rb"), "../elsewhere")).toEqual([]);
   });
 });

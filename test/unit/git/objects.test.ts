@@ -3,7 +3,7 @@ import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseBatch, readAtRevisions, readBlobs } from "../../../src/git/objects.js";
+import { parseBatch, readAtRevisions, readBlobs, SizeWatch } from "../../../src/git/objects.js";
 import { ZeroModelsError } from "../../../src/common/errors.js";
 import { makeRepo, type Repo } from "../../helpers/repo.js";
 
@@ -114,5 +114,29 @@ describe("against a real git", () => {
 
   it("refuses a blob id that does not exist", async () => {
     await expect(readBlobs(dir, [oid("0")])).rejects.toThrow(/missing object 0000/);
+  });
+});
+
+describe("SizeWatch", () => {
+  const oid = (c: string) => c.repeat(40);
+  const batch = Buffer.concat([
+    Buffer.from(`${oid("a")} blob 5\nhello\n`),
+    Buffer.from("HEAD:no such file.rb missing\n"),
+    Buffer.from(`${oid("b")} blob 12\n0123456789\n\n\n`),
+    Buffer.from(`${oid("c")} blob 3\nend\n`),
+  ]);
+  const feed = (watch: SizeWatch, bytes: Buffer, size: number) => {
+    for (let i = 0; i < bytes.length; i += size) {
+      const found = watch.push(bytes.subarray(i, i + size));
+      if (found !== null) return found;
+    }
+    return null;
+  };
+
+  it("finds the first object over the bound however the output is split, skipping bodies that hold newlines and headers of missing objects", () => {
+    for (const size of [1, 2, 7, 50, batch.length]) {
+      expect(feed(new SizeWatch(11), batch, size), `chunks of ${size}`).toBe(`${oid("b")} blob 12`);
+      expect(feed(new SizeWatch(12), batch, size), `chunks of ${size}`).toBeNull();
+    }
   });
 });

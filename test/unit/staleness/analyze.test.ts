@@ -153,7 +153,7 @@ describe("analyze", () => {
       ["global inputs", await analysis({ "lib/generators/zero/active_models/generator.rb": null })],
       ["schema preamble", await analysis(edit("db/schema.rb", `enable_extension "pg_catalog.plpgsql"`, `enable_extension "citext"`))],
       ["config", await analysis({}, { config: { ...config, generator: { all: ["other"] } } })],
-      ["config", await analysis({}, { config: { ...config, outputs: { ...config.outputs, shared: [] } } })],
+      ["config", await analysis({}, { config: { ...config, outputs: { ...config.outputs, perTable: [...config.outputs.perTable, "x/{table}.ts"] } } })],
     ];
     for (const [key, a] of cases) {
       expect(changed(base, a), key).toEqual(all);
@@ -176,6 +176,10 @@ describe("analyze", () => {
     expect(a.schemaVersion).toBe("20240601000000");
     expect(a.migrations).toHaveLength(2);
     expect(changed(base, await analysis({}, { config: { ...config, hooks: { ...config.hooks, preCommit: "fix" }, lockTimeoutMs: 1 } }))).toEqual([]);
+    // A full run writes the same per-table files whatever subset commands or shared files are configured:
+    // removing a broken adapter, or naming a shared file, must not regenerate every table.
+    const adapters = { ...config, generator: { all: config.generator.all }, outputs: { ...config.outputs, shared: [...config.outputs.shared, "x/names.ts"] } };
+    expect(changed(base, await analysis({}, { config: adapters }))).toEqual([]);
   });
 
   it("drops a table removed from the schema, and adds a new one", async () => {

@@ -108,7 +108,7 @@ export function memorySnapshot(root: string, files: Map<string, string | Buffer>
     view,
     root,
     paths: [...files.keys()].sort(),
-    listing: { index: "", differing: "", asked: { root, view, bases: null } },
+    listing: { index: "", differing: "", asked: { root, view, bases: null, cacheDir: "tmp/zero-models" } },
     files,
     reads,
     async read(paths) {
