@@ -7,6 +7,7 @@ import { JSON_SCHEMA_VERSION, jsonText } from "../output/json.js";
 import { VERSION } from "../common/version.js";
 import type { Listing } from "../git/listing.js";
 import { GLOBAL_OPTIONS, type Globals } from "./global-options.js";
+import { interruptOnSignals } from "./interrupt.js";
 
 /** Exit codes, also shown in --help. */
 const EXIT_HELP = `
@@ -16,6 +17,7 @@ Exit codes:
      or a file differed from a full run or a subset command is broken (verify)
   2  usage, config or input error (the message names the file and line)
   3  internal error (a bug: please report it with --debug output)
+  130, 143  interrupted by SIGINT, SIGTERM (generate, verify, hook pre-commit): the generator was stopped, the lock records only finished runs
 hook pre-commit exits 1 to refuse a stale commit; hook post-* always exits 0.
 ZERO_MODELS_SKIP=1 skips every hook.`;
 
@@ -61,7 +63,7 @@ function program(handover: Handover): Command {
       const g = globals(cmd);
       const { generate } = await import("../commands/generate.js");
       process.exitCode = await generate(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!opts.json, quiet: !!g.quiet },
+        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!opts.json, quiet: !!g.quiet, interrupt: interruptOnSignals() },
         createLogger({ ...g, json: opts.json }),
       );
     });
@@ -89,7 +91,7 @@ function program(handover: Handover): Command {
       const g = globals(cmd);
       const { verify } = await import("../commands/verify.js");
       process.exitCode = await verify(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, adapters: !!opts.adapters, json: !!opts.json, quiet: !!g.quiet },
+        { cwd: g.cwd ?? process.cwd(), config: g.config, adapters: !!opts.adapters, json: !!opts.json, quiet: !!g.quiet, interrupt: interruptOnSignals() },
         createLogger({ ...g, json: opts.json }),
       );
     });
@@ -113,7 +115,7 @@ function program(handover: Handover): Command {
       const g = globals(cmd);
       const { hook } = await import("../commands/hook.js");
       process.exitCode = await hook(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, name, args, quiet: !!g.quiet },
+        { cwd: g.cwd ?? process.cwd(), config: g.config, name, args, quiet: !!g.quiet, interrupt: interruptOnSignals() },
         createLogger(g),
       );
     });

@@ -18,6 +18,8 @@ export interface GenerateCommandOptions {
   stage: boolean;
   json: boolean;
   quiet: boolean;
+  /** Aborted on SIGINT/SIGTERM: the generator is stopped and the run ends with InterruptedError. */
+  interrupt?: AbortSignal;
 }
 
 /** `zero-models generate`: regenerate what is stale. Exit 0 done, 1 generator failed or migrations pending. */
@@ -25,11 +27,11 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
   const project = await openProject(options.cwd, options.config, log.debug);
   if (!options.dryRun && (await restorePending(project.config.root))) log.warn(msg.setAsideRestored);
   const run = async () => {
-    const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, ...streams(log, options) });
+    const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, interrupt: options.interrupt, ...streams(log, options) });
     if (options.stage && !options.dryRun) await stageResult(project, result);
     return result;
   };
-  const result = options.dryRun ? await run() : await locked(project, "zero-models generate", run);
+  const result = options.dryRun ? await run() : await locked(project, "zero-models generate", run, options.interrupt);
   const ok = result.failed.length === 0 && result.blocked.length === 0;
   if (options.json) {
     process.stdout.write(jsonText(generateJson(result, options.dryRun)));

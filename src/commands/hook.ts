@@ -6,7 +6,7 @@ import { restorePending, setAside } from "../hooks/set-aside.js";
 import { computePlan } from "../staleness/plan.js";
 import { runGenerate } from "../generate/run.js";
 import { openProject, type Project } from "../config/project.js";
-import { EXIT, ZeroModelsError } from "../common/errors.js";
+import { EXIT, InterruptedError, ZeroModelsError } from "../common/errors.js";
 import { repoDirs } from "../git/repo.js";
 import { unstagedChanges } from "../git/changes.js";
 import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../hooks/scope.js";
@@ -25,6 +25,8 @@ export interface HookOptions {
   name: string;
   args: string[];
   quiet: boolean;
+  /** Aborted on SIGINT/SIGTERM: a running generator is stopped and the hook ends. */
+  interrupt?: AbortSignal;
 }
 
 /**
@@ -32,7 +34,10 @@ export interface HookOptions {
  * hook. Exit codes: pre-commit 1 refuses a stale commit (2 when the staged
  * files cannot be judged); the post-* hooks always exit 0, whatever happens,
  * because their exit status would fail (post-checkout) or confuse the git
- * command that ran them.
+ * command that ran them. That holds for a generator that timed out (reported
+ * like any failed generator) and for an interrupted hook too: the git command
+ * has done its work by then. An interrupted pre-commit exits 130/143, which
+ * refuses the commit.
  */
 export async function hook(options: HookOptions, log: Logger): Promise<number> {
   if (!(HOOKS as readonly string[]).includes(options.name)) throw new ZeroModelsError(msg.unknownHook(options.name, [...HOOKS]), EXIT.usage);
@@ -43,9 +48,13 @@ export async function hook(options: HookOptions, log: Logger): Promise<number> {
   }
   if (name === "pre-commit") {
     try {
-      return await preCommit(options, log);
+      const code = await preCommit(options, log);
+      // A check has no safe point to stop at; a signal during it still refuses the commit.
+      InterruptedError.throwIf(options.interrupt);
+      return code;
     } catch (error) {
       if (!(error instanceof ZeroModelsError)) throw error;
+      if (error instanceof InterruptedError) throw error;
       log.error(msg.commitError(error.message));
       return error.exitCode === EXIT.failed ? EXIT.failed : EXIT.input;
     }
@@ -53,6 +62,10 @@ export async function hook(options: HookOptions, log: Logger): Promise<number> {
   try {
     await postHook(name, options, log);
   } catch (error) {
+    if (error instanceof InterruptedError) {
+      log.warn(msg.hookInterrupted(name, error.signal));
+      return EXIT.ok;
+    }
     log.error(msg.hookFailed(name, error instanceof Error ? error.message : String(error)));
     if (!(error instanceof ZeroModelsError)) log.debug(String((error as Error).stack));
   }
@@ -70,11 +83,12 @@ async function postHook(name: Exclude<HookName, "pre-commit">, options: HookOpti
     log.debug(`${name}: ${mode === "off" ? "turned off in the config" : "CI detected and hooksInCI is false"}`);
     return;
   }
-  await locked(project, `zero-models hook ${name}`, async () => {
+  const act = async () => {
     if (mode === "warn") return warnIfStale(project, name, log);
-    const result = await runGenerate(project, { all: false, dryRun: false, ...streams(log, { quiet: options.quiet, json: false }) });
+    const result = await runGenerate(project, { all: false, dryRun: false, interrupt: options.interrupt, ...streams(log, { quiet: options.quiet, json: false }) });
     if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok && result.failed.length) log.error(msg.hookGeneratorFailed(name));
-  });
+  };
+  await locked(project, `zero-models hook ${name}`, act, options.interrupt);
 }
 
 async function warnIfStale(project: Project, name: string, log: Logger): Promise<void> {
@@ -141,7 +155,7 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
   return locked(project, "zero-models hook pre-commit", async () => {
     if (dirty.length) await setAside(config.root, dirty);
     try {
-      const result = await runGenerate(project, { all: false, dryRun: false, ...streams(log, { quiet: options.quiet, json: false }) });
+      const result = await runGenerate(project, { all: false, dryRun: false, interrupt: options.interrupt, ...streams(log, { quiet: options.quiet, json: false }) });
       if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok) return EXIT.stale;
       const staged = await stageResult(project, result);
       const after = await computePlan(project, "index");
@@ -154,5 +168,5 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
     } finally {
       if (dirty.length && (await restorePending(config.root))) log.info(msg.setAsideNotice(dirty.length));
     }
-  });
+  }, options.interrupt);
 }

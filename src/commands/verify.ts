@@ -16,13 +16,15 @@ export interface VerifyCommandOptions {
   adapters: boolean;
   json: boolean;
   quiet: boolean;
+  /** Aborted on SIGINT/SIGTERM: a running generator is stopped and the run ends with InterruptedError. */
+  interrupt?: AbortSignal;
 }
 
 /** `zero-models verify`: a full run compared with the incremental state. Exit 0 everything matched, 1 something differed or a subset command is broken. */
 export async function verify(options: VerifyCommandOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
   if (await restorePending(project.config.root)) log.warn(msg.setAsideRestored);
-  const result = await locked(project, "zero-models verify", () => runVerify(project, { adapters: options.adapters, ...streams(log, options) }));
+  const result = await locked(project, "zero-models verify", () => runVerify(project, { adapters: options.adapters, interrupt: options.interrupt, ...streams(log, options) }), options.interrupt);
   if (options.json) {
     const ok = verifyOk(result);
     process.stdout.write(`${JSON.stringify(verifyJson(result, ok), null, 2)}\n`);

@@ -1,3 +1,5 @@
+import * as msg from "./messages.js";
+
 /**
  * Errors that reach the user. Each carries the exit code the CLI ends with, so
  * the engine can throw without knowing about processes, and one top-level catch
@@ -38,5 +40,23 @@ export class InputError extends ZeroModelsError {
 export class GeneratorError extends ZeroModelsError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, EXIT.failed, options);
+  }
+}
+
+/** The signals zero-models stops for (a terminal's Ctrl-C, `kill`, an editor cancelling its git), each with the exit code shells use for it. */
+export const INTERRUPTS = { SIGINT: 130, SIGTERM: 143 } as const;
+export type Interrupt = keyof typeof INTERRUPTS;
+
+/** zero-models was interrupted: it stopped the generator if one ran, and records nothing more. */
+export class InterruptedError extends ZeroModelsError {
+  readonly signal: Interrupt;
+  constructor(signal: Interrupt) {
+    super(msg.interrupted(signal), INTERRUPTS[signal]);
+    this.signal = signal;
+  }
+
+  /** Throws when `interrupt` (aborted with the signal's name as its reason) has been aborted: the safe points of a run call this. */
+  static throwIf(interrupt: AbortSignal | undefined): void {
+    if (interrupt?.aborted) throw new InterruptedError(interrupt.reason as Interrupt);
   }
 }

@@ -48,6 +48,8 @@ export const configGeneratorPlaceholder = (file: string, key: string, placeholde
   `${file}: \`${key}\` must contain ${placeholder} (as its own argument or inside one, e.g. --table=${placeholder}).`;
 export const configShellOperator = (file: string, key: string, value: string) =>
   `${file}: \`${key}\` is "${value}", which uses shell syntax (pipes, redirects, ;, &&, $(...)). zero-models never runs a shell: give the command as a list of arguments, or wrap it in a script.`;
+export const configAtLeast = (min: number, nullForNoLimit: boolean) => `a number of at least ${min}${nullForNoLimit ? " (or null for no limit)" : ""}`;
+export const configAtMost = (max: number, nullForNoLimit: boolean) => `a number of at most ${max}${nullForNoLimit ? " (or null for no limit)" : ""}`;
 
 // Git and inputs
 export const notAGitRepo = (cwd: string) =>
@@ -132,6 +134,11 @@ export const beforeGenerateRunning = (argv: string[], because: string[]) =>
   `zero-models: running ${argv.join(" ")} (changed: ${because.join(", ")})`;
 export const generatorFailed = (argv: string[], code: number | null, signal: string | null, tail: string) =>
   `${argv.join(" ")} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nThe lock file was not updated for the tables of this run; fix the error and run \`zero-models generate\` again.`;
+export const generatorTimedOut = (argv: string[], seconds: number, tail: string) =>
+  `${argv.join(" ")} did not finish within ${seconds}s (\`generator.timeout\`), so it was stopped, with every process it started.${tail ? `\nLast lines of its output:\n${tail}` : ""}\n` +
+  "The lock file was not updated for the tables of this run. If the generator needs longer, raise `generator.timeout` in the config (null: no limit); then run `zero-models generate` again.";
+export const interrupted = (signal: string) =>
+  `interrupted by ${signal}. A running generator was stopped, with every process it started; the lock file records only the runs that had finished. Run \`zero-models generate\` to finish.`;
 export const generatorNotFound = (argv: string[], cwd: string) =>
   `cannot start ${argv[0]} (in ${cwd}): not found or not executable. Check \`generator\` in the config.`;
 export const subsetUnwritten = (key: string, argv: string[], unwritten: Map<string, string[]>) => {
@@ -238,6 +245,8 @@ export const hookStale = (name: string) =>
   `zero-models (${name}): generated files are stale; postMerge/postCheckout is "warn", so nothing was regenerated.`;
 export const hookFailed = (name: string, error: string) =>
   `zero-models (${name}) failed: ${error}\nThe git command itself completed. Fix the error, then run \`npx zero-models generate\`.`;
+export const hookInterrupted = (name: string, signal: string) =>
+  `zero-models (${name}): interrupted by ${signal}. A running generator was stopped, with every process it started; the lock file records only the runs that had finished. The git command itself completed; run \`npx zero-models generate\` to finish.`;
 export const hookGeneratorFailed = (name: string) =>
   `zero-models (${name}): the generator failed; the git command itself completed, but the tables above are still stale. Fix the error, then run \`npx zero-models generate\`.`;
 export const commitRefused = (stale: number, total: number) =>

@@ -43,6 +43,11 @@ export const DEFAULTS = {
     all: RAILS,
     table: `${RAILS} --table={table}`,
     exclude: `${RAILS} --exclude-tables {excluded}`,
+    // Seconds. A full run of the real generator takes ~21 s and a Rails boot
+    // on a large app a minute at worst, so ten minutes only ever stops a
+    // generator that hangs (a database lock, a prompt, a stuck Spring) instead
+    // of leaving a git pull waiting for ever.
+    timeout: 600,
   },
   beforeGenerate: [],
   cascade: "associations",

@@ -39,6 +39,12 @@ export interface Config {
   excludeTables: string[];
   outputs: { perTable: string[]; shared: string[] };
   generator: GeneratorArgv;
+  /**
+   * How long one command (a generator run, a beforeGenerate step) may take, in
+   * ms; null: no limit. Kept out of `generator`, which is part of every
+   * fingerprint: a longer timeout writes the same files.
+   */
+  commandTimeoutMs: number | null;
   beforeGenerate: Array<{ run: string[]; when: string[] }>;
   cascade: RawConfig["cascade"];
   hooks: { preCommit: RawConfig["preCommit"]; postMerge: RawConfig["postMerge"]; postCheckout: RawConfig["postCheckout"]; inCI: boolean };
@@ -228,6 +234,7 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
     excludeTables: raw.excludeTables,
     outputs,
     generator: resolveGenerator(raw.generator, where, file),
+    commandTimeoutMs: raw.generator.timeout === null ? null : raw.generator.timeout * 1000,
     beforeGenerate: raw.beforeGenerate.map((step, i) => ({
       run: splitArgv(step.run, `beforeGenerate[${i}].run`, where, file),
       when: globs(`beforeGenerate[${i}].when`, step.when),

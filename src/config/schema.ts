@@ -46,6 +46,8 @@ const configSchema = z
         table: argv.optional(),
         tables: argv.optional(),
         exclude: argv.optional(),
+        // null: no limit, for a generator that legitimately runs for hours; 0 would read as "no time at all".
+        timeout: z.number().int().min(1).max(86_400).nullable().default(DEFAULTS.generator.timeout),
       })
       .default({ ...DEFAULTS.generator }),
     beforeGenerate: z
@@ -87,6 +89,9 @@ const configSchema = z
   })
   .strict();
 
+/** Number keys where null means "no limit": their range errors say so. */
+const NO_LIMIT = new Set(["generator.timeout"]);
+
 export type RawConfig = z.output<typeof configSchema>;
 const CONFIG_KEYS = Object.keys(configSchema.shape);
 
@@ -103,13 +108,17 @@ export function validateConfig(data: unknown, file: string | null): RawConfig {
 
 function formatIssue(issue: z.core.$ZodIssue): string {
   const key = issue.path.length ? issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i ? `.${String(p)}` : String(p))).join("") : "(top level)";
+  if ((issue.code === "too_small" || issue.code === "too_big") && issue.origin === "number") {
+    const range = issue.code === "too_small" ? msg.configAtLeast(Number(issue.minimum), NO_LIMIT.has(key)) : msg.configAtMost(Number(issue.maximum), NO_LIMIT.has(key));
+    return msg.configWrongType(key, describe(issue.input), range);
+  }
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys
         .map((k) => msg.configUnknownKey(issue.path.length ? `${key}.${k}` : k, closest(k, keysAt(issue.path))))
         .join("\n");
     case "invalid_type":
-      return msg.configWrongType(key, describe(issue.input), issue.expected === "array" ? "a list of strings" : issue.expected, issue.message);
+      return msg.configWrongType(key, describe(issue.input), issue.expected === "array" ? "a list of strings" : issue.expected === "int" ? "a whole number" : issue.expected, issue.message);
     case "invalid_union":
       return msg.configWrongType(key, describe(issue.input), "a string or a list of strings");
     case "invalid_value":
@@ -127,7 +136,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
 function keysAt(at: PropertyKey[]): string[] {
   if (at.length === 0) return CONFIG_KEYS;
   if (at[0] === "outputs") return ["perTable", "shared"];
-  if (at[0] === "generator") return ["all", "table", "tables", "exclude"];
+  if (at[0] === "generator") return ["all", "table", "tables", "exclude", "timeout"];
   if (at[0] === "beforeGenerate") return ["run", "when"];
   if (at[0] === "store") return ["maxSizeMB"];
   if (at[0] === "verify") return ["ignore", "ignoreLines"];

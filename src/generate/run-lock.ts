@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import { writeAtomic } from "../common/atomic.js";
-import { ZeroModelsError, EXIT } from "../common/errors.js";
+import { ZeroModelsError, EXIT, InterruptedError } from "../common/errors.js";
 import * as msg from "../common/messages.js";
 import type { Project } from "../config/project.js";
 
@@ -25,7 +25,8 @@ export interface Owner {
   started: string;
 }
 
-export async function withRunLock<T>(cacheDir: string, command: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+/** Runs `fn` holding cacheDir's run lock, waiting up to `timeoutMs` for it; an interrupt ends the wait. */
+export async function withRunLock<T>(cacheDir: string, command: string, timeoutMs: number, fn: () => Promise<T>, interrupt?: AbortSignal): Promise<T> {
   let created: string | undefined;
   try {
     created = await mkdir(cacheDir, { recursive: true });
@@ -62,6 +63,7 @@ export async function withRunLock<T>(cacheDir: string, command: string, timeoutM
       const owner = await readOwner(ownerFile);
       if (owner && isDead(owner) && (await takeOver(cacheDir, ownerFile, lockDir, owner))) continue;
       if (Date.now() >= deadline) throw new ZeroModelsError(msg.runLockBusy(lockDir, owner, timeoutMs / 1000), EXIT.failed);
+      InterruptedError.throwIf(interrupt);
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
@@ -138,6 +140,6 @@ function isDead(owner: Owner): boolean {
 }
 
 /** Runs `fn` holding the project's run lock, so two zero-models runs never interleave their writes. */
-export function locked<T>(project: Project, command: string, fn: () => Promise<T>): Promise<T> {
-  return withRunLock(project.config.cacheDir, command, project.config.lockTimeoutMs, fn);
+export function locked<T>(project: Project, command: string, fn: () => Promise<T>, interrupt?: AbortSignal): Promise<T> {
+  return withRunLock(project.config.cacheDir, command, project.config.lockTimeoutMs, fn, interrupt);
 }

@@ -2,7 +2,7 @@ import { unlink } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
 import { writeAtomic } from "../common/atomic.js";
-import { GeneratorError } from "../common/errors.js";
+import { GeneratorError, InterruptedError } from "../common/errors.js";
 import { crossesSymlink } from "../common/path-guard.js";
 import { removeTreeFile, writeTreeFile } from "../common/tree-files.js";
 import { sha256 } from "../common/hash.js";
@@ -17,7 +17,7 @@ import { Artifacts, type Keep, type Source } from "../store/artifacts.js";
 import type { Artifact } from "../store/local.js";
 import { readTimings, recordTiming, type Run, type Timings } from "./choose-runs.js";
 import { candidates, decide, sharedLookupNeeded, type Decision, type Policy, type Stored } from "./decide.js";
-import { runCommand, type RunResult } from "./spawn.js";
+import { failureMessage, runCommand, type RunResult } from "./spawn.js";
 import { guarded, restoreGuarded, type Unwritten } from "./subset-guard.js";
 import { changedSince, unlistedFiles } from "./unlisted.js";
 
@@ -28,14 +28,23 @@ import { changedSince, unlistedFiles } from "./unlisted.js";
  * finish() removes orphans, records the shared files and the lock, and fills
  * the stores. Nothing here prints or exits: progress goes through onStep,
  * failures are in the result, errors are thrown.
+ *
+ * Interrupted (SIGINT/SIGTERM, as an aborted `interrupt`), a run stops the
+ * command it is running and throws InterruptedError at the next safe point:
+ * before and after each command, and before finish(). So the lock never
+ * records a run that was stopped (the files it half wrote are stale for the
+ * next run), only runs that had finished; a signal during finish() lets it
+ * complete first.
  */
 
-/** Where the generator's output and the run's progress go. */
+/** Where the generator's output and the run's progress go, and what interrupts the run. */
 export interface Output {
   /** Generator output goes here (null: kept only for error messages). */
   stdout: NodeJS.WritableStream | null;
   stderr: NodeJS.WritableStream | null;
   onStep?: (step: Step) => void;
+  /** Aborted, with the signal's name as its reason, when zero-models is interrupted. */
+  interrupt?: AbortSignal;
 }
 
 export interface GenerateOptions extends Output {
@@ -137,12 +146,15 @@ async function execute(project: Project, policy: Policy, dryRun: boolean, output
   const decision = decide({ plan, policy, stored, generator: config.generator, sharedOutputs: config.outputs.shared, timings });
   project.debug(`restore ${decision.restore.length}${decision.shared === "restore" ? " and the shared files" : ""}; runs: ${decision.runs.map((r) => `${r.kind}(${r.tables.length})`).join(", ") || "none"}`);
   const run = new GenerateRun(project, plan, decision, timings, output);
+  stopIfInterrupted(output);
   if (dryRun) return run.result(start);
   const named = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
   const unlistedBefore = decision.runs.length ? await unlistedFiles(config, named) : null;
   await run.restore(stored);
   await run.regenerate();
+  stopIfInterrupted(output);
   await run.finish(store);
+  stopIfInterrupted(output);
   const unlisted = unlistedBefore ? changedSince(unlistedBefore, await unlistedFiles(config, named)) : [];
   for (const file of unlisted) output.onStep?.({ type: "warning", text: msg.unlistedOutput(file, path.relative(config.projectDir, path.join(config.root, file)).split(path.sep).join("/")) });
   return { ...run.result(start), unlisted };
@@ -218,12 +230,15 @@ class GenerateRun {
     const { runs } = this.decision;
     const tableCount = Object.keys(this.plan.analysis.tables).length;
     for (const [index, run] of runs.entries()) {
+      stopIfInterrupted(this.output);
       this.output.onStep?.({ type: "run", run, index, count: runs.length });
-      const go = () => runCommand(run.argv, { cwd: config.projectDir, stdout: this.output.stdout, stderr: this.output.stderr });
+      const go = () => command(this.project, run.argv, this.output);
       // A full run needs no guard: every table's files come from the one command whose output is the reference.
       const { outcome, unwritten } = run.kind === "all" ? { outcome: await go(), unwritten: new Map() as Unwritten } : await guarded(config, run.tables, this.outputsOf, go);
       this.generatorMs += outcome.ms;
       this.output.onStep?.({ type: "run-done", run, result: outcome });
+      // Also when this run ended by itself as the signal came: once interrupted, nothing more is recorded.
+      stopIfInterrupted(this.output);
       if (!outcome.ok) {
         this.failed.push({ run, result: outcome });
         continue;
@@ -365,12 +380,20 @@ async function runBeforeGenerate(project: Project, plan: Plan, output: Output): 
     const isMatch = picomatch(step.when, { dot: true });
     const matches = candidates.filter((file) => isMatch(file));
     if (matches.length === 0) continue;
+    stopIfInterrupted(output);
     output.onStep?.({ type: "before", argv: step.run, because: matches });
-    const outcome = await runCommand(step.run, { cwd: config.projectDir, stdout: output.stdout, stderr: output.stderr });
-    if (!outcome.ok) {
-      throw new GeneratorError(outcome.spawnError ? msg.generatorNotFound(step.run, config.projectDir) : msg.generatorFailed(step.run, outcome.code, outcome.signal, outcome.tail));
-    }
+    const outcome = await command(project, step.run, output);
+    stopIfInterrupted(output);
+    if (!outcome.ok) throw new GeneratorError(failureMessage(step.run, outcome, config));
     ran = true;
   }
   return ran;
 }
+
+/** Runs a configured command where the generator runs, within the configured time, stopped if zero-models is interrupted. */
+function command(project: Project, argv: string[], output: Output): Promise<RunResult> {
+  const { config } = project;
+  return runCommand(argv, { cwd: config.projectDir, stdout: output.stdout, stderr: output.stderr, timeoutMs: config.commandTimeoutMs, signal: output.interrupt });
+}
+
+const stopIfInterrupted = (output: Output) => InterruptedError.throwIf(output.interrupt);

@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import { GeneratorError } from "../common/errors.js";
+import { GeneratorError, InterruptedError } from "../common/errors.js";
 import { sha256 } from "../common/hash.js";
 import * as msg from "../common/messages.js";
 import { readTreeFile, removeTreeFile, writeTreeFile } from "../common/tree-files.js";
@@ -132,10 +132,12 @@ async function checkAdapters(
       let result: RunResult;
       try {
         const { outcome, unwritten } = await guarded(config, run.tables, outputsOf, () =>
-          runCommand(run.argv, { cwd: config.projectDir, stdout: output.stdout, stderr: output.stderr }),
+          runCommand(run.argv, { cwd: config.projectDir, stdout: output.stdout, stderr: output.stderr, timeoutMs: config.commandTimeoutMs, signal: output.interrupt }),
         );
         result = outcome;
         output.onStep?.({ type: "run-done", run: { kind, ...run }, result });
+        // A subset command stopped because zero-models was interrupted says nothing about the command.
+        InterruptedError.throwIf(output.interrupt);
         if (!result.ok) {
           check.failed = { argv: run.argv, code: result.code, signal: result.signal, tail: result.tail };
         } else {

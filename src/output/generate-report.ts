@@ -4,6 +4,7 @@ import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import type { Project } from "../config/project.js";
 import type { GenerateResult, Output, Step } from "../generate/run.js";
+import { failureMessage } from "../generate/spawn.js";
 import { isMissing } from "./json.js";
 
 /** What `generate`, `restore` and the hooks print about a run: progress while it runs, then a table per line and a summary. */
@@ -32,7 +33,7 @@ export function reportGenerate(result: GenerateResult, project: Project, log: Lo
   if (isMissing(result)) log.error(msg.restoreMissing(result.missing.tables, result.missing.shared));
   for (const f of result.failed) {
     if (f.unwritten) log.error(msg.subsetUnwritten(`generator.${f.run.kind}`, f.run.argv, f.unwritten));
-    else log.error(f.result.spawnError ? msg.generatorNotFound(f.run.argv, project.config.projectDir) : msg.generatorFailed(f.run.argv, f.result.code, f.result.signal, f.result.tail));
+    else log.error(failureMessage(f.run.argv, f.result, project.config));
   }
   if (result.blocked.length) log.warn(msg.migrateHint);
   return ok ? EXIT.ok : EXIT.failed;

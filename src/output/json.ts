@@ -68,6 +68,7 @@ export function generateJson(result: GenerateResult, dryRun: boolean) {
       tables: f.run.tables,
       exitCode: f.result.code,
       signal: f.result.signal,
+      timedOut: f.result.stopped === "timeout",
       tail: f.result.tail,
       // A subset run that exited 0 without rewriting these files (table -> files); they are back in place.
       ...(f.unwritten ? { adapter: `generator.${f.run.kind}`, unwritten: Object.fromEntries(f.unwritten) } : {}),

@@ -25,7 +25,7 @@ import { CLI, copyExample, makeRepo, PROJECT, type Repo } from "../helpers/repo.
  *   all-exit:C     run the real generator, then exit C
  *   marker:FILE    run the real generator, then create FILE (a deterministic
  *                  "the generator is done" signal for killing zero-models next)
- *   hang:FILE      run the real generator, create FILE, then never exit
+ *   hang:FILE      run the real generator, write its pid to FILE, then never exit
  */
 const FAULT_GENERATOR = `const { spawnSync } = require("child_process");
 const fs = require("fs");
@@ -46,7 +46,7 @@ async function partial(count) {
     process.exit(Number(b));
   } else {
     const r = spawnSync(argv[0], argv.slice(1), { stdio: "inherit" });
-    if (mode === "marker" || mode === "hang") fs.writeFileSync(a, "done");
+    if (mode === "marker" || mode === "hang") fs.writeFileSync(a, String(process.pid));
     if (mode === "hang") return setInterval(() => {}, 1000);
     process.exit(mode === "all-exit" ? Number(a) : r.status === null ? 1 : r.status);
   }
@@ -212,9 +212,20 @@ describe("zero-models itself is killed", () => {
     const marker = path.join(repo.dir, "..", `${path.basename(repo.dir)}-generator-done`);
     onTestFinished(() => rmSync(marker, { force: true }));
     const run = startGenerate(repo, { FAULT: `hang:${marker}` });
-    onTestFinished(run.kill); // never leave the hanging generator behind, even if an assertion fails first
+    // Never leave the hanging generator behind, even if an assertion fails first. It runs in a process
+    // group of its own, which a SIGKILL of zero-models cannot pass anything on to: killed by its pid.
+    let generator = 0;
+    onTestFinished(() => {
+      run.kill();
+      try {
+        if (generator > 0) process.kill(generator, "SIGKILL");
+      } catch {
+        // gone
+      }
+    });
     // Killed while the generator hangs, so for certain while it holds the run lock: lock and owner file are left behind.
-    expect(await until(() => existsSync(marker), 30_000)).toBe(true);
+    expect(await until(() => existsSync(marker) && readFileSync(marker, "utf8") !== "", 30_000)).toBe(true);
+    generator = Number(readFileSync(marker, "utf8"));
     expect(repo.exists("tmp/zero-models/run.owner.json")).toBe(true);
     run.kill();
     await run.exited;

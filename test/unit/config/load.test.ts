@@ -175,6 +175,43 @@ describe("loadConfig", () => {
   });
 });
 
+describe("generator.timeout", () => {
+  const withTimeout = (timeout: unknown) => project({ ".zeromodelsrc.json": JSON.stringify({ generator: { all: "gen", timeout } }) });
+
+  it("defaults to 600 s, takes whole seconds, and null for no limit", async () => {
+    const none = project({});
+    expect((await loadConfig(none, none)).commandTimeoutMs).toBe(600_000);
+    const unset = project({ ".zeromodelsrc.json": JSON.stringify({ generator: { all: "gen" } }) });
+    expect((await loadConfig(unset, unset)).commandTimeoutMs).toBe(600_000);
+    const short = withTimeout(30);
+    expect((await loadConfig(short, short)).commandTimeoutMs).toBe(30_000);
+    const unlimited = withTimeout(null);
+    expect((await loadConfig(unlimited, unlimited)).commandTimeoutMs).toBeNull();
+  });
+
+  it("is not part of the generator command: the argv forms stay as they were", async () => {
+    const root = withTimeout(30);
+    expect((await loadConfig(root, root)).generator).toEqual({ all: ["gen"] });
+  });
+
+  it.each([
+    [0, "found 0, expected a number of at least 1 (or null for no limit)"],
+    [-5, "found -5, expected a number of at least 1 (or null for no limit)"],
+    [86_401, "found 86401, expected a number of at most 86400 (or null for no limit)"],
+    [1.5, "found 1.5, expected a whole number"],
+    ["10m", 'found "10m", expected number'],
+  ])("refuses %j, naming the key and what it takes", async (value, expected) => {
+    const error = await configError(withTimeout(value));
+    expect(error.message).toContain(`\`generator.timeout\`: ${expected}`);
+    expect(error.exitCode).toBe(2);
+  });
+
+  it("suggests the key for a misspelling", async () => {
+    const root = project({ ".zeromodelsrc.json": JSON.stringify({ generator: { all: "gen", timout: 60 } }) });
+    expect((await configError(root)).message).toContain("unknown key `generator.timout`: did you mean `timeout`?");
+  });
+});
+
 describe("splitArgv", () => {
   it("splits like a shell, quotes included, without expanding anything", () => {
     expect(splitArgv(`bin/rails generate "zero:active_models" --exclude-tables {excluded} '$HOME'`, "k", "f", null)).toEqual([

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync,
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { ZeroModelsError } from "../../../src/common/errors.js";
+import { InterruptedError, ZeroModelsError } from "../../../src/common/errors.js";
 import { withRunLock, type Owner } from "../../../src/generate/run-lock.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -182,5 +182,20 @@ describe("withRunLock", () => {
     expect(existsSync(ownerFile)).toBe(false);
     // A timeout of 0 means one attempt: it succeeds only if the lock is free.
     expect(await withRunLock(cache, "zero-models check", 0, async () => "again")).toBe("again");
+  });
+
+  it("stops waiting when the run is interrupted (SIGINT/SIGTERM), leaving the other process's lock alone", async () => {
+    const { cache, lockDir, ownerFile } = cacheDir();
+    holdByHand(cache, { pid: liveProcess() });
+    const ownerText = readFileSync(ownerFile, "utf8");
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort("SIGINT"), 300);
+    const started = Date.now();
+    const error = await withRunLock(cache, "zero-models generate", 60_000, async () => "ran", interrupt.signal).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(error).toBeInstanceOf(InterruptedError);
+    expect((error as InterruptedError).exitCode).toBe(130);
+    expect(readFileSync(ownerFile, "utf8")).toBe(ownerText);
+    expect(existsSync(lockDir)).toBe(true);
   });
 });
