@@ -87,11 +87,27 @@ export interface MigrationFacts {
   unknown: boolean;
 }
 
-export interface InflectionRules {
-  /** [pattern source, flags, replacement] in JS RegExp terms, replacement with $1-style groups. In declaration order. */
-  plural: Array<[string, string, string]>;
-  singular: Array<[string, string, string]>;
-  irregular: Array<[string, string]>;
-  uncountable: string[];
-  acronym: string[];
-}
+/**
+ * One statement of config/initializers/inflections.rb, in the order written:
+ * ActiveSupport applies them one after the other to the default rules, and a
+ * later statement can undo an earlier one (an irregular after an uncountable).
+ */
+export type InflectionRule =
+  | {
+      kind: "plural" | "singular";
+      /** JS RegExp source and flags (a String rule is escaped: Ruby matches it literally). */
+      pattern: string;
+      flags: string;
+      /** JS replacement, $1-style groups. */
+      replacement: string;
+      /** Uncountables the rule removes, as ActiveSupport does: the rule when written as a String, and the replacement as written. */
+      deletes: string[];
+    }
+  | { kind: "irregular"; singular: string; plural: string }
+  | { kind: "uncountable"; words: string[] }
+  | { kind: "acronym"; word: string }
+  | { kind: "clear"; scope: ClearScope };
+
+export type ClearScope = "all" | "plurals" | "singulars" | "uncountables" | "humans" | "acronyms";
+
+export type InflectionRules = InflectionRule[];
