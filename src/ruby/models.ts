@@ -20,6 +20,9 @@ import type { Association, AssociationKind, ClassFacts, ModuleFacts, RubyFileFac
 
 const ASSOCIATIONS = new Set<string>(["belongs_to", "has_many", "has_one", "has_and_belongs_to_many"]);
 
+/** Class-level settings ActiveRecord makes table names from. */
+const TABLE_SETTINGS = new Set(["table_name", "table_name_prefix", "table_name_suffix", "pluralize_table_names"]);
+
 /** Receiverless calls whose block body runs in (or defines things for) the enclosing class. */
 const BLOCK_SCOPES = new Set(["included", "class_methods", "prepended", "concerning", "class_eval", "instance_eval"]);
 
@@ -117,11 +120,14 @@ class Collector {
       includes: [],
       associations: [],
       tableNamePrefix: null,
+      tableNameSuffix: null,
+      pluralizeTableNames: null,
+      dynamicSettings: [],
       line,
     };
     let facts: Enclosing;
     if (kind === "class") {
-      const c: ClassFacts = { ...base, superclass: null, tableName: null, abstract: false };
+      const c: ClassFacts = { ...base, superclass: null, tableName: null, tableNameMethod: null, abstract: false };
       this.classes.push(c);
       facts = c;
     } else {
@@ -137,13 +143,33 @@ class Collector {
     const scope = ctx.scope;
     if (!scope) return;
     const onSelf = is(node.receiver, "SelfNode") || (ctx.singleton && !node.receiver);
-    if (!onSelf) return;
+    if (!onSelf || !TABLE_SETTINGS.has(node.name)) return;
     const stmts = statementsOf(node.body);
     const last = stmts[stmts.length - 1];
-    const value = literalString(is(last, "ReturnNode") ? last.arguments_?.arguments_[0] : last);
-    if (value === null) return;
-    if (node.name === "table_name_prefix") scope.tableNamePrefix = value;
-    if (node.name === "table_name" && "tableName" in scope) scope.tableName = value;
+    const value = is(last, "ReturnNode") ? last.arguments_?.arguments_[0] : last;
+    this.setting(scope, node.name, value, "method");
+  }
+
+  /** Records `self.<name> = value` or `def self.<name>; value; end` when it decides table names. */
+  private setting(scope: Enclosing, name: string, value: Node | undefined, how: "assigned" | "method"): void {
+    if (name === "pluralize_table_names" || name === "abstract_class") {
+      const flag = is(value, "TrueNode") ? true : is(value, "FalseNode") ? false : null;
+      if (flag === null) scope.dynamicSettings.push(name);
+      else if (name === "pluralize_table_names") scope.pluralizeTableNames = flag;
+      else if ("abstract" in scope) scope.abstract = flag;
+      return;
+    }
+    const literal = literalString(value);
+    if (literal === null) {
+      scope.dynamicSettings.push(name);
+      return;
+    }
+    if (name === "table_name_prefix") scope.tableNamePrefix = literal;
+    else if (name === "table_name_suffix") scope.tableNameSuffix = literal;
+    else if ("tableName" in scope) {
+      if (how === "method") scope.tableNameMethod = literal;
+      else scope.tableName = literal;
+    }
   }
 
   private call(node: NodeOf<"CallNode">, ctx: Context): void {
@@ -154,10 +180,8 @@ class Collector {
     const name = node.name;
 
     if (scope && is(recv, "SelfNode")) {
-      const value = positionalArgs(node)[0];
-      if (name === "table_name=" && "tableName" in scope) scope.tableName = literalString(value);
-      else if (name === "abstract_class=" && "abstract" in scope) scope.abstract = is(value, "TrueNode");
-      else if (name === "table_name_prefix=") scope.tableNamePrefix = literalString(value);
+      const setting = name.endsWith("=") ? name.slice(0, -1) : null;
+      if (setting && (TABLE_SETTINGS.has(setting) || setting === "abstract_class")) this.setting(scope, setting, positionalArgs(node)[0], "assigned");
       return;
     }
     if (!receiverless) return;
@@ -235,6 +259,7 @@ class Collector {
     const source = literalOption("source");
     const as = literalOption("as");
     const joinTable = literalOption("join_table");
+    const sourceType = literalOption("source_type");
     const polymorphicValue = options.get("polymorphic");
     const polymorphic = !!polymorphicValue && is(polymorphicValue, "TrueNode");
 
@@ -247,6 +272,7 @@ class Collector {
       polymorphic,
       as,
       joinTable,
+      sourceType,
       dynamic,
       line: this.source.line(node.messageLoc ?? node.location),
     };

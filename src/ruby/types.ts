@@ -41,6 +41,8 @@ export interface Association {
   /** as: :notable */
   as: string | null;
   joinTable: string | null;
+  /** source_type: on a through association whose source is polymorphic. */
+  sourceType: string | null;
   /** true when a target-deciding option is not a literal (class_name: some_call), so the target cannot be known statically. */
   dynamic: boolean;
   line: number;
@@ -56,14 +58,22 @@ interface ScopeFacts {
   associations: Association[];
   /** `def self.table_name_prefix; "admin_"; end` or `self.table_name_prefix = "admin_"`. */
   tableNamePrefix: string | null;
+  /** `def self.table_name_suffix; "_v2"; end` or `self.table_name_suffix = "_v2"`. */
+  tableNameSuffix: string | null;
+  /** `self.pluralize_table_names = false` (or true, or the same as a method). */
+  pluralizeTableNames: boolean | null;
+  /** Settings that decide table names but are computed at run time (`self.table_name = name_from_env`): "table_name", "table_name_prefix", ... */
+  dynamicSettings: string[];
   line: number;
 }
 
 export interface ClassFacts extends ScopeFacts {
   /** Superclass as written ("ApplicationRecord", "::ActiveRecord::Base", "Person"), null when none. */
   superclass: string | null;
-  /** `self.table_name = "x"` (string or symbol literal). */
+  /** `self.table_name = "x"` (string or symbol literal): this class's own table. */
   tableName: string | null;
+  /** `def self.table_name; "x"; end`: a method, so subclasses answer the same unless they define their own. */
+  tableNameMethod: string | null;
   /** `self.abstract_class = true` or `primary_abstract_class`. */
   abstract: boolean;
 }
