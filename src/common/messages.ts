@@ -60,6 +60,14 @@ export const inflection = {
   clearScope: (code: string) => `inflect.clear ${code}: the scope must be one of :all, :plurals, :singulars, :uncountables, :humans, :acronyms`,
 };
 
+// What --debug says about the app model
+export const modelNote = {
+  tableComputed: (model: string) => `${model}: its table name is computed at run time; its files count for every table`,
+  noTable: (model: string, kind: string, name: string, candidates: string[]) => `${model}.${kind} :${name}: no table found for ${candidates.join(" or ")}`,
+  dynamicAssociation: (model: string, kind: string, name: string, line: number) =>
+    `${model}.${kind} :${name} names its class dynamically (line ${line}); every table counts as its neighbour`,
+};
+
 // Lock
 export const lockCorrupt = (file: string, why: string) =>
   `${file} cannot be trusted (${why}); every table counts as stale. Run \`zero-models generate --all\` to rebuild it.`;
