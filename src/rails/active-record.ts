@@ -295,7 +295,11 @@ export function recordClasses(constants: Constants, inflector: Inflector): Map<s
 
   const tableOf = (name: string | null): TableName => (isModel(name) ? tableNameOf(name) : null);
 
+  // An inherited reflection is the same object in every subclass (an STI family of hundreds): resolved once.
+  const resolved = new WeakMap<Reflection, ResolvedAssociation>();
   const resolveAssociation = (reflection: Reflection): ResolvedAssociation => {
+    const cached = resolved.get(reflection);
+    if (cached) return cached;
     const a = reflection.association;
     const typeName = a.polymorphic ? null : classNameOf(reflection);
     const candidates = typeName === null ? [] : candidatesFor(reflection.declaring, typeName);
@@ -308,7 +312,9 @@ export function recordClasses(constants: Constants, inflector: Inflector): Map<s
       else if (ownTable === UNKNOWN || table === UNKNOWN) joinTable = UNKNOWN;
       else if (typeof ownTable === "string" && typeof table === "string") joinTable = deriveJoinTableName(ownTable, table);
     }
-    return { kind: a.kind, className, table, joinTable, candidates, reflection };
+    const answer: ResolvedAssociation = { kind: a.kind, className, table, joinTable, candidates, reflection };
+    resolved.set(reflection, answer);
+    return answer;
   };
 
   const out = new Map<string, RecordClass>();
