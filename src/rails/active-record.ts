@@ -192,11 +192,17 @@ export function recordClasses(constants: Constants, inflector: Inflector): Map<s
     return classAttribute(name, setting, read) ?? "";
   };
 
+  /** A concern the class includes sets a table-name setting on it (in `included do`): not followed, so the table is unknown. */
+  const settingFromConcern = (name: string): boolean => {
+    const c = classes.get(name)!;
+    return concernsOf(c.includes, c.nesting).some((m) => modules.get(m)!.dynamicSettings.some((s) => s.startsWith("includer ")));
+  };
+
   const tableNameOf: (name: string) => TableName = memo(
     (name: string): TableName => {
       // A `def self.table_name` in the class or an ancestor is found before ActiveRecord's own method.
       for (const k of [name, ...ancestorsOf(name)]) {
-        if (dynamic(k, "table_name") || dynamic(k, "abstract_class")) return UNKNOWN;
+        if (dynamic(k, "table_name") || dynamic(k, "abstract_class") || settingFromConcern(k)) return UNKNOWN;
         const method = classes.get(k)!.tableNameMethod;
         if (method !== null) return method;
       }

@@ -23,6 +23,9 @@ const ASSOCIATIONS = new Set<string>(["belongs_to", "has_many", "has_one", "has_
 /** Class-level settings ActiveRecord makes table names from. */
 const TABLE_SETTINGS = new Set(["table_name", "table_name_prefix", "table_name_suffix", "pluralize_table_names"]);
 
+/** Blocks of a module whose body runs in, or defines methods of, each class that includes it. */
+const INCLUDER_BLOCKS = new Set(["included", "prepended", "class_methods"]);
+
 /** Receiverless calls whose block body runs in (or defines things for) the enclosing class. */
 const BLOCK_SCOPES = new Set(["included", "class_methods", "prepended", "concerning", "class_eval", "instance_eval"]);
 
@@ -38,6 +41,8 @@ interface Context {
   inherited: Map<string, Node>;
   /** Inside `class << self` / `class_methods do`: `def table_name_prefix` counts. */
   singleton: boolean;
+  /** Inside a module's `included`, `prepended` or `class_methods` block: what it sets, it sets on each class that includes the module. */
+  forIncluder: boolean;
 }
 
 /** A fresh context for the body of a class or module (`scope: null` for the top level). */
@@ -48,6 +53,7 @@ function scopeContext(scope: Enclosing | null, name: string | null, outer: Conte
     proxies: new Set(),
     inherited: new Map(),
     singleton: false,
+    forIncluder: false,
   };
 }
 
@@ -147,11 +153,20 @@ class Collector {
     const stmts = statementsOf(node.body);
     const last = stmts[stmts.length - 1];
     const value = is(last, "ReturnNode") ? last.arguments_?.arguments_[0] : last;
-    this.setting(scope, node.name, value, "method");
+    this.setting(scope, node.name, value, "method", ctx.forIncluder);
   }
 
-  /** Records `self.<name> = value` or `def self.<name>; value; end` when it decides table names. */
-  private setting(scope: Enclosing, name: string, value: Node | undefined, how: "assigned" | "method"): void {
+  /**
+   * Records `self.<name> = value` or `def self.<name>; value; end` when it
+   * decides table names. One a concern makes for the classes that include it
+   * is recorded as "includer <name>": the app model does not follow it into
+   * those classes, and counts them for every table instead.
+   */
+  private setting(scope: Enclosing, name: string, value: Node | undefined, how: "assigned" | "method", forIncluder: boolean): void {
+    if (forIncluder) {
+      scope.dynamicSettings.push(`includer ${name}`);
+      return;
+    }
     if (name === "pluralize_table_names" || name === "abstract_class") {
       const flag = is(value, "TrueNode") ? true : is(value, "FalseNode") ? false : null;
       if (flag === null) scope.dynamicSettings.push(name);
@@ -181,7 +196,7 @@ class Collector {
 
     if (scope && is(recv, "SelfNode")) {
       const setting = name.endsWith("=") ? name.slice(0, -1) : null;
-      if (setting && (TABLE_SETTINGS.has(setting) || setting === "abstract_class")) this.setting(scope, setting, positionalArgs(node)[0], "assigned");
+      if (setting && (TABLE_SETTINGS.has(setting) || setting === "abstract_class")) this.setting(scope, setting, positionalArgs(node)[0], "assigned", ctx.forIncluder);
       return;
     }
     if (!receiverless) return;
@@ -218,7 +233,8 @@ class Collector {
       return;
     }
     if (BLOCK_SCOPES.has(name)) {
-      this.body(statementsOf(block.body), { ...ctx, singleton: ctx.singleton || name === "class_methods" });
+      const forIncluder = ctx.forIncluder || (INCLUDER_BLOCKS.has(name) && scope !== null && "isConcern" in scope);
+      this.body(statementsOf(block.body), { ...ctx, singleton: ctx.singleton || name === "class_methods", forIncluder });
     }
   }
 

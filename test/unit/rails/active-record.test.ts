@@ -103,6 +103,10 @@ describe("recordClasses: table names", () => {
     expect(classes.get("Tenant::Invoice")!.table).toBe(UNKNOWN);
     expect(classes.get("Tenant::Invoice")!.associations.get("legacy")!.table).toBe(UNKNOWN);
   });
+
+  it("says UNKNOWN for a class whose included concern sets its table name", async () => {
+    expect(await tableOf("naming", "Snapshot")).toBe(UNKNOWN);
+  });
 });
 
 describe("recordClasses: associations", () => {

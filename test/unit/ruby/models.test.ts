@@ -213,6 +213,13 @@ describe("parseModelFile", () => {
     expect(tenanted!.tableName).toBeNull();
   });
 
+  it("marks the table-name settings a concern makes for its includers", async () => {
+    const text = 'module Archived\n  extend ActiveSupport::Concern\n  included do\n    self.table_name = "archives"\n  end\nend\n';
+    const [archived] = (await parseModelFile(text, "app/models/concerns/archived.rb")).modules;
+    expect(archived!.dynamicSettings).toEqual(["includer table_name"]);
+    expect(archived!.tableNamePrefix).toBeNull();
+  });
+
   it("reads source_type: on a through association", async () => {
     const text = 'class Tag < ApplicationRecord\n  has_many :books, through: :taggings, source: :taggable, source_type: "Book"\nend\n';
     const [tag] = (await parseModelFile(text, "app/models/tag.rb")).classes;
