@@ -9,6 +9,8 @@ import { defineConfig } from "vitest/config";
  * - slow: heavy or timing-sensitive files (a benchmark, the demo, random
  *   histories, kill points at random delays), one at a time after the rest, so
  *   they neither starve nor are starved by the parallel files.
+ * - oracle: the tool's Rails answers against real ActiveRecord (Ruby child
+ *   processes, no build needed); skipped with the reason where Ruby is missing.
  *
  * The projects do not extend this file: an inline project that extends the
  * root config would run globalSetup once more per project. Only the root runs
@@ -46,6 +48,11 @@ export default defineConfig({
       {
         ...shared,
         test: { name: "slow", include: SLOW, env, fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      {
+        ...shared,
+        // In the group of unit and e2e (so the same maxWorkers): one file, two Ruby processes.
+        test: { name: "oracle", include: ["test/oracle/**/*.test.ts"], env, maxWorkers: WORKERS, testTimeout: 180_000, hookTimeout: 60_000 },
       },
     ],
   },

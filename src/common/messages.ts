@@ -73,6 +73,31 @@ export const rubyTooDeep = (file: string, why: string) =>
 export const notUtf8 = (file: string) =>
   `${file}: not valid UTF-8 text. Save it as UTF-8 and run again.`;
 
+// config/initializers/inflections.rb
+export const inflectionUnreadable = (file: string, line: number, what: string) =>
+  `${file}:${line}: cannot read inflection rule: ${what}; write it with literal strings, symbols, %w() or regex literals`;
+/** The reasons inflectionUnreadable names. */
+export const inflection = {
+  localeNotLiteral: "the locale passed to inflections is not a literal",
+  missingRule: "missing rule",
+  interpolatedRegex: "interpolated regex",
+  notLiteral: (code: string) => `${code} is not a literal`,
+  wordNotLiteral: "word is not a literal",
+  argumentNotLiteral: (method: string) => `argument of inflect.${method} is not a literal`,
+  untranslatable: (regex: string, why: string) => `regex ${regex} cannot be translated to JavaScript (${why})`,
+  regexCharacters: (method: string, word: string) =>
+    `inflect.${method} ${JSON.stringify(word)}: ActiveSupport reads this word as a regex (it has one of . * + ? ^ $ | \\ / ( ) [ ] { }), which zero-models does not follow`,
+  clearScope: (code: string) => `inflect.clear ${code}: the scope must be one of :all, :plurals, :singulars, :uncountables, :humans, :acronyms`,
+};
+
+// What --debug says about the app model
+export const modelNote = {
+  tableComputed: (model: string) => `${model}: its table name is computed at run time; its files count for every table`,
+  noTable: (model: string, kind: string, name: string, candidates: string[]) => `${model}.${kind} :${name}: no table found for ${candidates.join(" or ")}`,
+  dynamicAssociation: (model: string, kind: string, name: string, line: number) =>
+    `${model}.${kind} :${name} names its class dynamically (line ${line}); every table counts as its neighbour`,
+};
+
 // Lock
 export const lockCorrupt = (file: string, why: string) =>
   `${file} cannot be trusted (${why}); every table counts as stale. Run \`zero-models generate --all\` to rebuild it.`;

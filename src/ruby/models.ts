@@ -20,6 +20,12 @@ import type { Association, AssociationKind, ClassFacts, ModuleFacts, RubyFileFac
 
 const ASSOCIATIONS = new Set<string>(["belongs_to", "has_many", "has_one", "has_and_belongs_to_many"]);
 
+/** Class-level settings ActiveRecord makes table names from. */
+const TABLE_SETTINGS = new Set(["table_name", "table_name_prefix", "table_name_suffix", "pluralize_table_names"]);
+
+/** Blocks of a module whose body runs in, or defines methods of, each class that includes it. */
+const INCLUDER_BLOCKS = new Set(["included", "prepended", "class_methods"]);
+
 /** Receiverless calls whose block body runs in (or defines things for) the enclosing class. */
 const BLOCK_SCOPES = new Set(["included", "class_methods", "prepended", "concerning", "class_eval", "instance_eval"]);
 
@@ -35,6 +41,8 @@ interface Context {
   inherited: Map<string, Node>;
   /** Inside `class << self` / `class_methods do`: `def table_name_prefix` counts. */
   singleton: boolean;
+  /** Inside a module's `included`, `prepended` or `class_methods` block: what it sets, it sets on each class that includes the module. */
+  forIncluder: boolean;
 }
 
 /** A fresh context for the body of a class or module (`scope: null` for the top level). */
@@ -45,6 +53,7 @@ function scopeContext(scope: Enclosing | null, name: string | null, outer: Conte
     proxies: new Set(),
     inherited: new Map(),
     singleton: false,
+    forIncluder: false,
   };
 }
 
@@ -117,11 +126,14 @@ class Collector {
       includes: [],
       associations: [],
       tableNamePrefix: null,
+      tableNameSuffix: null,
+      pluralizeTableNames: null,
+      dynamicSettings: [],
       line,
     };
     let facts: Enclosing;
     if (kind === "class") {
-      const c: ClassFacts = { ...base, superclass: null, tableName: null, abstract: false };
+      const c: ClassFacts = { ...base, superclass: null, tableName: null, tableNameMethod: null, abstract: false };
       this.classes.push(c);
       facts = c;
     } else {
@@ -137,13 +149,42 @@ class Collector {
     const scope = ctx.scope;
     if (!scope) return;
     const onSelf = is(node.receiver, "SelfNode") || (ctx.singleton && !node.receiver);
-    if (!onSelf) return;
+    if (!onSelf || !TABLE_SETTINGS.has(node.name)) return;
     const stmts = statementsOf(node.body);
     const last = stmts[stmts.length - 1];
-    const value = literalString(is(last, "ReturnNode") ? last.arguments_?.arguments_[0] : last);
-    if (value === null) return;
-    if (node.name === "table_name_prefix") scope.tableNamePrefix = value;
-    if (node.name === "table_name" && "tableName" in scope) scope.tableName = value;
+    const value = is(last, "ReturnNode") ? last.arguments_?.arguments_[0] : last;
+    this.setting(scope, node.name, value, "method", ctx.forIncluder);
+  }
+
+  /**
+   * Records `self.<name> = value` or `def self.<name>; value; end` when it
+   * decides table names. One a concern makes for the classes that include it
+   * is recorded as "includer <name>": the app model does not follow it into
+   * those classes, and counts them for every table instead.
+   */
+  private setting(scope: Enclosing, name: string, value: Node | undefined, how: "assigned" | "method", forIncluder: boolean): void {
+    if (forIncluder) {
+      scope.dynamicSettings.push(`includer ${name}`);
+      return;
+    }
+    if (name === "pluralize_table_names" || name === "abstract_class") {
+      const flag = is(value, "TrueNode") ? true : is(value, "FalseNode") ? false : null;
+      if (flag === null) scope.dynamicSettings.push(name);
+      else if (name === "pluralize_table_names") scope.pluralizeTableNames = flag;
+      else if ("abstract" in scope) scope.abstract = flag;
+      return;
+    }
+    const literal = literalString(value);
+    if (literal === null) {
+      scope.dynamicSettings.push(name);
+      return;
+    }
+    if (name === "table_name_prefix") scope.tableNamePrefix = literal;
+    else if (name === "table_name_suffix") scope.tableNameSuffix = literal;
+    else if ("tableName" in scope) {
+      if (how === "method") scope.tableNameMethod = literal;
+      else scope.tableName = literal;
+    }
   }
 
   private call(node: NodeOf<"CallNode">, ctx: Context): void {
@@ -154,10 +195,8 @@ class Collector {
     const name = node.name;
 
     if (scope && is(recv, "SelfNode")) {
-      const value = positionalArgs(node)[0];
-      if (name === "table_name=" && "tableName" in scope) scope.tableName = literalString(value);
-      else if (name === "abstract_class=" && "abstract" in scope) scope.abstract = is(value, "TrueNode");
-      else if (name === "table_name_prefix=") scope.tableNamePrefix = literalString(value);
+      const setting = name.endsWith("=") ? name.slice(0, -1) : null;
+      if (setting && (TABLE_SETTINGS.has(setting) || setting === "abstract_class")) this.setting(scope, setting, positionalArgs(node)[0], "assigned", ctx.forIncluder);
       return;
     }
     if (!receiverless) return;
@@ -194,7 +233,8 @@ class Collector {
       return;
     }
     if (BLOCK_SCOPES.has(name)) {
-      this.body(statementsOf(block.body), { ...ctx, singleton: ctx.singleton || name === "class_methods" });
+      const forIncluder = ctx.forIncluder || (INCLUDER_BLOCKS.has(name) && scope !== null && "isConcern" in scope);
+      this.body(statementsOf(block.body), { ...ctx, singleton: ctx.singleton || name === "class_methods", forIncluder });
     }
   }
 
@@ -235,6 +275,7 @@ class Collector {
     const source = literalOption("source");
     const as = literalOption("as");
     const joinTable = literalOption("join_table");
+    const sourceType = literalOption("source_type");
     const polymorphicValue = options.get("polymorphic");
     const polymorphic = !!polymorphicValue && is(polymorphicValue, "TrueNode");
 
@@ -247,6 +288,7 @@ class Collector {
       polymorphic,
       as,
       joinTable,
+      sourceType,
       dynamic,
       line: this.source.line(node.messageLoc ?? node.location),
     };

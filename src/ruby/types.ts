@@ -41,6 +41,8 @@ export interface Association {
   /** as: :notable */
   as: string | null;
   joinTable: string | null;
+  /** source_type: on a through association whose source is polymorphic. */
+  sourceType: string | null;
   /** true when a target-deciding option is not a literal (class_name: some_call), so the target cannot be known statically. */
   dynamic: boolean;
   line: number;
@@ -56,14 +58,22 @@ interface ScopeFacts {
   associations: Association[];
   /** `def self.table_name_prefix; "admin_"; end` or `self.table_name_prefix = "admin_"`. */
   tableNamePrefix: string | null;
+  /** `def self.table_name_suffix; "_v2"; end` or `self.table_name_suffix = "_v2"`. */
+  tableNameSuffix: string | null;
+  /** `self.pluralize_table_names = false` (or true, or the same as a method). */
+  pluralizeTableNames: boolean | null;
+  /** Settings that decide table names but are computed at run time (`self.table_name = name_from_env`): "table_name", "table_name_prefix", ... */
+  dynamicSettings: string[];
   line: number;
 }
 
 export interface ClassFacts extends ScopeFacts {
   /** Superclass as written ("ApplicationRecord", "::ActiveRecord::Base", "Person"), null when none. */
   superclass: string | null;
-  /** `self.table_name = "x"` (string or symbol literal). */
+  /** `self.table_name = "x"` (string or symbol literal): this class's own table. */
   tableName: string | null;
+  /** `def self.table_name; "x"; end`: a method, so subclasses answer the same unless they define their own. */
+  tableNameMethod: string | null;
   /** `self.abstract_class = true` or `primary_abstract_class`. */
   abstract: boolean;
 }
@@ -87,11 +97,27 @@ export interface MigrationFacts {
   unknown: boolean;
 }
 
-export interface InflectionRules {
-  /** [pattern source, flags, replacement] in JS RegExp terms, replacement with $1-style groups. In declaration order. */
-  plural: Array<[string, string, string]>;
-  singular: Array<[string, string, string]>;
-  irregular: Array<[string, string]>;
-  uncountable: string[];
-  acronym: string[];
-}
+/**
+ * One statement of config/initializers/inflections.rb, in the order written:
+ * ActiveSupport applies them one after the other to the default rules, and a
+ * later statement can undo an earlier one (an irregular after an uncountable).
+ */
+export type InflectionRule =
+  | {
+      kind: "plural" | "singular";
+      /** JS RegExp source and flags (a String rule is escaped: Ruby matches it literally). */
+      pattern: string;
+      flags: string;
+      /** JS replacement, $1-style groups. */
+      replacement: string;
+      /** Uncountables the rule removes, as ActiveSupport does: the rule when written as a String, and the replacement as written. */
+      deletes: string[];
+    }
+  | { kind: "irregular"; singular: string; plural: string }
+  | { kind: "uncountable"; words: string[] }
+  | { kind: "acronym"; word: string }
+  | { kind: "clear"; scope: ClearScope };
+
+export type ClearScope = "all" | "plurals" | "singulars" | "uncountables" | "humans" | "acronyms";
+
+export type InflectionRules = InflectionRule[];

@@ -99,3 +99,75 @@ describe("buildAppModel on the example app", () => {
     expect(app.notes.some((n) => n.includes("Tag.has_many :things names its class dynamically"))).toBe(true);
   });
 });
+
+/** An app from model sources and the names of its schema's tables. */
+async function smallApp(files: Record<string, string>, tables: string[]) {
+  const schemaText = `ActiveRecord::Schema[8.0].define(version: 1) do\n${tables.map((t) => `  create_table "${t}" do |t|\n  end\n`).join("")}end\n`;
+  const schema = await parseSchema(schemaText, "db/schema.rb");
+  const sources = new Map<string, RubyFileFacts>();
+  const all = { "app/models/application_record.rb": "class ApplicationRecord < ActiveRecord::Base\n  self.abstract_class = true\nend\n", ...files };
+  for (const [file, text] of Object.entries(all)) sources.set(file, await parseModelFile(text, file));
+  return buildAppModel(schema, sources, createInflector(), "associations");
+}
+
+describe("buildAppModel maps classes and associations as ActiveRecord does", () => {
+  it("counts an STI subclass with its own table_name for that table, not its base class's", async () => {
+    const app = await smallApp(
+      {
+        "app/models/vehicle.rb": "class Vehicle < ApplicationRecord\nend\n",
+        "app/models/truck.rb": 'class Truck < Vehicle\n  self.table_name = "trucks"\nend\n',
+      },
+      ["trucks", "vehicles"],
+    );
+    expect(app.modelOf.get("trucks")).toBe("Truck");
+    expect(app.filesOf.get("trucks")).toEqual(["app/models/application_record.rb", "app/models/truck.rb", "app/models/vehicle.rb"]);
+    expect(app.filesOf.get("vehicles")).toEqual(["app/models/application_record.rb", "app/models/vehicle.rb"]);
+  });
+
+  it("links the class a namespaced model's association finds in its own namespace, not the top-level one", async () => {
+    const app = await smallApp(
+      {
+        "app/models/billing.rb": 'module Billing\n  def self.table_name_prefix\n    "billing_"\n  end\nend\n',
+        "app/models/billing/invoice.rb": "class Billing::Invoice < ApplicationRecord\n  has_many :discounts\n  has_and_belongs_to_many :promotions, class_name: \"Discount\"\nend\n",
+        "app/models/billing/discount.rb": "class Billing::Discount < ApplicationRecord\nend\n",
+        "app/models/discount.rb": "class Discount < ApplicationRecord\nend\n",
+      },
+      ["billing_discounts", "billing_discounts_invoices", "billing_invoices", "discounts"],
+    );
+    expect(app.neighbours.get("billing_invoices")).toEqual(["billing_discounts", "billing_discounts_invoices"]);
+    expect(app.neighbours.get("discounts")).toBeUndefined();
+  });
+
+  it("links a has_and_belongs_to_many join table named with the common prefix written once", async () => {
+    const app = await smallApp(
+      {
+        "app/models/user_group.rb": "class UserGroup < ApplicationRecord\n  has_and_belongs_to_many :user_roles\nend\n",
+        "app/models/user_role.rb": "class UserRole < ApplicationRecord\nend\n",
+      },
+      ["user_groups", "user_groups_roles", "user_roles"],
+    );
+    expect(app.neighbours.get("user_groups")).toEqual(["user_groups_roles", "user_roles"]);
+  });
+
+  it("counts a model whose table name is computed at run time for every table", async () => {
+    const app = await smallApp(
+      {
+        "app/models/legacy.rb": 'class Legacy < ApplicationRecord\n  self.table_name = ENV.fetch("LEGACY_TABLE")\n  has_many :notes\nend\n',
+        "app/models/note.rb": "class Note < ApplicationRecord\nend\n",
+      },
+      ["notes", "widgets"],
+    );
+    expect(app.filesOf.get("widgets")).toEqual(["app/models/application_record.rb", "app/models/legacy.rb"]);
+    expect(app.filesOf.get("notes")).toContain("app/models/legacy.rb");
+    expect(app.neighbours.get("widgets")).toEqual(["notes"]);
+    expect(app.notes).toContain("Legacy: its table name is computed at run time; its files count for every table");
+  });
+
+  it("links every table an association could mean when its class is none of the models", async () => {
+    const app = await smallApp(
+      { "app/models/billing/invoice.rb": "class Billing::Invoice < ApplicationRecord\n  belongs_to :customer\nend\n" },
+      ["billing_customers", "customers", "invoices"],
+    );
+    expect(app.neighbours.get("invoices")).toEqual(["billing_customers", "customers"]);
+  });
+});

@@ -67,17 +67,83 @@ describe("createInflector (app rules)", () => {
   });
 
   it("lets a later custom rule override a default one (rules are prepended, like ActiveSupport)", () => {
-    const custom = createInflector({
-      plural: [["(octop)us$", "i", "$1odes"]],
-      singular: [],
-      irregular: [["goose", "geese"]],
-      uncountable: ["Sushi"],
-      acronym: [],
-    });
+    const custom = createInflector([
+      { kind: "plural", pattern: "(octop)us$", flags: "iu", replacement: "$1odes", deletes: ["\\1odes"] },
+      { kind: "irregular", singular: "goose", plural: "geese" },
+      { kind: "uncountable", words: ["Sushi"] },
+    ]);
     expect(custom.pluralize("octopus")).toBe("octopodes");
     expect(custom.pluralize("goose")).toBe("geese");
     expect(custom.singularize("Geese")).toBe("Goose");
     expect(custom.pluralize("sushi")).toBe("sushi");
     expect(createInflector().pluralize("octopus")).toBe("octopi");
+  });
+});
+
+// Each expectation below is what ActiveSupport answers (test/oracle/ checks the same against ActiveSupport itself).
+describe("createInflector, where the `inflected` package differed from ActiveSupport", () => {
+  const rules = (text: string) => parseInflections(`ActiveSupport::Inflector.inflections(:en) do |inflect|\n${text}\nend\n`, "config/initializers/inflections.rb");
+
+  it("lowercases the rest of each camelized word", () => {
+    const plain = createInflector();
+    expect(plain.camelize("foo_BAR")).toBe("FooBar");
+    expect(plain.camelize("provider/openAI/chat_response")).toBe("Provider::Openai::ChatResponse");
+    expect(plain.classify("provider/openAI/chat_responses")).toBe("Provider::Openai::ChatResponse");
+    // Only the first word keeps its capitals: camelize's first step does not ignore case.
+    expect(plain.camelize("openAI")).toBe("OpenAI");
+  });
+
+  it("never answers from Object.prototype", async () => {
+    expect(createInflector().camelize("constructor")).toBe("Constructor");
+    expect(createInflector(await rules('  inflect.acronym "API"')).camelize("constructor_to_string")).toBe("ConstructorToString");
+  });
+
+  it("returns a word without an ASCII capital, hyphen or :: from underscore unchanged", () => {
+    expect(createInflector().underscore("Ñandú")).toBe("Ñandú");
+    expect(createInflector().underscore("ÑandúX")).toBe("ñandúx");
+  });
+
+  it("finds an acronym right after ::", async () => {
+    const app = createInflector(await rules('  inflect.acronym "OAuth"\n  inflect.acronym "RESTful"'));
+    expect(app.underscore("Admin::OAuthToken")).toBe("admin/oauth_token");
+    expect(app.underscore("Admin::RESTfulThing")).toBe("admin/restful_thing");
+    expect(app.camelize("admin/oauth_token")).toBe("Admin::OAuthToken");
+    expect(createInflector().underscore("Admin::OAuthToken")).toBe("admin/o_auth_token");
+  });
+
+  it("matches uncountables with punctuation and spaces as words ending the string", async () => {
+    const app = createInflector(await rules('  inflect.uncountable "e-mail", "status quo"'));
+    expect(app.pluralize("e-mail")).toBe("e-mail");
+    expect(app.pluralize("my-e-mail")).toBe("my-e-mail");
+    expect(app.pluralize("status quo")).toBe("status quo");
+    expect(app.pluralize("e_mail")).toBe("e_mails");
+    expect(createInflector().pluralize("big_fish")).toBe("big_fishes");
+    expect(createInflector().pluralize("big-fish")).toBe("big-fish");
+  });
+
+  it("applies rules in the order written: a later irregular undoes an earlier uncountable, and the other way round", async () => {
+    expect(createInflector(await rules('  inflect.uncountable "sheep"\n  inflect.irregular "sheep", "sheeps"')).pluralize("sheep")).toBe("sheeps");
+    expect(createInflector(await rules('  inflect.irregular "octopus", "octopodes"\n  inflect.uncountable "octopus"')).pluralize("octopus")).toBe("octopus");
+    expect(createInflector(await rules('  inflect.irregular "cactus", "cacti"\n  inflect.plural(/(cact)us$/i, \'\\1uses\')')).pluralize("cactus")).toBe("cactuses");
+    expect(createInflector(await rules('  inflect.uncountable "cow"\n  inflect.plural "cow", "kine"')).pluralize("cow")).toBe("kine");
+  });
+
+  it("keeps the first letter's case in irregulars whose forms start with different letters", async () => {
+    const app = createInflector(await rules('  inflect.irregular "cow", "kine"'));
+    expect(app.pluralize("cow")).toBe("kine");
+    expect(app.pluralize("Cow")).toBe("Kine");
+    expect(app.singularize("KINE")).toBe("Cow");
+    expect(app.singularize("kine")).toBe("cow");
+  });
+
+  it("accepts inflect.clear and inflect.clear :plurals", async () => {
+    const cleared = createInflector(await rules('  inflect.clear\n  inflect.plural(/$/, "s")'));
+    expect(cleared.pluralize("person")).toBe("persons");
+    expect(cleared.pluralize("fish")).toBe("fishs");
+    expect(cleared.singularize("people")).toBe("people");
+    const plurals = createInflector(await rules('  inflect.clear :plurals\n  inflect.plural(/$/, "z")'));
+    expect(plurals.pluralize("person")).toBe("personz");
+    expect(plurals.pluralize("fish")).toBe("fish");
+    expect(plurals.singularize("people")).toBe("person");
   });
 });

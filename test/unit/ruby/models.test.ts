@@ -79,9 +79,13 @@ describe("parseModelFile", () => {
         includes: [],
         associations: [],
         tableNamePrefix: null,
+        tableNameSuffix: null,
+        pluralizeTableNames: null,
+        dynamicSettings: [],
         line: 1,
         superclass: "ActiveRecord::Base",
         tableName: null,
+        tableNameMethod: null,
         abstract: true,
       },
     ]);
@@ -91,7 +95,18 @@ describe("parseModelFile", () => {
     const { modules, classes } = await parse("admin.rb");
     expect(classes).toEqual([]);
     expect(modules).toEqual([
-      { name: "Admin", nesting: ["Admin"], includes: [], associations: [], tableNamePrefix: "admin_", line: 1, isConcern: false },
+      {
+        name: "Admin",
+        nesting: ["Admin"],
+        includes: [],
+        associations: [],
+        tableNamePrefix: "admin_",
+        tableNameSuffix: null,
+        pluralizeTableNames: null,
+        dynamicSettings: [],
+        line: 1,
+        isConcern: false,
+      },
     ]);
   });
 
@@ -158,6 +173,57 @@ describe("parseModelFile", () => {
       "5 has_one thing class_name=Thing",
       "7 has_many from_class_methods class_name=X",
     ]);
+  });
+
+  it("reads every setting ActiveRecord makes a table name from, as assignment or as method", async () => {
+    const text = [
+      "class Legacy < ApplicationRecord",
+      '  self.table_name = "old_things"',
+      '  self.table_name_suffix = "_v1"',
+      "  self.pluralize_table_names = false",
+      "  class << self",
+      "    def table_name_prefix",
+      '      "app_"',
+      "    end",
+      "  end",
+      "end",
+      "class Modern < ApplicationRecord",
+      "  def self.table_name",
+      '    "things"',
+      "  end",
+      "end",
+    ].join("\n");
+    const [legacy, modern] = (await parseModelFile(text, "app/models/legacy.rb")).classes;
+    expect(legacy).toMatchObject({ tableName: "old_things", tableNameMethod: null, tableNamePrefix: "app_", tableNameSuffix: "_v1", pluralizeTableNames: false, dynamicSettings: [] });
+    expect(modern).toMatchObject({ tableName: null, tableNameMethod: "things" });
+  });
+
+  it("names the settings Ruby computes at run time", async () => {
+    const text = [
+      "class Tenanted < ApplicationRecord",
+      '  self.table_name = ENV.fetch("TABLE")',
+      "  self.pluralize_table_names = Rails.env.test?",
+      "  def self.table_name_prefix",
+      '    "#{Current.tenant}_"',
+      "  end",
+      "end",
+    ].join("\n");
+    const [tenanted] = (await parseModelFile(text, "app/models/tenanted.rb")).classes;
+    expect(tenanted!.dynamicSettings).toEqual(["table_name", "pluralize_table_names", "table_name_prefix"]);
+    expect(tenanted!.tableName).toBeNull();
+  });
+
+  it("marks the table-name settings a concern makes for its includers", async () => {
+    const text = 'module Archived\n  extend ActiveSupport::Concern\n  included do\n    self.table_name = "archives"\n  end\nend\n';
+    const [archived] = (await parseModelFile(text, "app/models/concerns/archived.rb")).modules;
+    expect(archived!.dynamicSettings).toEqual(["includer table_name"]);
+    expect(archived!.tableNamePrefix).toBeNull();
+  });
+
+  it("reads source_type: on a through association", async () => {
+    const text = 'class Tag < ApplicationRecord\n  has_many :books, through: :taggings, source: :taggable, source_type: "Book"\nend\n';
+    const [tag] = (await parseModelFile(text, "app/models/tag.rb")).classes;
+    expect(tag!.associations[0]).toMatchObject({ through: "taggings", source: "taggable", sourceType: "Book", dynamic: false });
   });
 
   it("merges a class reopened in the same file", async () => {
