@@ -2,6 +2,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { sha256 } from "../common/hash.js";
 import { readTreeFile } from "../common/tree-files.js";
+import { cacheFolder } from "../inputs/snapshot.js";
 import { staticBase, watched } from "../config/file.js";
 import type { Config } from "../config/load.js";
 
@@ -29,7 +30,7 @@ export function outputFolders(config: Config): string[] {
  */
 export async function unlistedFiles(config: Config, named: Set<string>): Promise<Map<string, string>> {
   const ours = new Set([config.lockfile]);
-  const cache = path.relative(config.root, config.cacheDir).split(path.sep).join("/");
+  const cache = cacheFolder(config.root, config.cacheDir);
   const out = new Map<string, string>();
   for (const folder of outputFolders(config)) {
     const entries = await readdir(path.join(config.root, folder), { withFileTypes: true }).catch(() => []);

@@ -46,7 +46,7 @@ const SYMLINK = "120000";
 export async function takeSnapshot(config: Config, view: View, known: BlobHashes, earlier?: Listing): Promise<Snapshot> {
   const { root } = config;
   const bases = watchedBases(config);
-  const cacheDir = cacheFolder(config);
+  const cacheDir = cacheFolder(root, config.cacheDir);
   const list = earlier && answers(earlier, root, view, bases, cacheDir) ? earlier : await listing(root, view, bases, cacheDir);
   const planted = trackedUnder(list, cacheDir);
   if (planted.length) throw new InputError(msg.cacheDirTracked(cacheDir, planted), cacheDir);
@@ -68,7 +68,7 @@ export async function takeSnapshot(config: Config, view: View, known: BlobHashes
 }
 
 /** cacheDir relative to the repository, as git names paths. */
-export const cacheFolder = (config: Config) => path.relative(config.root, config.cacheDir).split(path.sep).join("/");
+export const cacheFolder = (root: string, cacheDir: string) => path.relative(root, cacheDir).split(path.sep).join("/");
 
 /**
  * The folders (or files) holding everything the config names, so git lists

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Config } from "../config/load.js";
 import { allVouched, listing, trackedUnder, type Listing } from "../git/listing.js";
 import { symlinkOnTheWaySync } from "../common/path-guard.js";
-import { hashDisk, watchedBases, type Snapshot, type View } from "../inputs/snapshot.js";
+import { cacheFolder, hashDisk, watchedBases, type Snapshot, type View } from "../inputs/snapshot.js";
 import { FINGERPRINT_VERSION, VERSION } from "../common/version.js";
 
 /**
@@ -67,7 +67,7 @@ export interface KnownFresh {
 export async function knownFresh(root: string, cacheDir: string, view: View, configFile: string | null, configSha: string | null): Promise<KnownFresh> {
   const none = { tables: null, listing: null };
   // The record is only ours if no commit can have put it there: not through a symlink, not tracked (checked below).
-  const folder = path.relative(root, cacheDir).split(path.sep).join("/");
+  const folder = cacheFolder(root, cacheDir);
   if (symlinkOnTheWaySync(root, folder) !== null) return none;
   const record = await readRecord(cacheDir, view);
   if (!record || record.configFile !== configFile || (configFile !== null && (configSha === null || record.configSha !== configSha))) return none;
