@@ -1,5 +1,4 @@
 import { lstatSync } from "node:fs";
-import { lstat } from "node:fs/promises";
 import path from "node:path";
 
 /**
@@ -20,13 +19,17 @@ export function unsafePath(p: string): string | null {
   return null;
 }
 
-/** The first symlink at `rel` under `root` or on the way to it, relative to root; null when there is none. */
-export async function symlinkOnTheWay(root: string, rel: string): Promise<string | null> {
+/**
+ * The first symlink at `rel` under `root` or on the way to it, relative to
+ * root; null when there is none. Synchronous: a few lstat calls, asked before
+ * anything else runs as well as per file.
+ */
+export function symlinkOnTheWay(root: string, rel: string): string | null {
   let at = root;
   for (const part of rel.split("/")) {
     at = path.join(at, part);
     try {
-      if ((await lstat(at)).isSymbolicLink()) return path.relative(root, at).split(path.sep).join("/");
+      if (lstatSync(at).isSymbolicLink()) return path.relative(root, at).split(path.sep).join("/");
     } catch {
       return null; // absent from here on: nothing to follow
     }
@@ -34,21 +37,7 @@ export async function symlinkOnTheWay(root: string, rel: string): Promise<string
   return null;
 }
 
-/** symlinkOnTheWay without waiting, for the few checks made before anything else runs. */
-export function symlinkOnTheWaySync(root: string, rel: string): string | null {
-  let at = root;
-  for (const part of rel.split("/")) {
-    at = path.join(at, part);
-    try {
-      if (lstatSync(at).isSymbolicLink()) return path.relative(root, at).split(path.sep).join("/");
-    } catch {
-      return null;
-    }
-  }
-  return null;
-}
-
 /** True when `rel` under `root`, or a folder on the way to it, is a symlink (acting on it would act elsewhere). */
-export async function crossesSymlink(root: string, rel: string): Promise<boolean> {
-  return (await symlinkOnTheWay(root, rel)) !== null;
+export function crossesSymlink(root: string, rel: string): boolean {
+  return symlinkOnTheWay(root, rel) !== null;
 }

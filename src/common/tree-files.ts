@@ -15,8 +15,8 @@ import { symlinkOnTheWay } from "./path-guard.js";
 /** The most any one file is read: far above any schema.rb, and far below what hurts. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-async function refuseSymlink(root: string, rel: string, action: "read" | "write" | "delete"): Promise<void> {
-  const link = await symlinkOnTheWay(root, rel);
+function refuseSymlink(root: string, rel: string, action: "read" | "write" | "delete"): void {
+  const link = symlinkOnTheWay(root, rel);
   if (link !== null) throw new InputError(msg.symlinkRefused(rel, link, action), rel);
 }
 
@@ -27,7 +27,7 @@ async function refuseSymlink(root: string, rel: string, action: "read" | "write"
  * `max` bytes; the read stops at the bound even if the file grows meanwhile.
  */
 export async function readTreeFile(root: string, rel: string, max = MAX_FILE_BYTES): Promise<Buffer | null> {
-  await refuseSymlink(root, rel, "read");
+  refuseSymlink(root, rel, "read");
   let handle;
   try {
     // O_NOFOLLOW: a symlink made since the check is refused, not followed; O_NONBLOCK: opening a FIFO does not wait for a writer.
@@ -60,13 +60,13 @@ export async function readTreeFile(root: string, rel: string, max = MAX_FILE_BYT
 
 /** Writes a generated file atomically; refuses (exit 2) to write at or through a symlink. */
 export async function writeTreeFile(root: string, rel: string, bytes: Buffer | string): Promise<void> {
-  await refuseSymlink(root, rel, "write");
+  refuseSymlink(root, rel, "write");
   await writeAtomic(path.join(root, rel), bytes);
 }
 
 /** Deletes a generated file if present; refuses (exit 2) when it, or a folder on the way, is a symlink. */
 export async function removeTreeFile(root: string, rel: string): Promise<void> {
-  await refuseSymlink(root, rel, "delete");
+  refuseSymlink(root, rel, "delete");
   await unlink(path.join(root, rel)).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== "ENOENT" && error.code !== "ENOTDIR") throw error;
   });

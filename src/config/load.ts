@@ -2,7 +2,7 @@ import path from "node:path";
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { parse as parseShell } from "shell-quote";
 import { ConfigError, InputError } from "../common/errors.js";
-import { symlinkOnTheWaySync } from "../common/path-guard.js";
+import { symlinkOnTheWay } from "../common/path-guard.js";
 import type { RawConfig } from "./schema.js";
 import { DEFAULTS } from "./defaults.js";
 import { MODULE_NAME, SEARCH_PLACES, TABLE_PLACEHOLDERS, findConfigFile, isInside, parsePlain, toRepoPath } from "./file.js";
@@ -154,7 +154,7 @@ async function validate(
   // The defaults are in the key so a zero-models that knows new keys never takes an older validation (same version in development).
   const key = json === null ? null : sha256(`${VERSION}\0${JSON.stringify(DEFAULTS)}\0${file ?? ""}\0${json}`);
   // Reached through a symlink, the cached validation could be anyone's: validate (and openProject then refuses the folder).
-  if (key && symlinkOnTheWaySync(projectDir, path.relative(projectDir, path.dirname(cacheFile)).split(path.sep).join("/")) === null) {
+  if (key && symlinkOnTheWay(projectDir, path.relative(projectDir, path.dirname(cacheFile)).split(path.sep).join("/")) === null) {
     try {
       const cached = JSON.parse(await readFile(cacheFile, "utf8")) as { key?: string; config?: RawConfig };
       // The cached config names its own cache folder, so a planted one could not move the check that git tracks nothing there.
@@ -217,7 +217,7 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
     if (escape) throw new ConfigError(msg.configThroughSymlink(where, key, pattern, escape.through, escape.real, root), file ?? undefined);
   }
   // Not even a symlink that stays inside: its target is tracked, so a commit could fill the cache folder.
-  const cacheLink = symlinkOnTheWaySync(root, cacheDir);
+  const cacheLink = symlinkOnTheWay(root, cacheDir);
   if (cacheLink !== null) throw new InputError(msg.symlinkRefused(cacheDir, cacheLink, "write"), cacheLink);
   return {
     file,

@@ -304,7 +304,7 @@ class GenerateRun {
     const candidates = touched.flatMap((t) => Object.entries(recorded[t]?.outputs ?? {})).filter(([file, hash]) => hash !== null && !live.has(file));
     const orphans: typeof candidates = [];
     for (const [file, hash] of candidates) {
-      if (await crossesSymlink(config.root, file)) this.output.onStep?.({ type: "warning", text: msg.orphanThroughSymlink(file) });
+      if (crossesSymlink(config.root, file)) this.output.onStep?.({ type: "warning", text: msg.orphanThroughSymlink(file) });
       else orphans.push([file, hash]);
     }
     const current = await hashDisk(config.root, orphans.map(([file]) => file));

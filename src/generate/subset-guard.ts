@@ -69,7 +69,7 @@ async function moveAside(config: Config, files: string[]): Promise<string[]> {
   for (const file of new Set(files)) {
     const info = await lstat(path.join(root, file)).catch(() => null);
     // A symlink is never moved (nor followed): hashing refuses it later with a message that names it.
-    if (info?.isFile() && (await symlinkOnTheWay(root, file)) === null) present.push(file);
+    if (info?.isFile() && symlinkOnTheWay(root, file) === null) present.push(file);
   }
   if (present.length === 0) return [];
   await rm(dirOf(config), { recursive: true, force: true });
@@ -94,9 +94,9 @@ async function putBack(config: Config, file: string): Promise<boolean> {
   const { root } = config;
   const kept = keptOf(config, file);
   const info = await lstat(kept).catch(() => null);
-  if (!info?.isFile() || (await symlinkOnTheWay(dirOf(config), `files/${file}`)) !== null) return false;
+  if (!info?.isFile() || symlinkOnTheWay(dirOf(config), `files/${file}`) !== null) return false;
   if (await lstat(path.join(root, file)).catch(() => null)) return false;
-  const link = await symlinkOnTheWay(root, file);
+  const link = symlinkOnTheWay(root, file);
   if (link !== null) throw new InputError(msg.symlinkRefused(file, link, "write"), file);
   await mkdir(path.dirname(path.join(root, file)), { recursive: true });
   await move(kept, path.join(root, file));

@@ -57,7 +57,7 @@ export async function restorePending(root: string): Promise<boolean> {
     const kept = await lstat(from).catch(() => null);
     if (!kept) continue;
     // A link in the set-aside folder is one setAside moved there; rename moves the link itself, never what it points to.
-    if (!(kept.isFile() || kept.isSymbolicLink()) || (await symlinkOnTheWay(root, file)) !== null) throw new InputError(msg.setAsideUnsafe(recordFile, file), recordFile);
+    if (!(kept.isFile() || kept.isSymbolicLink()) || symlinkOnTheWay(root, file) !== null) throw new InputError(msg.setAsideUnsafe(recordFile, file), recordFile);
     // Never overwrite: a file made there since is someone's newer work.
     if (existsSync(path.join(root, file))) throw new ZeroModelsError(msg.setAsideOccupied(file, path.relative(root, from)), EXIT.failed);
     await mkdir(path.dirname(path.join(root, file)), { recursive: true });

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config/load.js";
 import { allVouched, listing, trackedUnder, type Listing } from "../git/listing.js";
-import { symlinkOnTheWaySync } from "../common/path-guard.js";
+import { symlinkOnTheWay } from "../common/path-guard.js";
 import { cacheFolder, hashDisk, watchedBases, type Snapshot, type View } from "../inputs/snapshot.js";
 import { FINGERPRINT_VERSION, VERSION } from "../common/version.js";
 
@@ -68,7 +68,7 @@ export async function knownFresh(root: string, cacheDir: string, view: View, con
   const none = { tables: null, listing: null };
   // The record is only ours if no commit can have put it there: not through a symlink, not tracked (checked below).
   const folder = cacheFolder(root, cacheDir);
-  if (symlinkOnTheWaySync(root, folder) !== null) return none;
+  if (symlinkOnTheWay(root, folder) !== null) return none;
   const record = await readRecord(cacheDir, view);
   if (!record || record.configFile !== configFile || (configFile !== null && (configSha === null || record.configSha !== configSha))) return none;
   const config = JSON.parse(record.config) as Config;
