@@ -88,13 +88,13 @@ function artifact() {
 }
 
 describe("the caps on what a server sends", () => {
-  it("default to 64 MiB sent and 256 MiB inflated, as .zeromodelsrc.example and the README say", async () => {
+  it("default to 64 MiB sent and 256 MiB inflated, as .zeromodelsrc.example and docs/configuration.md say", async () => {
     const s = settings("https://cache.example.com");
     expect(s.maxBodyBytes).toBe(64 * MiB);
     expect(s.maxInflatedBytes).toBe(256 * MiB);
     const { readFileSync } = await import("node:fs");
     const { PROJECT } = await import("../../helpers/repo.js");
-    const readme = readFileSync(`${PROJECT}/README.md`, "utf8");
+    const readme = readFileSync(`${PROJECT}/docs/configuration.md`, "utf8");
     expect(readme).toMatch(/`remote\.maxBodyBytes` \| 64 MiB \(67108864\)/);
     expect(readme).toMatch(/`remote\.maxInflatedBytes` \| 256 MiB \(268435456\)/);
   });
