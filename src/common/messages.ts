@@ -140,6 +140,11 @@ export const reason = {
   sharedRefresh: "regenerated to refresh the shared files",
 };
 
+// What of a model, concern or schema block is an input (fingerprint: declarations)
+export const notAnInput = (file: string) => `${file}: only method bodies or comments changed: not an input`;
+export const countedByBytes = (file: string, why: string) => `${file}: counted byte for byte (${why})`;
+export const extendedConcern = (modules: string[]) => `${modules.join(", ")} extended somewhere: its methods may be class methods`;
+
 // check
 export const allFresh = (tables: number) => `zero-models: all ${tables} tables fresh.`;
 export const staleHeader = (stale: number, total: number) => `zero-models: ${stale} of ${total} tables stale:`;

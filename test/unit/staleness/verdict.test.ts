@@ -9,6 +9,7 @@ import { parseLock, serializeLock, type Lock, type LockRead } from "../../../src
 import { ParseCache } from "../../../src/inputs/parse-cache.js";
 import { hashRecord, sha256 } from "../../../src/common/hash.js";
 import type { Config } from "../../../src/config/load.js";
+import { visibleLine } from "../../helpers/edits.js";
 import { appFiles, generated, lockAfterGenerate, MODELS, memorySnapshot, OUT, TEMPLATES, tempProject } from "./memory-app.js";
 
 let root: string;
@@ -131,8 +132,8 @@ describe("makePlan against the lock of the last generate", () => {
   it("lists a table's own changes first, then its neighbours', then the global ones", async () => {
     const app = await generatedApp();
     const plan = await app.plan({
-      ...edit("app/models/job.rb", "end\n", "  # x\nend\n"),
-      ...edit("app/models/client.rb", "end\n", "  # x\nend\n"),
+      ...edit("app/models/job.rb", "end\n", `${visibleLine()}\nend\n`),
+      ...edit("app/models/client.rb", "end\n", `${visibleLine()}\nend\n`),
       ...edit("db/schema.rb", `t.string "title", null: false`, `t.string "title"`),
       [`${TEMPLATES}/model.ts.tpl`]: "changed",
     });
@@ -268,7 +269,7 @@ describe("makePlan against the lock of the last generate", () => {
 
   it("gives both the component and the output reasons when a table changed and its file was edited", async () => {
     const app = await generatedApp();
-    const plan = await app.plan({ ...edit("app/models/tag.rb", "end", "  # x\nend"), [`${OUT}/tag.ts`]: "// by hand\n" });
+    const plan = await app.plan({ ...edit("app/models/tag.rb", "end", `${visibleLine()}\nend`), [`${OUT}/tag.ts`]: "// by hand\n" });
     expect(reasonsOf(plan, "tags").map((r) => r.kind)).toEqual(["component", "output-edited"]);
   });
 
