@@ -19,14 +19,15 @@
  * `begin`), in the body of a module that extends ActiveSupport::Concern, in
  * its `included` / `prepended` blocks and in `concerning` blocks. A plain
  * module's methods may become class methods (`extend Helpers`), so its
- * bodies stay; so do those of a concern some file extends (analyze.ts
- * checks `extends` against `stripped` across files).
+ * bodies stay; so do those of a concern some file extends
+ * (staleness/declared.ts checks `extends` against `stripped` across files).
  *
  * Class-level metaprogramming can turn text or instance methods into
  * class-level behaviour (`class_eval <<~RUBY`, `define_method(:x,
- * instance_method(:y))`, `send`, `module_function`, `extend self`,
- * `__LINE__`): a file with any of it outside an instance method body is
- * counted byte for byte (`fallback` says why).
+ * instance_method(:y))`, `send`, `module_function`, `extend self`), or ask
+ * for line numbers (`__LINE__`, `caller`, `source_location`): a file with any
+ * of it outside an instance method body counts byte for byte (`fallback`
+ * says why).
  */
 import { canonical, canonicalText, canonicalValue, type Override } from "./canonical.js";
 import { constantName, is, parseRubySource, statementsOf, type Node, type NodeOf } from "./prism.js";
@@ -62,6 +63,10 @@ const METAPROGRAMMING = new Set([
   "module_function",
   "singleton_class",
   "binding",
+  // Line numbers: a comment or blank line above would change what these return.
+  "caller",
+  "caller_locations",
+  "source_location",
 ]);
 
 /** Blocks of a concern whose `def`s define instance methods of each including class. */

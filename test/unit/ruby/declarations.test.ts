@@ -125,6 +125,7 @@ describe("declarations: what class-level introspection can see", () => {
       "module Util\n  module_function\n  def x; end\nend\n",
       "module Util\n  extend self\nend\n",
       "class A\n  X = __LINE__\nend\n",
+      "class A\n  X = caller_locations(0).first.lineno\nend\n",
       "module C\n  extend ActiveSupport::Concern\n  included do\n    define_method(:y) { 2 }\n  end\nend\n",
     ];
     for (const text of cases) {
