@@ -145,7 +145,8 @@ export async function declarationsOf(text: string, file: string): Promise<Declar
   const write = (child: unknown, scope: Scope): unknown => canonicalValue(child, overrideFor(scope));
 
   try {
-    const form = { magic: magicComments, program: canonical(program, overrideFor({ body: true, strips: false, concern: false, singleton: false })) };
+    // Line endings are read before parsing (CRLF -> LF), and Ruby may keep a \r in a multi-line literal: converting them is a change.
+    const form = { crlf: text.includes("\r\n"), magic: magicComments, program: canonical(program, overrideFor({ body: true, strips: false, concern: false, singleton: false })) };
     return { hash: sha256(`declarations\0${canonicalText(form)}`), fallback: null, extends: [...extended].sort(), stripped: [...stripped].sort() };
   } catch (error) {
     if (!(error instanceof Fallback)) throw error;

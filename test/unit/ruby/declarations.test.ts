@@ -111,8 +111,9 @@ describe("declarations: what class-level introspection can see", () => {
     expect((await declarationsOf(singleton, "u.rb")).extends).toEqual(["Finders"]);
   });
 
-  it("keeps magic comments: they change what literals mean", async () => {
+  it("keeps magic comments (they change what literals mean) and line endings", async () => {
     await differs(USER, `# frozen_string_literal: true\n${USER}`);
+    await differs(USER, USER.replace(/\n/g, "\r\n"));
   });
 
   it("falls back to the file's bytes on class-level metaprogramming", async () => {
