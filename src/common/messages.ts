@@ -143,7 +143,7 @@ export const reason = {
 // What of a model, concern or schema block is an input (fingerprint: declarations)
 export const notAnInput = (file: string) => `${file}: only method bodies or comments changed: not an input`;
 export const countedByBytes = (file: string, why: string) => `${file}: counted byte for byte (${why})`;
-export const extendedConcern = (modules: string[]) => `${modules.join(", ")} extended somewhere: its methods may be class methods`;
+export const methodsRunAtLoad = (names: string[]) => `${names.join(", ")} extended or instantiated as a class loads: its method bodies may run then`;
 
 // check
 export const allFresh = (tables: number) => `zero-models: all ${tables} tables fresh.`;

@@ -19,8 +19,11 @@
  * `begin`), in the body of a module that extends ActiveSupport::Concern, in
  * its `included` / `prepended` blocks and in `concerning` blocks. A plain
  * module's methods may become class methods (`extend Helpers`), so its
- * bodies stay; so do those of a concern some file extends
- * (staleness/declared.ts checks `extends` against `stripped` across files).
+ * bodies stay; so do those of a concern some file extends, and those of a
+ * class some code instantiates as the class loads (`LIMIT = Settings.new.max`;
+ * a receiverless `new` there counts the file byte for byte): staleness/
+ * declared.ts checks `extends` and `instantiates` against `stripped` across
+ * files, through includes and superclasses.
  *
  * Class-level metaprogramming can turn text or instance methods into
  * class-level behaviour (`class_eval <<~RUBY`, `define_method(:x,
@@ -40,7 +43,9 @@ export interface Declarations {
   fallback: string | null;
   /** Constants passed to `extend` (or included into a singleton class): their instance methods become class methods. */
   extends: string[];
-  /** Modules whose instance method bodies were left out. */
+  /** Constants instantiated (`Money.new`) by code that runs when the class loads: their instance methods may run then. */
+  instantiates: string[];
+  /** Classes and modules whose instance method bodies were left out. */
   stripped: string[];
 }
 
@@ -81,15 +86,24 @@ interface Scope {
   concern: boolean;
   /** Inside `class << self` or `class_methods do`: `include` there adds class methods. */
   singleton: boolean;
+  /** Inside a method body or a lambda: runs when called, not when the class loads. */
+  method: boolean;
 }
 
-const CODE: Scope = { body: false, strips: false, concern: false, singleton: false };
+const BODY: Scope = { body: true, strips: true, concern: false, singleton: false, method: false };
+
+/** The scope of code nested in `scope` that is no class body (a block, a method's parameters). */
+const code = (scope: Scope): Scope => ({ body: false, strips: false, concern: false, singleton: scope.singleton, method: scope.method });
+
+/** Calls that make an instance, so that its methods can run when the class loads (`LIMIT = Settings.new.limit`). */
+const INSTANTIATION = new Set(["new", "allocate"]);
 
 class Fallback extends Error {}
 
 export async function declarationsOf(text: string, file: string): Promise<Declarations> {
   const { program, source, magicComments } = await parseRubySource(text, file);
   const extended = new Set<string>();
+  const instantiated = new Set<string>();
   const stripped = new Set<string>();
 
   const fallback = (node: Node, what: string): never => {
@@ -98,24 +112,27 @@ export async function declarationsOf(text: string, file: string): Promise<Declar
 
   const overrideFor = (scope: Scope): Override => {
     const self: Override = (parent, field, child) => {
-      if (is(parent, "ClassNode") && field === "body") return write(child, { body: true, strips: true, concern: false, singleton: false });
+      if (is(parent, "ClassNode") && field === "body") {
+        stripped.add(lastSegment(constantName(parent.constantPath)));
+        return write(child, BODY);
+      }
       if (is(parent, "ModuleNode") && field === "body") {
         const concern = extendsConcern(parent.body);
         if (concern) stripped.add(lastSegment(constantName(parent.constantPath)));
-        return write(child, { body: true, strips: concern, concern, singleton: false });
+        return write(child, { ...BODY, strips: concern, concern });
       }
-      if (is(parent, "SingletonClassNode") && field === "body") return write(child, { ...CODE, singleton: true });
+      if (is(parent, "SingletonClassNode") && field === "body") return write(child, { ...code(scope), singleton: true, method: false });
       if (is(parent, "DefNode")) {
         const instance = !parent.receiver && scope.body && scope.strips;
         if (instance && (field === "body" || field === "locals")) return field === "body" && parent.body ? "instance method body" : null;
-        return write(child, CODE);
+        return write(child, { ...code(scope), method: true });
       }
-      // A block's scope is its call's (blockScope); a lambda's body is code whatever encloses it.
-      if (is(parent, "LambdaNode")) return write(child, CODE);
+      // A block's scope is its call's (blockScope); a lambda's body runs when it is called.
+      if (is(parent, "LambdaNode")) return write(child, { ...code(scope), method: true });
       if (is(parent, "CallNode")) {
         if (field === "name") call(parent, scope);
         if (field === "block") return write(child, blockScope(parent, scope));
-      } else if (field === "block") return write(child, CODE);
+      } else if (field === "block") return write(child, code(scope));
       if (is(parent, "SourceLineNode") || is(child, "SourceLineNode")) fallback(parent, "__LINE__");
       return undefined;
     };
@@ -124,15 +141,20 @@ export async function declarationsOf(text: string, file: string): Promise<Declar
 
   /** The scope of a call's block body: a concern's `included do` and `concerning` are class bodies, `class_methods do` a singleton class. */
   const blockScope = (node: NodeOf<"CallNode">, scope: Scope): Scope => {
-    if (node.receiver || !scope.body) return CODE;
-    if (INCLUDER_BLOCKS.has(node.name) && scope.concern) return { body: true, strips: true, concern: true, singleton: false };
-    if (node.name === "concerning") return { body: true, strips: true, concern: true, singleton: false };
-    if (node.name === "class_methods" && scope.concern) return { ...CODE, singleton: true };
-    return CODE;
+    if (node.receiver || !scope.body) return code(scope);
+    if (INCLUDER_BLOCKS.has(node.name) && scope.concern) return { ...BODY, concern: true };
+    if (node.name === "concerning") return { ...BODY, concern: true };
+    if (node.name === "class_methods" && scope.concern) return { ...code(scope), singleton: true };
+    return code(scope);
   };
 
   const call = (node: NodeOf<"CallNode">, scope: Scope): void => {
     if (METAPROGRAMMING.has(node.name)) fallback(node, node.name);
+    if (INSTANTIATION.has(node.name) && !scope.method) {
+      const made = node.receiver ? constantName(node.receiver) : null;
+      if (made !== null) instantiated.add(lastSegment(made));
+      else fallback(node, `${node.name} when the class loads`);
+    }
     const addsClassMethods = node.name === "extend" || (node.name === "include" && scope.singleton);
     if (!addsClassMethods) return;
     for (const arg of node.arguments_?.arguments_ ?? []) {
@@ -146,11 +168,12 @@ export async function declarationsOf(text: string, file: string): Promise<Declar
 
   try {
     // Line endings are read before parsing (CRLF -> LF), and Ruby may keep a \r in a multi-line literal: converting them is a change.
-    const form = { crlf: text.includes("\r\n"), magic: magicComments, program: canonical(program, overrideFor({ body: true, strips: false, concern: false, singleton: false })) };
-    return { hash: sha256(`declarations\0${canonicalText(form)}`), fallback: null, extends: [...extended].sort(), stripped: [...stripped].sort() };
+    const form = { crlf: text.includes("\r\n"), magic: magicComments, program: canonical(program, overrideFor({ ...BODY, strips: false })) };
+    const sorted = (set: Set<string>) => [...set].sort();
+    return { hash: sha256(`declarations\0${canonicalText(form)}`), fallback: null, extends: sorted(extended), instantiates: sorted(instantiated), stripped: sorted(stripped) };
   } catch (error) {
     if (!(error instanceof Fallback)) throw error;
-    return { hash: null, fallback: error.message, extends: [], stripped: [] };
+    return { hash: null, fallback: error.message, extends: [], instantiates: [], stripped: [] };
   }
 }
 

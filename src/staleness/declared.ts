@@ -31,7 +31,8 @@ export async function declaredComponents(
   const components = new Map<string, string>();
   const notes: string[] = [];
   for (const [file, d] of declarations) {
-    const why = d.fallback ?? (d.stripped.some((m) => extended.has(m)) ? msg.extendedConcern(d.stripped.filter((m) => extended.has(m))) : null);
+    const reached = d.stripped.filter((m) => extended.has(m));
+    const why = d.fallback ?? (reached.length ? msg.methodsRunAtLoad(reached) : null);
     if (why !== null) notes.push(msg.countedByBytes(file, why));
     components.set(file, d.hash !== null && why === null ? d.hash : hashes[file]!);
   }
@@ -39,17 +40,19 @@ export async function declaredComponents(
 }
 
 /**
- * Modules whose instance methods become class methods somewhere: those some
- * file extends, and those they include, transitively. A concern among them
- * keeps its method bodies as inputs.
+ * Classes and modules whose instance methods may run when a class loads:
+ * those some file extends or instantiates, then what they include and
+ * inherit from, transitively. Their method bodies stay inputs.
  */
 function extendedModules(sources: Map<string, RubyFileFacts>, declarations: Map<string, Declarations>, lastSegment: (name: string) => string): Set<string> {
   const includes = new Map<string, string[]>();
+  const add = (name: string, more: string[]) => includes.set(lastSegment(name), [...(includes.get(lastSegment(name)) ?? []), ...more.map(lastSegment)]);
   for (const facts of sources.values()) {
-    for (const m of facts.modules) includes.set(lastSegment(m.name), [...(includes.get(lastSegment(m.name)) ?? []), ...m.includes.map(lastSegment)]);
+    for (const m of facts.modules) add(m.name, m.includes);
+    for (const c of facts.classes) add(c.name, [...c.includes, ...(c.superclass ? [c.superclass] : [])]);
   }
   const extended = new Set<string>();
-  const queue = [...declarations.values()].flatMap((d) => d.extends);
+  const queue = [...declarations.values()].flatMap((d) => [...d.extends, ...d.instantiates]);
   for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
     if (extended.has(next)) continue;
     extended.add(next);

@@ -111,6 +111,15 @@ describe("declarations: what class-level introspection can see", () => {
     expect((await declarationsOf(singleton, "u.rb")).extends).toEqual(["Finders"]);
   });
 
+  it("reports constants instantiated as the class loads; a receiverless new then counts the file byte for byte", async () => {
+    const loads = "class A\n  LIMIT = Settings.new.limit\n  included_hook = Struct.new(:a)\n  def self.build\n    new(Other.new)\n  end\n  def x\n    Later.new\n  end\n  scope :s, -> { where(x: Lazy.new.y) }\nend\n";
+    expect((await declarationsOf(loads, "a.rb")).instantiates).toEqual(["Settings", "Struct"]);
+    expect((await declarationsOf(loads, "a.rb")).stripped).toEqual(["A"]);
+    const receiverless = await declarationsOf("class A\n  DEFAULT = new.to_h\nend\n", "a.rb");
+    expect(receiverless.hash).toBeNull();
+    expect(receiverless.fallback).toBe("new when the class loads at line 2");
+  });
+
   it("keeps magic comments (they change what literals mean) and line endings", async () => {
     await differs(USER, `# frozen_string_literal: true\n${USER}`);
     await differs(USER, USER.replace(/\n/g, "\r\n"));

@@ -160,9 +160,22 @@ describe("analyze", () => {
       const extended = edit("app/models/tag.rb", "class Tag < ApplicationRecord\n", "class Tag < ApplicationRecord\n  extend Notable\n");
       const withMethod = { ...extended, ...edit("app/models/concerns/notable.rb", "  included do", "  def finder\n    1\n  end\n\n  included do") };
       const b = await analysis(withMethod);
-      expect(b.notes).toContain("app/models/concerns/notable.rb: counted byte for byte (Notable extended somewhere: its methods may be class methods)");
+      expect(b.notes).toContain("app/models/concerns/notable.rb: counted byte for byte (Notable extended or instantiated as a class loads: its method bodies may run then)");
       const body = { ...withMethod, "app/models/concerns/notable.rb": withMethod["app/models/concerns/notable.rb"]!.replace("    1\n", "    2\n") };
       expect(changed(b, await analysis(body))).toEqual(["clients", "jobs", "notes", "people"]);
+    });
+
+    it("counts a class some model instantiates as it loads byte for byte, with what it includes and inherits from", async () => {
+      const settings = {
+        "app/models/tag.rb": "class Tag < ApplicationRecord\n  LIMIT = Person.new.limit\nend\n",
+        "app/models/person.rb": "class Person < ApplicationRecord\n  include Notable\n\n  def limit\n    10\n  end\nend\n",
+      };
+      const a = await analysis(settings);
+      expect(a.notes).toContain("app/models/person.rb: counted byte for byte (Person extended or instantiated as a class loads: its method bodies may run then)");
+      expect(a.notes).toContain("app/models/concerns/notable.rb: counted byte for byte (Notable extended or instantiated as a class loads: its method bodies may run then)");
+      expect(a.notes).toContain("app/models/application_record.rb: counted byte for byte (ApplicationRecord extended or instantiated as a class loads: its method bodies may run then)");
+      const body = { ...settings, "app/models/person.rb": settings["app/models/person.rb"].replace("    10\n", "    20\n") };
+      expect(changed(a, await analysis(body))).toContain("people");
     });
 
     it("the setting is part of every fingerprint", async () => {
