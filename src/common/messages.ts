@@ -140,6 +140,11 @@ export const reason = {
   sharedRefresh: "regenerated to refresh the shared files",
 };
 
+// What of a model, concern or schema block is an input (fingerprint: declarations)
+export const notAnInput = (file: string) => `${file}: only method bodies or comments changed: not an input`;
+export const countedByBytes = (file: string, why: string) => `${file}: counted byte for byte (${why})`;
+export const methodsRunAtLoad = (names: string[]) => `${names.join(", ")} extended or instantiated as a class loads: its method bodies may run then`;
+
 // check
 export const allFresh = (tables: number) => `zero-models: all ${tables} tables fresh.`;
 export const staleHeader = (stale: number, total: number) => `zero-models: ${stale} of ${total} tables stale:`;

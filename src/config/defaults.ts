@@ -51,6 +51,7 @@ export const DEFAULTS = {
   },
   beforeGenerate: [],
   cascade: "associations",
+  fingerprint: "declarations",
   preCommit: "check",
   postMerge: "generate",
   postCheckout: "generate",

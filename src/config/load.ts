@@ -47,6 +47,8 @@ export interface Config {
   commandTimeoutMs: number | null;
   beforeGenerate: Array<{ run: string[]; when: string[] }>;
   cascade: RawConfig["cascade"];
+  /** What of a model, concern or create_table block is an input: what class-level introspection can see, or every byte. */
+  fingerprint: RawConfig["fingerprint"];
   hooks: { preCommit: RawConfig["preCommit"]; postMerge: RawConfig["postMerge"]; postCheckout: RawConfig["postCheckout"]; inCI: boolean };
   /** How long a run waits for another one holding cacheDir's run lock, in ms. */
   lockTimeoutMs: number;
@@ -240,6 +242,7 @@ function resolveConfig(raw: RawConfig, file: string | null, root: string, projec
       when: globs(`beforeGenerate[${i}].when`, step.when),
     })),
     cascade: raw.cascade,
+    fingerprint: raw.fingerprint,
     hooks: { preCommit: raw.preCommit, postMerge: raw.postMerge, postCheckout: raw.postCheckout, inCI: raw.hooksInCI },
     lockTimeoutMs: raw.lockTimeout * 1000,
     lockfile,

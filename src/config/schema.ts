@@ -54,6 +54,7 @@ const configSchema = z
       .array(z.strictObject({ run: argv, when: globList }))
       .default([]),
     cascade: z.enum(["associations", "foreign-keys", "none"]).default(DEFAULTS.cascade),
+    fingerprint: z.enum(["declarations", "bytes"]).default(DEFAULTS.fingerprint),
     preCommit: z.enum(["check", "fix"]).default(DEFAULTS.preCommit),
     postMerge: z.enum(["generate", "warn", "off"]).default(DEFAULTS.postMerge),
     postCheckout: z.enum(["generate", "warn", "off"]).default(DEFAULTS.postCheckout),

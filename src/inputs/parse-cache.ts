@@ -13,7 +13,8 @@ import { VERSION } from "../common/version.js";
  * whose inputs did not change never loads parsed.json.
  */
 // A new zero-models may parse differently: never reuse facts another version produced.
-const CACHE_VERSION = `3:${VERSION}`;
+// 4: schema statements carry their canonical form; model files their declarations.
+const CACHE_VERSION = `4:${VERSION}`;
 const MAX_ENTRIES = 20000;
 // A whole parsed schema is rebuilt from its cached statements in milliseconds;
 // keeping it too would store the schema's text again for every version of it.

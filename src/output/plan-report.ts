@@ -32,6 +32,7 @@ function explainTable(plan: Plan, table: string, log: Logger): void {
 }
 
 export function explainFresh(plan: Plan, log: Logger): void {
+  for (const file of plan.notInputs) log.info(`  ${msg.notAnInput(file)}`);
   for (const t of plan.fresh) {
     const a = plan.analysis.tables[t]!;
     log.info(`  fresh ${t} (${a.model}): ${Object.keys(a.components).length} components match, fingerprint ${short(a.fingerprint)}`);

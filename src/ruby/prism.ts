@@ -224,6 +224,8 @@ const CONFLICT_MARKER = /^(<{7}|={7}|>{7}|\|{7})(?:[ \t].*)?$/m;
 export interface ParsedRuby {
   program: ProgramNode;
   source: RubySource;
+  /** Magic comments (`# frozen_string_literal: true`), key and value as written: the only comments that change what code means. */
+  magicComments: Array<{ key: string; value: string }>;
 }
 
 /** Parse Ruby; returns the program and the (LF-normalized) source for slicing. Throws InputError on syntax errors. */
@@ -271,7 +273,8 @@ export async function parseRubySource(text: string, file: string): Promise<Parse
     const line = source.line(tooDeep);
     throw new InputError(msg.rubyTooDeep(`${file}:${line}`, `more than ${MAX_DEPTH} levels`), file, line);
   }
-  return { program: result.value, source };
+  const magicComments = result.magicComments.map((m) => ({ key: source.slice(m.startLocation), value: source.slice(m.endLocation) }));
+  return { program: result.value, source, magicComments };
 }
 
 /**

@@ -34,6 +34,7 @@ import {
   type NodeOf,
   type RubySource,
 } from "./prism.js";
+import { canonical, canonicalText } from "./canonical.js";
 import { splitSchema } from "./schema-split.js";
 import type { ParsedSchema, SchemaTable } from "./types.js";
 
@@ -76,9 +77,9 @@ function defineVersion(call: NodeOf<"CallNode">, source: RubySource): string | n
  * the statement's text). `line` is 1-based within the text that was parsed.
  */
 export type StatementFacts =
-  | { kind: "table"; name: string | null; line: number; text: string; foreignKeys: string[]; idColumns: string[]; enumTypes: string[] }
-  | { kind: "call"; name: string; line: number; text: string; first: string | null; second: string | null; toTable: string | null; enumType: string | null }
-  | { kind: "other"; line: number; text: string };
+  | { kind: "table"; name: string | null; line: number; text: string; canon: string; foreignKeys: string[]; idColumns: string[]; enumTypes: string[] }
+  | { kind: "call"; name: string; line: number; text: string; canon: string; first: string | null; second: string | null; toTable: string | null; enumType: string | null }
+  | { kind: "other"; line: number; text: string; canon: string };
 
 /** Where parsed facts are kept between runs (the ParseCache). */
 export interface FactCache {
@@ -127,14 +128,16 @@ function collectColumns(call: NodeOf<"CallNode">, fk: Set<string>, ids: Set<stri
 function statementFacts(node: Node, source: RubySource): StatementFacts {
   const line = source.line(node);
   const text = source.nodeText(node);
-  if (!is(node, "CallNode") || node.receiver) return { kind: "other", line, text };
+  // What the statement says, without comments, blank lines or layout: a table's component (`fingerprint: declarations`).
+  const canon = sha256(canonicalText(canonical(node)));
+  if (!is(node, "CallNode") || node.receiver) return { kind: "other", line, text, canon };
   const args = positionalArgs(node);
   if (node.name === "create_table") {
     const fk = new Set<string>();
     const ids = new Set<string>();
     const enumTypes = new Set<string>();
     collectColumns(node, fk, ids, enumTypes);
-    return { kind: "table", name: literalString(args[0]), line, text, foreignKeys: [...fk], idColumns: [...ids], enumTypes: [...enumTypes] };
+    return { kind: "table", name: literalString(args[0]), line, text, canon, foreignKeys: [...fk], idColumns: [...ids], enumTypes: [...enumTypes] };
   }
   const { options } = keywordOptions(node);
   return {
@@ -142,6 +145,7 @@ function statementFacts(node: Node, source: RubySource): StatementFacts {
     name: node.name,
     line,
     text,
+    canon,
     first: literalString(args[0]),
     second: literalString(args[1]),
     toTable: literalString(options.get("to_table")),
@@ -161,7 +165,7 @@ interface Located {
  * those before it are attributed like the block's own, those after it are preamble.
  */
 function assemble(file: string, version: string | null, body: Located[], before: StatementFacts[], after: string[]): ParsedSchema {
-  const tables = new Map<string, { table: SchemaTable; parts: string[]; fk: Set<string>; ids: Set<string>; enumTypes: Set<string> }>();
+  const tables = new Map<string, { table: SchemaTable; parts: string[]; canons: string[]; fk: Set<string>; ids: Set<string>; enumTypes: Set<string> }>();
   for (const { facts, lineOffset } of body) {
     if (facts.kind !== "table") continue;
     const line = facts.line + lineOffset;
@@ -176,8 +180,9 @@ function assemble(file: string, version: string | null, body: Located[], before:
       throw new InputError(`${file}:${line}: table "${facts.name}" is created twice: ${EXPECTED_DEFINE}`, file, line);
     }
     tables.set(facts.name, {
-      table: { name: facts.name, source: "", line, foreignKeys: [], idColumns: [], enumTypes: [] },
+      table: { name: facts.name, source: "", declarations: "", line, foreignKeys: [], idColumns: [], enumTypes: [] },
       parts: [facts.text],
+      canons: [facts.canon],
       fk: new Set(facts.foreignKeys),
       ids: new Set(facts.idColumns),
       enumTypes: new Set(facts.enumTypes),
@@ -196,6 +201,7 @@ function assemble(file: string, version: string | null, body: Located[], before:
       const owner = facts.first === null ? undefined : tables.get(facts.first);
       if (owner) {
         owner.parts.push(facts.text);
+        owner.canons.push(facts.canon);
         if (facts.name === "add_foreign_key") pushUnique(owner.fk, facts.second ?? facts.toTable);
         if ((facts.name === "add_reference" || facts.name === "add_belongs_to") && facts.second !== null) pushUnique(owner.ids, `${facts.second}_id`);
         if (facts.name === "add_column") {
@@ -212,6 +218,7 @@ function assemble(file: string, version: string | null, body: Located[], before:
   const out: SchemaTable[] = [];
   for (const b of tables.values()) {
     b.table.source = b.parts.join("\n");
+    b.table.declarations = sha256(`declarations\0${b.canons.join("\n")}`);
     b.table.foreignKeys = [...b.fk];
     b.table.idColumns = [...b.ids];
     b.table.enumTypes = [...b.enumTypes];

@@ -8,6 +8,8 @@ export interface SchemaTable {
   name: string;
   /** Source of the create_table statement, then each top-level statement attributed to it (add_foreign_key, add_index, ...), LF line endings, joined by "\n". */
   source: string;
+  /** SHA-256 of the same statements' canonical form (canonical.ts): what they say, without comments, blank lines or layout. */
+  declarations: string;
   /** 1-based line of `create_table`. */
   line: number;
   /** Tables this one points at: add_foreign_key "this", "other" and t.references ..., foreign_key: true / { to_table: }. */

@@ -9,6 +9,7 @@ import * as msg from "../common/messages.js";
 import type { ParseCache } from "../inputs/parse-cache.js";
 import type { Snapshot } from "../inputs/snapshot.js";
 import { formatComponent, globalComponents } from "./components.js";
+import { blockComponent, declaredComponents } from "./declared.js";
 import type { Debug } from "../common/log.js";
 import { FINGERPRINT_VERSION, VERSION } from "../common/version.js";
 
@@ -33,6 +34,8 @@ export interface Analysis {
   /** Schema version from define(version: ...), digits only. */
   schemaVersion: string | null;
   migrations: string[];
+  /** Model or concern file -> the hash it enters fingerprints with (its declarations', or its bytes'). */
+  models: Record<string, string>;
   /** Lines for --debug. */
   notes: string[];
 }
@@ -94,8 +97,13 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
   // Only files whose facts are not cached are read.
   const kindOf = (file: string) => (file === inputs.schema ? "schema" : file === inputs.inflections ? "inflections" : "model");
   const parsedFiles = [inputs.schema, ...(inputs.inflections ? [inputs.inflections] : []), ...inputs.models];
+  const declared = config.fingerprint === "declarations";
   const unparsed = [];
-  for (const file of parsedFiles) if (hashes[file] && !(await cache.has(kindOf(file), hashes[file]))) unparsed.push(file);
+  for (const file of parsedFiles) {
+    if (!hashes[file]) continue;
+    const missing = !(await cache.has(kindOf(file), hashes[file])) || (declared && kindOf(file) === "model" && !(await cache.has("declarations", hashes[file])));
+    if (missing) unparsed.push(file);
+  }
   const contents = await snapshot.read(unparsed);
   const text = (file: string) => {
     const bytes = contents.get(file);
@@ -117,6 +125,7 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     if (!hashes[file]) continue;
     sources.set(file, await cache.get("model", hashes[file]!, async () => (await import("../ruby/models.js")).parseModelFile(text(file), file)));
   }
+  const models = declared ? await declaredComponents(sources, hashes, cache, text) : { components: new Map(Object.entries(hashes)), notes: [] };
 
   const { buildAppModel } = await import("../rails/app-model.js");
   const app = buildAppModel(schema, sources, inflector, config.cascade);
@@ -132,7 +141,7 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
   if (inflections) global["inflections"] = hashes[inflections]!;
 
   const isExcluded = picomatch(config.excludeTables);
-  const blockHash = new Map(schema.tables.map((t) => [t.name, sha256(t.source)]));
+  const blockHash = new Map(schema.tables.map((t) => [t.name, blockComponent(t, config.fingerprint)]));
   // Kept so that a later run can say what changed in a block ("+ column due_at").
   await cache.put("block", new Map(schema.tables.map((t) => [blockHash.get(t.name)!, t.source])));
   const byName = new Map(schema.tables.map((t) => [t.name, t]));
@@ -155,12 +164,12 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
       };
       put("schema", name, blockHash.get(name)!);
       for (const e of t.enumTypes) put("enum", e, sha256(schema.enums[e] ?? `missing enum ${e}`));
-      for (const f of app.filesOf.get(name) ?? []) put("model", f, hashes[f]!);
+      for (const f of app.filesOf.get(name) ?? []) put("model", f, models.components.get(f)!);
     };
     addTable(table.name, false);
     for (const n of app.neighbours.get(table.name) ?? []) addTable(n, true);
     for (const f of app.strangers.get(table.name) ?? []) {
-      if (!(formatComponent({ scope: "own", kind: "model", name: f }) in components)) components[formatComponent({ scope: "neighbour", kind: "model", name: f })] = hashes[f]!;
+      if (!(formatComponent({ scope: "own", kind: "model", name: f }) in components)) components[formatComponent({ scope: "neighbour", kind: "model", name: f })] = models.components.get(f)!;
     }
     const model = app.modelOf.get(table.name)!;
     tables[table.name] = {
@@ -177,7 +186,8 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     inputs: hashes,
     schemaVersion: schema.version,
     migrations: inputs.migrations,
-    notes: app.notes,
+    models: Object.fromEntries(inputs.models.filter((f) => hashes[f]).map((f) => [f, models.components.get(f)!])),
+    notes: [...app.notes, ...models.notes],
   };
 }
 
@@ -192,6 +202,7 @@ function generatorConfig(config: Config): string {
     generator: config.generator.all,
     outputs: config.outputs.perTable,
     cascade: config.cascade,
+    fingerprint: config.fingerprint,
   });
 }
 

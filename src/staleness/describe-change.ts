@@ -1,5 +1,7 @@
 import { readAtRevisions } from "../git/objects.js";
 import { sha256 } from "../common/hash.js";
+import type { Config } from "../config/load.js";
+import { blockComponent } from "./declared.js";
 import type { ParseCache } from "../inputs/parse-cache.js";
 import type { ParsedSchema } from "../ruby/types.js";
 import { decodeUtf8 } from "../common/utf8.js";
@@ -75,11 +77,12 @@ export async function findEarlierBlocks(
   cache: ParseCache,
   root: string,
   schemaFile: string,
+  mode: Config["fingerprint"],
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const search = (schema: ParsedSchema) => {
     for (const t of schema.tables) {
-      const h = sha256(t.source);
+      const h = blockComponent(t, mode);
       if (wanted.has(h)) found.set(h, t.source);
     }
   };

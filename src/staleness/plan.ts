@@ -5,6 +5,7 @@ import type { Listing } from "../git/listing.js";
 import { BlobHashes } from "../inputs/blob-hashes.js";
 import { ParseCache } from "../inputs/parse-cache.js";
 import { takeSnapshot, type Snapshot, type View } from "../inputs/snapshot.js";
+import * as msg from "../common/messages.js";
 import { analyze } from "./analyze.js";
 import { recordFresh } from "./fresh-record.js";
 import { parseLock } from "./lock.js";
@@ -40,5 +41,6 @@ export async function planFor(project: Project, snapshot: Snapshot, caches: Cach
   await Promise.all([cache.save(), caches.blobs.save(), isFresh(plan) && plan.warnings.length === 0 ? recordFresh(config, snapshot, tables) : null]);
   debug(`${tables} tables, ${plan.stale.length} stale, ${plan.dropped.length} dropped; lock ${lock.status}`);
   for (const note of analysis.notes) debug(note);
+  for (const file of plan.notInputs) debug(msg.notAnInput(file));
   return plan;
 }

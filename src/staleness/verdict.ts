@@ -56,6 +56,8 @@ export interface Plan {
   shared: Reason[];
   /** Migration files newer than schema.rb's version. */
   pendingMigrations: string[];
+  /** Model and concern files edited since the lock whose declarations did not change (`fingerprint: declarations`): not an input. */
+  notInputs: string[];
   /** Current hash of every output path (null: absent), for summaries and orphan handling. */
   outputHashes: Map<string, string | null>;
   warnings: string[];
@@ -149,9 +151,25 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
     dropped,
     shared,
     pendingMigrations,
+    notInputs: lock ? editedButNotInputs(lock, analysis) : [],
     outputHashes,
     warnings,
   };
+}
+
+/** Model files whose bytes differ from the lock's record while the component the lock records for them is the same. */
+function editedButNotInputs(lock: Lock, analysis: Analysis): string[] {
+  const recorded = new Map<string, string>();
+  for (const t of Object.values(lock.tables)) {
+    for (const [name, hash] of Object.entries(t.components)) {
+      const key = parseComponent(name);
+      if (key.scope !== "global" && key.kind === "model") recorded.set(key.name, hash);
+    }
+  }
+  return Object.entries(analysis.models)
+    .filter(([file, hash]) => lock.inputs[file] !== undefined && lock.inputs[file] !== analysis.inputs[file] && recorded.get(file) === hash)
+    .map(([file]) => file)
+    .sort();
 }
 
 /** True when nothing needs regenerating, deleting or refreshing. */
@@ -182,7 +200,7 @@ async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysi
   }
   if (wanted.size === 0) return described;
   const { describeBlockChange, findEarlierBlocks, parsedSchema } = await import("./describe-change.js");
-  const earlier = await findEarlierBlocks(wanted, cache, snapshot.root, config.schema);
+  const earlier = await findEarlierBlocks(wanted, cache, snapshot.root, config.schema, config.fingerprint);
   const hash = analysis.inputs[config.schema]!;
   const schema = await parsedSchema(cache, hash, async () => (await snapshot.read([config.schema])).get(config.schema), config.schema);
   const blocks = new Map(schema.tables.map((t) => [t.name, t.source]));

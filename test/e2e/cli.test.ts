@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { tmpdir } from "node:os";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { visibleEdit } from "../helpers/edits.js";
 import { CLI, exampleRepo, makeRepo, PROJECT } from "../helpers/repo.js";
 
 describe("command line", () => {
@@ -56,7 +57,7 @@ describe("command line", () => {
     expect(again.stderr).not.toMatch(/ parse /);
     repo.edit("app/models/person.rb", (s) => `# touched\n${s}`);
     const edited = repo.zc(["check", "--debug"]);
-    expect(edited.stderr.match(/ parse [a-z-]+ /g)).toEqual([" parse model "]);
+    expect(edited.stderr.match(/ parse [a-z-]+ /g)).toEqual([" parse model ", " parse declarations "]);
     // One column added: Prism parses that create_table block alone, not the whole schema.
     repo.edit("db/schema.rb", (s) => s.replace('t.string "species", null: false', 't.string "species", null: false\n    t.string "genus"'));
     const column = repo.zc(["check", "--debug"]);
@@ -85,7 +86,7 @@ describe("command line", () => {
   it("--explain lists each component of a stale table", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
-    repo.edit("app/models/tag.rb", (s) => `# touched\n${s}`);
+    repo.edit("app/models/tag.rb", (s) => visibleEdit(s));
     const r = repo.zc(["check", "--explain"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/changed +model app\/models\/tag\.rb +[0-9a-f]{12} -> [0-9a-f]{12}/);
@@ -114,7 +115,7 @@ describe("CI gate", () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("all 11 tables fresh");
 
-    repo.edit("app/models/tag.rb", (s) => `# changed without regenerating\n${s}`);
+    repo.edit("app/models/tag.rb", (s) => visibleEdit(s));
     repo.commitAll("forgot to regenerate");
     clone.git("pull", "-q", "--no-rebase");
     const stale = clone.zc(["check"], { env: { CI: "true" } });

@@ -1,7 +1,10 @@
-import { appendFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emptyStats, loadStandIn, opArb, World, type Op, type Stats } from "../helpers/history.js";
+import { PROJECT } from "../helpers/repo.js";
 import { copyTeam, team, type Team } from "../helpers/team.js";
 
 /**
@@ -28,6 +31,13 @@ import { copyTeam, team, type Team } from "../helpers/team.js";
  * operation with its duration, ZC_DIFF_KEEP=1 keeps the repositories of a
  * history with a false hit, ZC_DIFF_SABOTAGE=1 tests the test: zero-models is
  * told the templates live elsewhere, so a template edit must show up as a false hit.
+ *
+ * Fingerprints by declarations (issue 18): edits no declaration sees (an
+ * instance method's body, comments, blank lines, layout of models, concerns
+ * and create_table blocks) must leave check's verdict exactly as it was
+ * (asserted). Every generator run is counted (test/helpers/count-runs.mjs
+ * wraps the generator); ZC_DIFF_FINGERPRINT=bytes replays the same seed with
+ * `fingerprint: bytes`, so the two counts say how many runs declarations save.
  */
 const RUNS = Number(process.env.ZC_DIFF_RUNS ?? 3);
 const STEPS = Number(process.env.ZC_DIFF_STEPS ?? 15);
@@ -46,6 +56,14 @@ const SKIP = Number(process.env.ZC_DIFF_SKIP ?? 0);
  * the end: ZC_DIFF_LOG=<file> also appends progress, false hits and the summary there as they happen.
  */
 const LOG = process.env.ZC_DIFF_LOG;
+const FINGERPRINT = process.env.ZC_DIFF_FINGERPRINT === "bytes" ? "bytes" : "declarations";
+const COUNTER = path.join(PROJECT, "test/helpers/count-runs.mjs");
+
+/** The team's config: every generator command goes through the run counter, with the fingerprint mode under test. */
+function counted(config: Record<string, unknown>): Record<string, unknown> {
+  const generator = Object.fromEntries(Object.entries(config.generator as Record<string, unknown>).map(([k, argv]) => [k, Array.isArray(argv) ? [process.execPath, COUNTER, ...argv] : argv]));
+  return { ...config, generator, fingerprint: FINGERPRINT };
+}
 function say(text: string): void {
   console.log(text);
   if (LOG) appendFileSync(LOG, `${text}\n`);
@@ -53,12 +71,13 @@ function say(text: string): void {
 /** One team set-up (~9 s, then copied per history) and 1.5 to 4 s a step on a 2-core machine. */
 const TIMEOUT = 60_000 + RUNS * (10_000 + STEPS * 8_000);
 
-function summary(stats: Stats, ms: number): string {
+function summary(stats: Stats & { generatorRuns: number }, ms: number): string {
   const precision = stats.regenerated ? (((stats.regenerated - stats.unnecessary) / stats.regenerated) * 100).toFixed(1) : "n/a";
   return [
     `differential: seed ${SEED}, ${stats.histories} histories${SKIP ? ` (${SKIP + 1} to ${SKIP + stats.histories})` : ""} of ${STEPS} steps: ${stats.steps} steps applied (${stats.skipped} operations did not apply; ${stats.short} histories ran out of operations before ${STEPS} steps), ${(ms / 1000).toFixed(0)} s`,
     `  false cache hits: ${stats.falseHits.length}`,
     `  comparisons with a full regeneration: ${stats.compares.checkFresh} after check said fresh, ${stats.compares.generate} after generate, ${stats.compares.commit} of commits the pre-commit hook let through (${stats.checks} checks)`,
+    `  fingerprint: ${FINGERPRINT}; generator runs: ${stats.generatorRuns}; edits no declaration sees: ${stats.invisible.applied} applied${FINGERPRINT === "declarations" ? `, ${stats.invisible.changedVerdict.length} changed check's verdict` : ""}`,
     `  precision: generate regenerated ${stats.regenerated} tables, ${stats.unnecessary} of them unnecessarily (files unchanged): ${precision}% needed`,
     `  refused commits ${stats.refusedCommits}, conflicts ${stats.conflicts}, invalid merges undone ${stats.invalidMerges}, disagreements ${stats.disagreements.length}, harness errors ${stats.harnessErrors.length}`,
     `  operations applied/skipped: ${Object.entries(stats.kinds).sort().map(([k, [a, b]]) => `${k} ${a}/${b}`).join(", ")}`,
@@ -72,7 +91,10 @@ describe("differential: incremental (hooks + generate) equals a full regeneratio
   it(
     `${RUNS} random histories of ${STEPS} steps`,
     () => {
-      const stats = emptyStats();
+      const stats = { ...emptyStats(), generatorRuns: 0 };
+      const runLog = path.join(mkdtempSync(path.join(tmpdir(), "zero-models-runs-")), "runs.log");
+      writeFileSync(runLog, "");
+      process.env.ZC_DIFF_RUN_LOG = runLog;
       const start = Date.now();
       let failure: string | undefined;
       let template: Team | undefined;
@@ -87,10 +109,13 @@ describe("differential: incremental (hooks + generate) equals a full regeneratio
             const disagreementsBefore = stats.disagreements.length;
             const t0 = Date.now();
             // ZC_DIFF_SABOTAGE=1 checks the harness itself: zero-models is told the templates are elsewhere, so a template edit must be caught as a false hit.
-            template ??= process.env.ZC_DIFF_SABOTAGE ? team({ config: (c) => ({ ...c, templates: "lib/nothing/**/*" }) }) : team();
+            if (!template) {
+              template = process.env.ZC_DIFF_SABOTAGE ? team({ config: (c) => ({ ...counted(c), templates: "lib/nothing/**/*" }) }) : team({ config: counted });
+              writeFileSync(runLog, ""); // the team's set-up runs are not the histories'
+            }
             const [copy, dispose] = copyTeam(template);
             try {
-              const world = new World(copy, stats);
+              const world = new World(copy, stats, FINGERPRINT === "declarations");
               if (process.env.ZC_DIFF_DEBUG) console.log(`team set up in ${Date.now() - t0} ms`);
               stats.histories++;
               let applied = 0;
@@ -131,11 +156,15 @@ describe("differential: incremental (hooks + generate) equals a full regeneratio
         const cause = error instanceof Error && error.cause instanceof Error ? `\n${error.cause.message}` : "";
         failure = `${error instanceof Error ? error.message : String(error)}${cause}`;
       }
+      stats.generatorRuns = readFileSync(runLog, "utf8").split("\n").filter(Boolean).length;
+      rmSync(path.dirname(runLog), { recursive: true, force: true });
       say(summary(stats, Date.now() - start));
+      for (const c of stats.invisible.changedVerdict) say(`INVISIBLE EDIT CHANGED THE VERDICT ${c}`);
       for (const hit of stats.falseHits) say(`FALSE CACHE HIT ${hit.kind} ${hit.repo} step ${hit.step} ${JSON.stringify(hit.op)}: ${hit.diff.slice(0, 5).join("; ")}`);
       if (failure) throw new Error(`seed ${SEED} (replay: ZC_DIFF_SEED=${SEED} ZC_DIFF_RUNS=${RUNS} ZC_DIFF_STEPS=${STEPS})\n${failure}`);
       expect(stats.falseHits).toEqual([]);
       expect(stats.harnessErrors).toEqual([]);
+      expect(stats.invisible.changedVerdict).toEqual([]);
     },
     TIMEOUT,
   );

@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { visibleEdit } from "../helpers/edits.js";
 import { exampleRepo, PROJECT, type Repo } from "../helpers/repo.js";
 
 /**
@@ -85,7 +86,7 @@ describe("the fresh-verdict shortcut of check", () => {
     expect(run("check")).toMatchObject({ status: 0, stdout: "zero-models: all 11 tables fresh.\n", stderr: "" });
     expect(run("check", "-q")).toMatchObject({ status: 0, stdout: "" });
     // A change needs the rest of the CLI, which is not there.
-    repo.edit("app/models/tag.rb", (s) => `# touched\n${s}`);
+    repo.edit("app/models/tag.rb", (s) => visibleEdit(s));
     expect(run("check").status).not.toBe(0);
     expect(repo.zc(["check"]).code).toBe(1);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fullRegeneration } from "../helpers/oracle.js";
+import { visibleEdit } from "../helpers/edits.js";
 import { exampleRepo, type Repo } from "../helpers/repo.js";
 
 const PEOPLE_NEIGHBOURS = ["admin_audit_logs", "job_assignments", "jobs", "notes"];
@@ -79,7 +80,7 @@ describe("generate and check on the example app", () => {
   it("follows a concern to exactly the models that include it when cascade is none", () => {
     const repo = exampleRepo({ config: (c) => ({ ...c, cascade: "none" }) });
     repo.zc(["generate"]);
-    repo.edit("app/models/concerns/notable.rb", (s) => s.replace("extend ActiveSupport::Concern", "extend ActiveSupport::Concern\n  # a comment"));
+    repo.edit("app/models/concerns/notable.rb", (s) => visibleEdit(s));
     const body = json(repo, ["check"]).body;
     expect(body.stale.map((t: { table: string }) => t.table)).toEqual(["jobs", "people"]);
     expect(body.stale[0].reasons[0].components).toEqual(["model app/models/concerns/notable.rb"]);

@@ -43,6 +43,9 @@ export type Op =
   | { kind: "retargetAssociation"; who: number; m: number; a: number; target: number }
   | { kind: "toggleTableName"; who: number; m: number; t: number }
   | { kind: "modelComment"; who: number; m: number; n: number }
+  | { kind: "invisibleEdit"; who: number; target: number; variant: number; n: number }
+  | { kind: "addMethod"; who: number; m: number; n: number }
+  | { kind: "classMethod"; who: number; m: number; n: number }
   | { kind: "editConcern"; who: number; k: number; variant: number; target: number }
   | { kind: "addConcern"; who: number; n: number; m: number; target: number }
   | { kind: "toggleInclude"; who: number; k: number; m: number }
@@ -88,6 +91,9 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   rec("retargetAssociation", { m: n, a: n, target: n }, 2),
   rec("toggleTableName", { m: n, t: n }, 1),
   rec("modelComment", { m: n, n }, 1),
+  rec("invisibleEdit", { target: n, variant: n, n }, 4),
+  rec("addMethod", { m: n, n }, 1),
+  rec("classMethod", { m: n, n }, 1),
   rec("editConcern", { k: n, variant: n, target: n }, 2),
   rec("addConcern", { n, m: n, target: n }, 1),
   rec("toggleInclude", { k: n, m: n }, 1),
@@ -106,6 +112,14 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   rec("pull", { rebase: fc.boolean(), side }, 3),
   rec("twoBranchMerge", { t1: n, t2: n, c1: n, c2: n, b: n, side }, 1),
 );
+
+/**
+ * Edits that change no declaration (fingerprint: declarations): a method body,
+ * a comment, a blank line, layout. They must leave check's verdict as it was.
+ */
+export function isInvisible(op: Op): boolean {
+  return op.kind === "modelComment" || op.kind === "invisibleEdit" || (op.kind === "editConcern" && op.variant % 3 === 0);
+}
 
 /** Git operations (they run hooks and move HEAD); everything else edits the work tree or runs zero-models. */
 export const GIT_OPS = new Set<Op["kind"]>(["commit", "branch", "checkout", "checkoutBack", "merge", "rebase", "push", "pull", "twoBranchMerge"]);
@@ -160,6 +174,18 @@ function insertColumn(schema: string, table: string, line: string): string | nul
   if (!t) return null;
   lines.splice(t.header + 1, 0, `    ${line}`);
   return lines.join("\n");
+}
+
+/** Instance methods (`def name`, not `def self.name`) with the line of the `end` at their indentation: their bodies are what an invisible edit rewrites. */
+function methodBodies(lines: string[]): Array<{ def: number; end: number; indent: string }> {
+  const out: Array<{ def: number; end: number; indent: string }> = [];
+  lines.forEach((line, i) => {
+    const m = /^(\s+)def (?!self\.)[\w?!]+$/.exec(line);
+    if (!m) return;
+    const end = lines.findIndex((x, j) => j > i && x === `${m[1]}end`);
+    if (end > i) out.push({ def: i, end, indent: m[1]! });
+  });
+  return out;
 }
 
 // ------------------------------------------------------------- the stand-in
@@ -275,6 +301,8 @@ export interface Stats {
   harnessErrors: string[];
   /** Per operation kind: [applied, skipped]. */
   kinds: Record<string, [number, number]>;
+  /** Edits that change no declaration, applied; and those after which check's verdict changed (asserted empty under fingerprint: declarations). */
+  invisible: { applied: number; changedVerdict: string[] };
 }
 
 export function emptyStats(): Stats {
@@ -294,6 +322,7 @@ export function emptyStats(): Stats {
     conflicts: 0,
     kinds: {},
     harnessErrors: [],
+    invisible: { applied: 0, changedVerdict: [] },
   };
 }
 
@@ -309,6 +338,8 @@ export class World {
   constructor(
     team: Team,
     private stats: Stats,
+    /** Under fingerprint: declarations an invisible edit must not change check's verdict; under bytes it may. */
+    private invisibleIsFresh = true,
   ) {
     this.repos = [team.alice, team.bob];
   }
@@ -337,6 +368,7 @@ export class World {
     else if (op.kind === "generate") applied = this.generate(repo);
     else {
       const snapshot = readFiles(repo.dir, EDITABLE);
+      const judged = this.invisibleIsFresh && isInvisible(op) ? this.verdict(repo) : null;
       try {
         applied = this.edit(repo, op);
         if (applied) validate(repo.dir);
@@ -344,6 +376,11 @@ export class World {
         applied = false;
       }
       if (!applied) restore(repo.dir, snapshot, EDITABLE);
+      if (applied && isInvisible(op)) this.stats.invisible.applied++;
+      if (applied && judged !== null) {
+        const after = this.verdict(repo);
+        if (after !== judged) this.stats.invisible.changedVerdict.push(`step ${step} ${this.name(repo)} ${JSON.stringify(op)}: check said ${judged} before, ${after} after`);
+      }
     }
     this.log.push(`${step}: ${JSON.stringify(op)}${applied ? "" : " (skipped)"}`);
     if (applied) this.stats.steps++;
@@ -365,6 +402,14 @@ export class World {
   private expected(files: Map<string, string>): Map<string, string> | null {
     const full = fullRegenerationOf(files);
     return full instanceof Error ? null : full;
+  }
+
+  /** check's verdict in brief: its exit code and the stale tables. */
+  private verdict(repo: Repo): string {
+    const r = this.zc(repo, ["check", "--json"]);
+    if (r.code !== 0 && r.code !== 1) return `exit ${r.code}`;
+    const report = JSON.parse(r.stdout) as { stale: Array<{ table: string }> };
+    return `exit ${r.code} stale [${report.stale.map((t) => t.table).sort().join(" ")}]`;
   }
 
   /** `check` on the work tree; when it says fresh, the generated files must be what a full regeneration writes. */
@@ -630,6 +675,91 @@ export class World {
     return [...walk(repo.dir, "app/models/concerns")].map(([f]) => f).filter((f) => f.endsWith(".rb"));
   }
 
+  /** Inserts `lines` before the `end` that closes a file's class. */
+  private beforeLastEnd(repo: Repo, file: string, lines: string): boolean {
+    const text = repo.read(file);
+    const next = text.replace(/\nend\n?$/, `${lines}\nend\n`);
+    if (next === text) return false;
+    repo.write(file, next);
+    return true;
+  }
+
+  /**
+   * An edit no declaration sees, of a model or concern (an instance method's
+   * body, layout, a blank line, a comment) or of a create_table block (a
+   * comment and a blank line, layout), written the way the example
+   * generator's readers still read it.
+   */
+  private invisibleEdit(repo: Repo, op: Extract<Op, { kind: "invisibleEdit" }>): boolean {
+    const rubyFiles = [...this.models(repo).map((m) => m.file), ...this.concerns(repo)].sort();
+    const rewrite = (file: string, change: (lines: string[]) => boolean) => {
+      const text = repo.read(file);
+      const lines = text.split("\n");
+      if (!change(lines) || lines.join("\n") === text) return false;
+      repo.write(file, lines.join("\n"));
+      return true;
+    };
+    switch (op.variant % 5) {
+      case 0: {
+        // An instance method's body (not `def self.`), at any depth (a concern's `included do` too).
+        const withBodies = rubyFiles.filter((f) => methodBodies(repo.read(f).split("\n")).length > 0);
+        const file = pick(withBodies, op.target);
+        if (!file) return false;
+        return rewrite(file, (lines) => {
+          const body = pick(methodBodies(lines), op.n)!;
+          const next = `${body.indent}  "rev ${op.n}"`;
+          if (body.end === body.def + 2 && lines[body.def + 1] === next) return false;
+          lines.splice(body.def + 1, body.end - body.def - 1, next);
+          return true;
+        });
+      }
+      case 1: {
+        // Layout: a blank line under the class or module line, two spaces after an argument's comma.
+        const file = pick(rubyFiles, op.target);
+        if (!file) return false;
+        return rewrite(file, (lines) => {
+          const head = lines.findIndex((l) => /^(class|module) /.test(l));
+          if (head < 0) return false;
+          const args = lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s+(belongs_to|has_many|has_one|validates) :\w+, \S/.test(l));
+          const line = pick(args, op.n);
+          if (line) lines[line[1]] = line[0].replace(", ", ",  ");
+          if (lines[head + 1] !== "") lines.splice(head + 1, 0, "");
+          return true;
+        });
+      }
+      case 2: {
+        // A comment: in a concern's `included do` block, or at the end of a model's class body.
+        const file = pick(rubyFiles, op.target);
+        if (!file) return false;
+        return rewrite(file, (lines) => {
+          const included = lines.findIndex((l) => /^\s+included do$/.test(l));
+          const at = included >= 0 ? included + 1 : lines.lastIndexOf("end");
+          if (at <= 0) return false;
+          lines.splice(at, 0, `${included >= 0 ? "    " : "  "}# note ${op.n}`);
+          return true;
+        });
+      }
+      case 3: {
+        // A comment and a blank line inside a create_table block.
+        const lines = repo.read("db/schema.rb").split("\n");
+        const c = pick(pick(schemaTables(lines), op.target)?.columns ?? [], op.n);
+        if (!c) return false;
+        lines.splice(c.line + 1, 0, `    # note ${op.n}`, "");
+        repo.write("db/schema.rb", lines.join("\n"));
+        return true;
+      }
+      default: {
+        // Layout inside a create_table block: two spaces after a column's name.
+        const lines = repo.read("db/schema.rb").split("\n");
+        const c = pick((pick(schemaTables(lines), op.target)?.columns ?? []).filter((x) => lines[x.line]!.includes(`"${x.name}", `)), op.n);
+        if (!c) return false;
+        lines[c.line] = lines[c.line]!.replace(`"${c.name}", `, `"${c.name}",  `);
+        repo.write("db/schema.rb", lines.join("\n"));
+        return true;
+      }
+    }
+  }
+
   /** Inserts `line` right after the class line of a model file. */
   private addToModel(repo: Repo, file: string, line: string): boolean {
     const text = repo.read(file);
@@ -820,6 +950,29 @@ export class World {
         if (!m) return false;
         return this.addToModel(repo, m.file, `  # reviewed ${op.n}`);
       }
+      case "invisibleEdit":
+        return this.invisibleEdit(repo, op);
+      case "addMethod": {
+        const m = pick(this.models(repo), op.m);
+        if (!m) return false;
+        const name = `zc_method_${op.n % 5}`;
+        const text = repo.read(m.file);
+        if (text.includes(`def ${name}\n`)) return false;
+        return this.beforeLastEnd(repo, m.file, `\n  def ${name}\n    ${op.n}\n  end`);
+      }
+      case "classMethod": {
+        const m = pick(this.models(repo), op.m);
+        if (!m) return false;
+        const text = repo.read(m.file);
+        const body = `    where(id: ${op.n})`;
+        if (/^ {2}def self\.zc_finder\n.*\n {2}end$/m.test(text)) {
+          const next = text.replace(/^( {2}def self\.zc_finder\n).*\n/m, `$1${body}\n`);
+          if (next === text) return false;
+          repo.write(m.file, next);
+          return true;
+        }
+        return this.beforeLastEnd(repo, m.file, `\n  def self.zc_finder\n${body}\n  end`);
+      }
       case "editConcern": {
         const k = pick(this.concerns(repo), op.k);
         if (!k) return false;
@@ -852,7 +1005,7 @@ export class World {
         const assoc = `${name.toLowerCase()}_${target.cls.replace(/::/g, "").toLowerCase()}s`;
         repo.write(
           `app/models/concerns/${name.toLowerCase()}.rb`,
-          `module ${name}\n  extend ActiveSupport::Concern\n\n  included do\n    has_many :${assoc}, class_name: "${target.cls}"\n  end\nend\n`,
+          `module ${name}\n  extend ActiveSupport::Concern\n\n  included do\n    has_many :${assoc}, class_name: "${target.cls}"\n\n    def ${assoc}_count\n      0\n    end\n  end\n\n  def ${name.toLowerCase()}_label\n    "${name}"\n  end\nend\n`,
         );
         return this.addToModel(repo, m.file, `  include ${name}`);
       }

@@ -48,6 +48,7 @@ function plan({ tables, stale = {}, recorded = {}, lock = "ok", dropped = [], sh
       inputs: {},
       schemaVersion: null,
       migrations: [],
+      models: {},
       notes: [],
     },
     lock: lock === "ok" ? { status: "ok", lock: lockData, text: "" } : { status: "missing", lock: null },
@@ -56,6 +57,7 @@ function plan({ tables, stale = {}, recorded = {}, lock = "ok", dropped = [], sh
     dropped: dropped.map((table) => ({ table, outputs: { [file(table)]: hash(table) } })),
     shared: sharedStale ? [{ kind: "output-edited", message: "edited" }] : [],
     pendingMigrations: [],
+    notInputs: [],
     outputHashes: new Map(),
     warnings: [],
   };

@@ -6,7 +6,9 @@ import { analyze, selectInputs, type Analysis } from "../../../src/staleness/ana
 import { ParseCache } from "../../../src/inputs/parse-cache.js";
 import { InputError } from "../../../src/common/errors.js";
 import { sha256 } from "../../../src/common/hash.js";
+import { declarationsOf } from "../../../src/ruby/declarations.js";
 import type { Config } from "../../../src/config/load.js";
+import { visibleLine } from "../../helpers/edits.js";
 import { appFiles, generated, MODELS, memorySnapshot, TEMPLATES, tempProject } from "./memory-app.js";
 
 let root: string;
@@ -94,10 +96,13 @@ describe("analyze", () => {
     expect(Object.keys(a.global)).toEqual(["tool", "config", "templates", "global inputs", "schema preamble"]);
   });
 
-  it("hashes each input file's content, and only input files", async () => {
+  it("hashes each input file's content, and only input files; a model enters by its declarations, or its bytes", async () => {
     const a = await analysis();
-    expect(a.inputs["app/models/job.rb"]).toBe(sha256(appFiles().get("app/models/job.rb")!));
-    expect(a.tables.jobs!.components["model app/models/job.rb"]).toBe(sha256(appFiles().get("app/models/job.rb")!));
+    const job = appFiles().get("app/models/job.rb")!;
+    expect(a.inputs["app/models/job.rb"]).toBe(sha256(job));
+    expect(a.tables.jobs!.components["model app/models/job.rb"]).toBe((await declarationsOf(job, "job.rb")).hash);
+    const bytes = await analysis({}, { config: { ...config, fingerprint: "bytes" } });
+    expect(bytes.tables.jobs!.components["model app/models/job.rb"]).toBe(sha256(job));
     expect(Object.keys(a.inputs)).not.toContain("README.md");
     expect(Object.keys(a.inputs).some((f) => f.startsWith("frontend/"))).toBe(false);
   });
@@ -116,10 +121,72 @@ describe("analyze", () => {
     expect(changed(base, await analysis(edit("app/models/tag.rb", "end", "  def x; end\nend")))).toEqual(["tags"]);
   });
 
+  describe("fingerprint: declarations", () => {
+    const bytes = () => ({ ...config, fingerprint: "bytes" }) as Config;
+    const withMethod = edit("app/models/note.rb", "end", "  def label\n    title\n  end\nend");
+    const invisible: Array<[string, Record<string, string>, Record<string, string>?]> = [
+      ["a comment and blank lines in a model", edit("app/models/job.rb", "  belongs_to :client\n", "\n  # the client\n\n  belongs_to(:client) # inline\n")],
+      ["a method body changed", { "app/models/note.rb": withMethod["app/models/note.rb"]!.replace("title", "title.upcase # louder") }, withMethod],
+      ["a comment in a concern", edit("app/models/concerns/notable.rb", "  included do", "  # notes of anything\n  included do")],
+      ["a comment and a blank line in a create_table block", edit("db/schema.rb", `    t.string "title", null: false\n`, `    t.string "title", null: false # shown\n\n`)],
+      ["re-indented schema options", edit("db/schema.rb", `t.string "title", null: false`, `t.string("title",  null: false)`)],
+    ];
+    for (const [what, change, base = {}] of invisible) {
+      it(`${what}: no table changes (every byte counts with fingerprint: bytes)`, async () => {
+        expect(changed(await analysis(base), await analysis(change))).toEqual([]);
+        expect(changed(await analysis(base, { config: bytes() }), await analysis(change, { config: bytes() })).length).toBeGreaterThan(0);
+      });
+    }
+
+    it("a method added or removed is visible (respond_to?): its name is a declaration", async () => {
+      expect(changed(await analysis(), await analysis(withMethod))).toEqual(["jobs", "notes", "people"]);
+    });
+
+    it("an instance method body inside a concern's included block is not an input; the block's declarations are", async () => {
+      const withMethod = edit("app/models/concerns/notable.rb", "    has_many :notes, as: :notable\n", "    has_many :notes, as: :notable\n\n    def note_count\n      notes.size\n    end\n");
+      const base = await analysis(withMethod);
+      const body = { "app/models/concerns/notable.rb": withMethod["app/models/concerns/notable.rb"]!.replace("notes.size", "notes.count") };
+      expect(changed(base, await analysis(body))).toEqual([]);
+      const declaration = { "app/models/concerns/notable.rb": withMethod["app/models/concerns/notable.rb"]!.replace("as: :notable\n", "as: :notable, dependent: :destroy\n") };
+      expect(changed(base, await analysis(declaration))).toEqual(["clients", "jobs", "notes", "people"]);
+    });
+
+    it("counts a file with class-level metaprogramming, or a concern some file extends, byte for byte, and says so", async () => {
+      const meta = { "app/models/tag.rb": "class Tag < ApplicationRecord\n  define_method(:x) { 1 }\n  def y\n    1\n  end\nend\n" };
+      const a = await analysis(meta);
+      expect(a.notes).toContain("app/models/tag.rb: counted byte for byte (define_method at line 2)");
+      expect(changed(a, await analysis({ "app/models/tag.rb": meta["app/models/tag.rb"].replace("    1\n  end\nend", "    2\n  end\nend") }))).toEqual(["tags"]);
+
+      const extended = edit("app/models/tag.rb", "class Tag < ApplicationRecord\n", "class Tag < ApplicationRecord\n  extend Notable\n");
+      const withMethod = { ...extended, ...edit("app/models/concerns/notable.rb", "  included do", "  def finder\n    1\n  end\n\n  included do") };
+      const b = await analysis(withMethod);
+      expect(b.notes).toContain("app/models/concerns/notable.rb: counted byte for byte (Notable extended or instantiated as a class loads: its method bodies may run then)");
+      const body = { ...withMethod, "app/models/concerns/notable.rb": withMethod["app/models/concerns/notable.rb"]!.replace("    1\n", "    2\n") };
+      expect(changed(b, await analysis(body))).toEqual(["clients", "jobs", "notes", "people"]);
+    });
+
+    it("counts a class some model instantiates as it loads byte for byte, with what it includes and inherits from", async () => {
+      const settings = {
+        "app/models/tag.rb": "class Tag < ApplicationRecord\n  LIMIT = Person.new.limit\nend\n",
+        "app/models/person.rb": "class Person < ApplicationRecord\n  include Notable\n\n  def limit\n    10\n  end\nend\n",
+      };
+      const a = await analysis(settings);
+      expect(a.notes).toContain("app/models/person.rb: counted byte for byte (Person extended or instantiated as a class loads: its method bodies may run then)");
+      expect(a.notes).toContain("app/models/concerns/notable.rb: counted byte for byte (Notable extended or instantiated as a class loads: its method bodies may run then)");
+      expect(a.notes).toContain("app/models/application_record.rb: counted byte for byte (ApplicationRecord extended or instantiated as a class loads: its method bodies may run then)");
+      const body = { ...settings, "app/models/person.rb": settings["app/models/person.rb"].replace("    10\n", "    20\n") };
+      expect(changed(a, await analysis(body))).toContain("people");
+    });
+
+    it("the setting is part of every fingerprint", async () => {
+      expect(changed(await analysis(), await analysis({}, { config: bytes() }))).toEqual(["clients", "jobs", "notes", "people", "tags"]);
+    });
+  });
+
   it("changes every table made of an included concern or an ancestor, and their neighbours", async () => {
     const base = await analysis();
-    expect(changed(base, await analysis(edit("app/models/concerns/notable.rb", "end\nend", "  end\n  # more\nend")))).toEqual(["clients", "jobs", "notes", "people"]);
-    expect(changed(base, await analysis(edit("app/models/application_record.rb", "end", "  # x\nend")))).toEqual(["clients", "jobs", "notes", "people", "tags"]);
+    expect(changed(base, await analysis(edit("app/models/concerns/notable.rb", "end\nend", `  end\n${visibleLine()}\nend`)))).toEqual(["clients", "jobs", "notes", "people"]);
+    expect(changed(base, await analysis(edit("app/models/application_record.rb", "end", `${visibleLine()}\nend`)))).toEqual(["clients", "jobs", "notes", "people", "tags"]);
   });
 
   it("changes a table whose schema block changed and its neighbours, every user of a changed enum, and no table for an excluded block", async () => {
@@ -140,7 +207,7 @@ describe("analyze", () => {
     const fk = { ...config, cascade: "foreign-keys" } as Config;
     const linked = await analysis({}, { config: fk });
     expect(Object.keys(linked.tables.jobs!.components).filter((c) => c.startsWith("neighbour"))).toEqual(["neighbour schema clients", "neighbour model app/models/client.rb"]);
-    expect(changed(linked, await analysis(edit("app/models/note.rb", "end", "  # x\nend"), { config: fk }))).toEqual(["notes"]);
+    expect(changed(linked, await analysis(edit("app/models/note.rb", "end", `${visibleLine()}\nend`), { config: fk }))).toEqual(["notes"]);
   });
 
   it("changes every table for a template, a global input, the inflections, the schema preamble or the generator config", async () => {
@@ -206,7 +273,7 @@ describe("analyze", () => {
     expect(first.reads.flat().sort()).toEqual(
       ["db/schema.rb", "app/models/application_record.rb", "app/models/client.rb", "app/models/concerns/notable.rb", "app/models/job.rb", "app/models/note.rb", "app/models/person.rb", "app/models/tag.rb"].sort(),
     );
-    const second = memorySnapshot(root, app(edit("app/models/tag.rb", "end", "  # x\nend")));
+    const second = memorySnapshot(root, app(edit("app/models/tag.rb", "end", `${visibleLine()}\nend`)));
     await analyze(config, second, cache, quiet);
     expect(second.reads.flat()).toEqual(["app/models/tag.rb"]);
   });
@@ -226,7 +293,7 @@ describe("analyze", () => {
       await analyze(config, index, await ParseCache.open(dir, quiet), quiet);
       // Parsed facts come from parsed.json; a whole parsed schema is not kept (it is rebuilt from its cached statements).
       expect(index.reads.flat()).toEqual(["db/schema.rb"]);
-      const other = memorySnapshot(root, app({ "app/models/tag.rb": "class Tag < ApplicationRecord\n  # x\nend\n" }));
+      const other = memorySnapshot(root, app({ "app/models/tag.rb": `class Tag < ApplicationRecord\n${visibleLine()}\nend\n` }));
       const changedAnalysis = await analyze(config, other, await ParseCache.open(dir, quiet), quiet);
       expect(other.reads.flat()).toEqual(["db/schema.rb", "app/models/tag.rb"]);
       expect(changed(made, changedAnalysis)).toEqual(["tags"]);

@@ -9,6 +9,7 @@ import { parseLock, serializeLock, type Lock, type LockRead } from "../../../src
 import { ParseCache } from "../../../src/inputs/parse-cache.js";
 import { hashRecord, sha256 } from "../../../src/common/hash.js";
 import type { Config } from "../../../src/config/load.js";
+import { visibleLine } from "../../helpers/edits.js";
 import { appFiles, generated, lockAfterGenerate, MODELS, memorySnapshot, OUT, TEMPLATES, tempProject } from "./memory-app.js";
 
 let root: string;
@@ -43,10 +44,10 @@ const edit = (file: string, from: string, to: string, base = appFiles()): Change
  * `plan(changes)` is then the verdict on the app with `changes` applied,
  * made with the same parse cache, as a later run that shares cacheDir.
  */
-async function generatedApp(options: { config?: Config; cache?: ParseCache } = {}) {
+async function generatedApp(options: { config?: Config; cache?: ParseCache; base?: Map<string, string> } = {}) {
   const cfg = options.config ?? config;
   const cache = options.cache ?? (await ParseCache.open(null, quiet));
-  const files = new Map([...appFiles(), ...generated(MODELS)]);
+  const files = new Map([...(options.base ?? appFiles()), ...generated(MODELS)]);
   const snapshot = memorySnapshot(root, files);
   const analysis = await analyze(cfg, snapshot, cache, quiet);
   const lock = await lockAfterGenerate(cfg, snapshot, analysis);
@@ -131,8 +132,8 @@ describe("makePlan against the lock of the last generate", () => {
   it("lists a table's own changes first, then its neighbours', then the global ones", async () => {
     const app = await generatedApp();
     const plan = await app.plan({
-      ...edit("app/models/job.rb", "end\n", "  # x\nend\n"),
-      ...edit("app/models/client.rb", "end\n", "  # x\nend\n"),
+      ...edit("app/models/job.rb", "end\n", `${visibleLine()}\nend\n`),
+      ...edit("app/models/client.rb", "end\n", `${visibleLine()}\nend\n`),
       ...edit("db/schema.rb", `t.string "title", null: false`, `t.string "title"`),
       [`${TEMPLATES}/model.ts.tpl`]: "changed",
     });
@@ -268,7 +269,7 @@ describe("makePlan against the lock of the last generate", () => {
 
   it("gives both the component and the output reasons when a table changed and its file was edited", async () => {
     const app = await generatedApp();
-    const plan = await app.plan({ ...edit("app/models/tag.rb", "end", "  # x\nend"), [`${OUT}/tag.ts`]: "// by hand\n" });
+    const plan = await app.plan({ ...edit("app/models/tag.rb", "end", `${visibleLine()}\nend`), [`${OUT}/tag.ts`]: "// by hand\n" });
     expect(reasonsOf(plan, "tags").map((r) => r.kind)).toEqual(["component", "output-edited"]);
   });
 
@@ -361,6 +362,23 @@ describe("makePlan and migrations", () => {
     // Once schema.rb changed too, the schema block decides.
     const migrated = await app.plan({ ...change, ...edit("db/schema.rb", `do |t|\n    t.string "name"\n`, `do |t|\n    t.string "name"\n    t.string "color"\n`) });
     expect(reasonsOf(migrated, "tags").map((r) => r.kind)).toEqual(["component"]);
+  });
+});
+
+describe("makePlan and edits that are not inputs (fingerprint: declarations)", () => {
+  it("stays fresh and names the model files whose edit changed no declaration", async () => {
+    const app = await generatedApp();
+    const plan = await app.plan({
+      ...edit("app/models/job.rb", "end\n", "\n  # billing\n  def total\n    0\n  end\nend\n"),
+      ...edit("db/schema.rb", `    t.string "title", null: false\n`, `    t.string "title", null: false # shown\n`),
+    });
+    // The method's name is a declaration: adding it makes jobs stale; once generated, its body and comments are not.
+    expect(staleTables(plan)).toEqual(["clients", "jobs", "notes"]);
+    const withMethod = apply(appFiles(), edit("app/models/job.rb", "end\n", "  def total\n    0\n  end\nend\n"));
+    const again = await generatedApp({ base: withMethod });
+    const body = await again.plan(edit("app/models/job.rb", "    0\n", "    # none yet\n    1\n", withMethod));
+    expect(isFresh(body)).toBe(true);
+    expect(body.notInputs).toEqual(["app/models/job.rb"]);
   });
 });
 
