@@ -8,7 +8,8 @@ import { decodeUtf8 } from "../common/utf8.js";
 import * as msg from "../common/messages.js";
 import type { ParseCache } from "../inputs/parse-cache.js";
 import type { Snapshot } from "../inputs/snapshot.js";
-import { formatComponent, globalComponents } from "./components.js";
+import { formatComponent, globalComponents, parseComponent } from "./components.js";
+import type { ParsedSchema, RubyFileFacts } from "../ruby/types.js";
 import type { Debug } from "../common/log.js";
 import { FINGERPRINT_VERSION, VERSION } from "../common/version.js";
 
@@ -35,6 +36,37 @@ export interface Analysis {
   migrations: string[];
   /** Lines for --debug. */
   notes: string[];
+  /** What the tables' component names were derived from; lets the next analysis reuse them (see structureOf). */
+  structure: Structure;
+}
+
+/**
+ * Everything the app model (which files and neighbours each table has, its
+ * model name and outputs) is derived from, as digests: the facts of each
+ * model file that Rails naming and associations read, the schema's table
+ * names and the enum types and foreign keys they use, and the inflections.
+ * Component hashes are not in it: a column, a comment or a template change
+ * alters hashes, never which components a table has.
+ */
+export interface Structure {
+  key: string;
+  /** Model or concern file -> digest of its structural facts. */
+  files: Record<string, string>;
+  schema: SchemaSummary;
+}
+
+/** What the analysis needs of schema.rb, kept so that a run where it did not change need not parse it. */
+interface SchemaSummary {
+  /** The `define(version: ...)` value, digits only. */
+  version: string | null;
+  /** SHA-256 of the statements that belong to no table. */
+  preamble: string;
+  /** Table -> SHA-256 of its create_table block and the statements that name it. */
+  blocks: Record<string, string>;
+  /** create_enum name -> SHA-256 of its statement. */
+  enums: Record<string, string>;
+  /** Digest of what the app model and the component names are made from (a block's columns and indexes are not). */
+  structure: string;
 }
 
 interface Inputs {
@@ -79,30 +111,41 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
   debug(`inputs: ${inputs.models.length} model/concern files, ${inputs.migrations.length} migrations, ${inputs.templates.length} templates, ${inputs.globalInputs.length} global inputs`);
 
   // Same tool, config, file lists and contents: the same analysis, without parsing or resolving anything.
-  const key = sha256(JSON.stringify([VERSION, FINGERPRINT_VERSION, config, inputs, Object.entries(hashes).sort()]));
-  const stored = await cache.analysis(snapshot.view, key);
-  if (stored) {
+  // Same tool and config only: the last analysis, whose tables may be reused (see reuseTables).
+  const setting = sha256(JSON.stringify([VERSION, FINGERPRINT_VERSION, config]));
+  const key = sha256(JSON.stringify([setting, inputs, Object.entries(hashes).sort()]));
+  const stored = await cache.analysis(snapshot.view, key, setting);
+  const previous = stored && looksLikeAnalysis(stored.analysis) ? stored.analysis : null;
+  if (previous && stored?.exact) {
     debug("analysis: inputs unchanged since the last run, reused");
-    return stored as Analysis;
+    return previous;
   }
-  const analysis = await analyzeFiles(config, snapshot, cache, inputs, hashes);
-  cache.keepAnalysis(snapshot.view, key, analysis);
+  const analysis = await analyzeFiles(config, snapshot, cache, inputs, hashes, previous, debug);
+  cache.keepAnalysis(snapshot.view, key, setting, analysis);
   return analysis;
 }
 
-async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCache, inputs: Inputs, hashes: Record<string, string>): Promise<Analysis> {
-  // Only files whose facts are not cached are read.
+async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCache, inputs: Inputs, hashes: Record<string, string>, previous: Analysis | null, debug: Debug): Promise<Analysis> {
   const kindOf = (file: string) => (file === inputs.schema ? "schema" : file === inputs.inflections ? "inflections" : "model");
-  const parsedFiles = [inputs.schema, ...(inputs.inflections ? [inputs.inflections] : []), ...inputs.models];
-  const unparsed = [];
-  for (const file of parsedFiles) if (hashes[file] && !(await cache.has(kindOf(file), hashes[file]))) unparsed.push(file);
-  const contents = await snapshot.read(unparsed);
+  const contents = new Map<string, Buffer>();
+  // Only files whose facts are not cached are read, in one batch per need.
+  const readUnparsed = async (files: string[]) => {
+    const unparsed = [];
+    for (const file of files) if (hashes[file] && !contents.has(file) && !(await cache.has(kindOf(file), hashes[file]))) unparsed.push(file);
+    for (const [file, bytes] of await snapshot.read(unparsed)) contents.set(file, bytes);
+  };
   const text = (file: string) => {
     const bytes = contents.get(file);
     // Hashed a moment ago but gone now: deleted while zero-models ran.
     if (!bytes) throw new InputError(msg.inputUnreadable(file, "the file disappeared while zero-models was reading"), file);
     return decodeUtf8(bytes, file);
   };
+  const facts = async (file: string) => cache.get("model", hashes[file]!, async () => (await import("../ruby/models.js")).parseModelFile(text(file), file));
+  // A model file whose content the last analysis saw has the structure it saw: its facts need not be loaded.
+  const knownStructure = (file: string) => (previous && previous.inputs[file] === hashes[file] ? previous.structure.files[file] : undefined);
+  const models = inputs.models.filter((file) => hashes[file]);
+  await readUnparsed([...(inputs.inflections ? [inputs.inflections] : []), ...models.filter((file) => knownStructure(file) === undefined)]);
+
   // Listed but unreadable means deleted in the work tree (git still tracks it).
   const inflections = inputs.inflections && hashes[inputs.inflections] ? inputs.inflections : null;
   const rules = inflections
@@ -111,15 +154,25 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
   const { createInflector } = await import("../ruby/inflector.js");
   const inflector = createInflector(rules);
 
-  const schema = await cache.get("schema", hashes[inputs.schema]!, async () => (await import("../ruby/schema.js")).parseSchema(text(inputs.schema), inputs.schema, cache));
-  const sources = new Map<string, Awaited<ReturnType<typeof import("../ruby/models.js").parseModelFile>>>();
-  for (const file of inputs.models) {
-    if (!hashes[file]) continue;
-    sources.set(file, await cache.get("model", hashes[file]!, async () => (await import("../ruby/models.js")).parseModelFile(text(file), file)));
-  }
-
-  const { buildAppModel } = await import("../rails/app-model.js");
-  const app = buildAppModel(schema, sources, inflector, config.cascade);
+  // schema.rb is parsed only when it changed since the last analysis, or when the tables must be built anew.
+  let parsed: ParsedSchema | null = null;
+  const parsedSchema = async () => {
+    if (parsed) return parsed;
+    await readUnparsed([inputs.schema]);
+    parsed = await cache.get("schema", hashes[inputs.schema]!, async () => (await import("../ruby/schema.js")).parseSchema(text(inputs.schema), inputs.schema, cache));
+    // Kept so that a later run can say what changed in a block ("+ column due_at"); a block the last analysis saw is kept already.
+    const seen = new Set(previous ? Object.values(previous.structure.schema.blocks) : []);
+    await cache.put("block", new Map(parsed.tables.map((t) => [sha256(t.source), t.source] as const).filter(([hash]) => !seen.has(hash))));
+    return parsed;
+  };
+  const schema = previous && previous.inputs[inputs.schema] === hashes[inputs.schema] ? previous.structure.schema : summarize(await parsedSchema(), config.cascade);
+  const structureFiles: Record<string, string> = {};
+  for (const file of models) structureFiles[file] = knownStructure(file) ?? structureDigest(await facts(file));
+  const structure: Structure = {
+    key: sha256(JSON.stringify([inflections ? hashes[inflections] : null, schema.structure, Object.entries(structureFiles)])),
+    files: structureFiles,
+    schema,
+  };
 
   const groupHash = (paths: string[]) => hashRecord(Object.fromEntries(paths.filter((p) => hashes[p]).map((p) => [p, hashes[p]!])));
   const global: Record<string, string> = {
@@ -127,18 +180,35 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     "config": sha256(generatorConfig(config)),
     "templates": groupHash(inputs.templates),
     "global inputs": groupHash(inputs.globalInputs.filter((p) => p !== inflections)),
-    "schema preamble": sha256(schema.preamble),
+    "schema preamble": schema.preamble,
   };
   if (inflections) global["inflections"] = hashes[inflections]!;
 
+  /** Every component's hash follows from its kind and name alone, so the same names always give the same hashes. */
+  const componentHash = (kind: "schema" | "enum" | "model", name: string): string =>
+    kind === "schema" ? schema.blocks[name]! : kind === "enum" ? (schema.enums[name] ?? sha256(`missing enum ${name}`)) : hashes[name]!;
+  const globalEntries = globalComponents(global);
+  const fingerprint = (components: Record<string, string>) => hashRecord({ ...globalEntries, ...components });
+
+  const common = { global, inputs: hashes, schemaVersion: schema.version, migrations: inputs.migrations, structure };
+  if (previous && previous.structure.key === structure.key) {
+    debug("analysis: same models, tables and associations as the last analysis: its components reused, their hashes recomputed");
+    const sameGlobals = hashRecord(previous.global) === hashRecord(global);
+    return { ...common, tables: reuseTables(previous.tables, sameGlobals, componentHash, fingerprint), excluded: previous.excluded, notes: previous.notes };
+  }
+
+  await readUnparsed(models);
+  const sources = new Map<string, RubyFileFacts>();
+  for (const file of models) sources.set(file, await facts(file));
+  const { buildAppModel } = await import("../rails/app-model.js");
+  const app = buildAppModel(await parsedSchema(), sources, inflector, config.cascade);
+
+  const { tables: schemaTables } = await parsedSchema();
   const isExcluded = picomatch(config.excludeTables);
-  const blockHash = new Map(schema.tables.map((t) => [t.name, sha256(t.source)]));
-  // Kept so that a later run can say what changed in a block ("+ column due_at").
-  await cache.put("block", new Map(schema.tables.map((t) => [blockHash.get(t.name)!, t.source])));
-  const byName = new Map(schema.tables.map((t) => [t.name, t]));
+  const byName = new Map(schemaTables.map((t) => [t.name, t]));
   const tables: Record<string, TableAnalysis> = {};
   const excluded: string[] = [];
-  for (const table of schema.tables) {
+  for (const table of schemaTables) {
     if (isExcluded(table.name)) {
       excluded.push(table.name);
       continue;
@@ -148,36 +218,78 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     // file changed, and skipped where the table has them itself (ApplicationRecord).
     const addTable = (name: string, neighbour: boolean) => {
       const t = byName.get(name)!;
-      const put = (kind: "schema" | "enum" | "model", component: string, hash: string) => {
+      const put = (kind: "schema" | "enum" | "model", component: string) => {
         const own = formatComponent({ scope: "own", kind, name: component });
-        if (!neighbour) components[own] = hash;
-        else if (!(own in components)) components[formatComponent({ scope: "neighbour", kind, name: component })] = hash;
+        if (!neighbour) components[own] = componentHash(kind, component);
+        else if (!(own in components)) components[formatComponent({ scope: "neighbour", kind, name: component })] = componentHash(kind, component);
       };
-      put("schema", name, blockHash.get(name)!);
-      for (const e of t.enumTypes) put("enum", e, sha256(schema.enums[e] ?? `missing enum ${e}`));
-      for (const f of app.filesOf.get(name) ?? []) put("model", f, hashes[f]!);
+      put("schema", name);
+      for (const e of t.enumTypes) put("enum", e);
+      for (const f of app.filesOf.get(name) ?? []) put("model", f);
     };
     addTable(table.name, false);
     for (const n of app.neighbours.get(table.name) ?? []) addTable(n, true);
     for (const f of app.strangers.get(table.name) ?? []) {
-      if (!(formatComponent({ scope: "own", kind: "model", name: f }) in components)) components[formatComponent({ scope: "neighbour", kind: "model", name: f })] = hashes[f]!;
+      if (!(formatComponent({ scope: "own", kind: "model", name: f }) in components)) components[formatComponent({ scope: "neighbour", kind: "model", name: f })] = componentHash("model", f);
     }
     const model = app.modelOf.get(table.name)!;
     tables[table.name] = {
       model,
       components,
-      fingerprint: hashRecord({ ...globalComponents(global), ...components }),
+      fingerprint: fingerprint(components),
       outputs: outputPaths(config.outputs.perTable, table.name, model, inflector, inputs.schema, table.line),
     };
   }
+  return { ...common, tables, excluded, notes: app.notes };
+}
+
+/** A cache file written by another build of the same version may lack a part: then it is not used. */
+function looksLikeAnalysis(value: unknown): value is Analysis {
+  const a = value as Partial<Analysis> | null;
+  return typeof a?.tables === "object" && typeof a.inputs === "object" && typeof a.structure?.files === "object" && typeof a.structure.schema?.blocks === "object";
+}
+
+/** The last analysis's tables with each component's hash recomputed, and the fingerprint of those where one changed. */
+function reuseTables(
+  tables: Record<string, TableAnalysis>,
+  sameGlobals: boolean,
+  componentHash: (kind: "schema" | "enum" | "model", name: string) => string,
+  fingerprint: (components: Record<string, string>) => string,
+): Record<string, TableAnalysis> {
+  const out: Record<string, TableAnalysis> = {};
+  for (const [table, t] of Object.entries(tables)) {
+    const components: Record<string, string> = {};
+    let changed = !sameGlobals;
+    for (const [name, recorded] of Object.entries(t.components)) {
+      const c = parseComponent(name);
+      if (c.scope === "global") throw new Error(`a table's own component is global: ${name}`);
+      const hash = componentHash(c.kind as "schema" | "enum" | "model", c.name);
+      components[name] = hash;
+      if (hash !== recorded) changed = true;
+    }
+    out[table] = changed ? { model: t.model, components, fingerprint: fingerprint(components), outputs: t.outputs } : t;
+  }
+  return out;
+}
+
+/**
+ * The facts of a model file that decide table names, associations and
+ * neighbours. Line numbers only place messages, and only a dynamic
+ * association's line reaches one (a --debug note).
+ */
+function structureDigest(facts: RubyFileFacts): string {
+  const withoutLines = JSON.stringify(facts, (key, value: unknown) => (key === "line" ? undefined : value));
+  const dynamicLines = [...facts.classes, ...facts.modules].flatMap((scope) => scope.associations.filter((a) => a.dynamic).map((a) => a.line));
+  return sha256(JSON.stringify([withoutLines, dynamicLines]));
+}
+
+function summarize(schema: ParsedSchema, cascade: Config["cascade"]): SchemaSummary {
   return {
-    global,
-    tables,
-    excluded,
-    inputs: hashes,
-    schemaVersion: schema.version,
-    migrations: inputs.migrations,
-    notes: app.notes,
+    version: schema.version,
+    preamble: sha256(schema.preamble),
+    blocks: Object.fromEntries(schema.tables.map((t) => [t.name, sha256(t.source)])),
+    enums: Object.fromEntries(Object.entries(schema.enums).map(([name, source]) => [name, sha256(source)])),
+    structure: sha256(JSON.stringify(schema.tables.map((t) => [t.name, t.enumTypes, cascade === "foreign-keys" ? [t.foreignKeys, t.idColumns] : null]))),
   };
 }
 

@@ -8,6 +8,7 @@ import { takeSnapshot, type Snapshot, type View } from "../inputs/snapshot.js";
 import { analyze } from "./analyze.js";
 import { recordFresh } from "./fresh-record.js";
 import { parseLock } from "./lock.js";
+import { sha256 } from "../common/hash.js";
 import { isFresh, makePlan, type Plan } from "./verdict.js";
 
 /** The verdict for every table of one view: analysis, lock and generated files compared. */
@@ -33,8 +34,13 @@ export async function planFor(project: Project, snapshot: Snapshot, caches: Cach
   const cache = caches.parsed;
   const analysis = await analyze(config, snapshot, cache, debug);
   const lockText = (await snapshot.read([config.lockfile])).get(config.lockfile);
-  const isOutput = picomatch(watched(config).outputs, { dot: true });
-  const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile, isOutput);
+  const outputGlobs = watched(config).outputs;
+  const isOutput = picomatch(outputGlobs, { dot: true });
+  // A lock is checked once per content (and output patterns): megabytes at 2,000 tables.
+  const checkKey = lockText ? sha256(JSON.stringify([sha256(lockText), outputGlobs])) : null;
+  const checkedBefore = checkKey !== null && (await cache.checkedLock()) === checkKey;
+  const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile, isOutput, checkedBefore);
+  if (lock.status === "ok" && !checkedBefore && checkKey) cache.keepCheckedLock(checkKey);
   const plan = await makePlan(config, snapshot, analysis, lock, cache);
   const tables = Object.keys(analysis.tables).length;
   await Promise.all([cache.save(), caches.blobs.save(), isFresh(plan) && plan.warnings.length === 0 ? recordFresh(config, snapshot, tables) : null]);
