@@ -11,6 +11,8 @@ import type { Project } from "../config/project.js";
 import { hashDisk, takeSnapshot } from "../inputs/snapshot.js";
 import { FINGERPRINT_VERSION, sharedFingerprint } from "../staleness/analyze.js";
 import { emptyLock, serializeLock, type Lock } from "../staleness/lock.js";
+import { recordKept } from "../staleness/fresh-record.js";
+import type { Listing } from "../git/listing.js";
 import { openCaches, planFor } from "../staleness/plan.js";
 import { isFresh, type Plan, type TableVerdict } from "../staleness/verdict.js";
 import { Artifacts, type Keep, type Source } from "../store/artifacts.js";
@@ -52,6 +54,8 @@ export interface GenerateOptions extends Output {
   all: boolean;
   /** Decide and report, change nothing. */
   dryRun: boolean;
+  /** git's listing of the work tree, made a moment ago by the fast path. */
+  listing?: Listing;
 }
 
 export interface RestoreOptions extends Output {
@@ -111,7 +115,7 @@ export interface Restored extends TableVerdict {
 /** `zero-models generate`: the stale tables (or all), from the stores where they hold them, else from the generator. */
 export function runGenerate(project: Project, options: GenerateOptions): Promise<GenerateResult> {
   const policy: Policy = { tables: options.all ? "all" : "stale", stores: !options.all && !options.dryRun, generator: true };
-  return execute(project, policy, options.dryRun, options);
+  return execute(project, policy, options.dryRun, options, options.listing);
 }
 
 /** `zero-models restore`: the stale tables (or all) from the stores only; the generator never runs. */
@@ -119,15 +123,18 @@ export function runRestore(project: Project, options: RestoreOptions): Promise<G
   return execute(project, { tables: options.all ? "all" : "stale", stores: true, generator: false }, false, options);
 }
 
-async function execute(project: Project, policy: Policy, dryRun: boolean, output: Output): Promise<GenerateResult> {
+async function execute(project: Project, policy: Policy, dryRun: boolean, output: Output, listing?: Listing): Promise<GenerateResult> {
   const start = performance.now();
   const { config } = project;
+  let putBackAny = false;
   if (!dryRun) {
     const putBack = await restoreGuarded(config);
     if (putBack) output.onStep?.({ type: "warning", text: msg.guardRestored(putBack) });
+    putBackAny = !!putBack;
   }
   const caches = await openCaches(project);
-  let snapshot = await takeSnapshot(config, "worktree", caches.blobs);
+  // A listing made before the guarded files were put back no longer describes the work tree.
+  let snapshot = await takeSnapshot(config, "worktree", caches.blobs, putBackAny ? undefined : listing);
   let plan = await planFor(project, snapshot, caches);
   if (!dryRun && (policy.tables === "all" || !isFresh(plan)) && (await runBeforeGenerate(project, plan, output))) {
     snapshot = await takeSnapshot(config, "worktree", caches.blobs);
@@ -287,7 +294,11 @@ class GenerateRun {
     }
     const text = serializeLock(lock);
     if (plan.lock.status !== "ok" || text !== plan.lock.text) await writeAtomic(this.lockPath, text);
-    if (store && complete && this.decision.blocked.length === 0) await store.keep(config.root, this.toKeep());
+    if (store && complete && this.decision.blocked.length === 0) {
+      const kept = await store.keep(config.root, this.toKeep());
+      // Nothing was stale and everything is stored: the next `generate` can say so from git's listing alone.
+      if (kept && plan.freshDigest) await recordKept(config, plan.freshDigest);
+    }
   }
 
   /**

@@ -43,7 +43,8 @@ export async function planFor(project: Project, snapshot: Snapshot, caches: Cach
   if (lock.status === "ok" && !checkedBefore && checkKey) cache.keepCheckedLock(checkKey);
   const plan = await makePlan(config, snapshot, analysis, lock, cache);
   const tables = Object.keys(analysis.tables).length;
-  await Promise.all([cache.save(), caches.blobs.save(), isFresh(plan) && plan.warnings.length === 0 ? recordFresh(config, snapshot, tables) : null]);
+  const [, , digest] = await Promise.all([cache.save(), caches.blobs.save(), isFresh(plan) && plan.warnings.length === 0 ? recordFresh(config, snapshot, tables) : null]);
+  if (digest && snapshot.view === "worktree") plan.freshDigest = digest;
   debug(`${tables} tables, ${plan.stale.length} stale, ${plan.dropped.length} dropped; lock ${lock.status}`);
   for (const note of analysis.notes) debug(note);
   return plan;
