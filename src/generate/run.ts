@@ -13,7 +13,7 @@ import { FINGERPRINT_VERSION, sharedFingerprint } from "../staleness/analyze.js"
 import { emptyLock, serializeLock, type Lock } from "../staleness/lock.js";
 import { recordKept } from "../staleness/fresh-record.js";
 import type { Listing } from "../git/listing.js";
-import { openCaches, planFor } from "../staleness/plan.js";
+import { noteLockWritten, openCaches, planFor, type Caches } from "../staleness/plan.js";
 import { isFresh, type Plan, type TableVerdict } from "../staleness/verdict.js";
 import { Artifacts, type Keep, type Source } from "../store/artifacts.js";
 import type { Artifact } from "../store/local.js";
@@ -160,7 +160,7 @@ async function execute(project: Project, policy: Policy, dryRun: boolean, output
   await run.restore(stored);
   await run.regenerate();
   stopIfInterrupted(output);
-  await run.finish(store);
+  await run.finish(store, caches);
   stopIfInterrupted(output);
   const unlisted = unlistedBefore ? changedSince(unlistedBefore, await unlistedFiles(config, named)) : [];
   for (const file of unlisted) output.onStep?.({ type: "warning", text: msg.unlistedOutput(file, path.relative(config.projectDir, path.join(config.root, file)).split(path.sep).join("/")) });
@@ -279,7 +279,7 @@ class GenerateRun {
   }
 
   /** Orphans, then the shared files and inputs (after a complete run only), the lock, and the stores. */
-  async finish(store: Artifacts | null): Promise<void> {
+  async finish(store: Artifacts | null, caches: Caches): Promise<void> {
     const { config } = this.project;
     const { plan, lock } = this;
     await this.removeOrphans();
@@ -293,7 +293,10 @@ class GenerateRun {
       lock.inputs = plan.analysis.inputs;
     }
     const text = serializeLock(lock);
-    if (plan.lock.status !== "ok" || text !== plan.lock.text) await writeAtomic(this.lockPath, text);
+    if (plan.lock.status !== "ok" || text !== plan.lock.text) {
+      await writeAtomic(this.lockPath, text);
+      await noteLockWritten(config, caches, text);
+    }
     if (store && complete && this.decision.blocked.length === 0) {
       const kept = await store.keep(config.root, this.toKeep());
       // Nothing was stale and everything is stored: the next `generate` can say so from git's listing alone.

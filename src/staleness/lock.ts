@@ -116,11 +116,21 @@ export function serializeLock(lock: Lock): string {
   return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
 }
 
+/** `value` with keys sorted at every level; a subtree already in order is returned as it is, not copied (most of a lock read from disk). */
 function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
+  if (Array.isArray(value)) {
+    const out = value.map(sortKeys);
+    return out.some((v, i) => v !== value[i]) ? out : value;
+  }
   if (value && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    const sorted = keys.every((k, i) => i === 0 || keys[i - 1]! <= k);
+    const children = keys.map((k) => sortKeys(record[k]));
+    if (sorted && children.every((v, i) => v === record[keys[i]!])) return value;
+    const byKey = new Map(keys.map((k, i) => [k, children[i]]));
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    for (const key of [...keys].sort()) out[key] = byKey.get(key);
     return out;
   }
   return value;

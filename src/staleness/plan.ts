@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import type { Config } from "../config/load.js";
 import { watched } from "../config/file.js";
 import type { Project } from "../config/project.js";
 import type { Listing } from "../git/listing.js";
@@ -29,6 +30,17 @@ export async function openCaches({ config, debug }: Project): Promise<Caches> {
   return { parsed, blobs };
 }
 
+/** The key under which a lock's content counts as checked (see parseLock). */
+function lockCheckKey(config: Config, text: string | Buffer): string {
+  return sha256(JSON.stringify([sha256(text), watched(config).outputs]));
+}
+
+/** A lock this run wrote from checked entries needs no check when the next run reads it. Never throws. */
+export async function noteLockWritten(config: Config, caches: Caches, text: string): Promise<void> {
+  caches.parsed.keepCheckedLock(lockCheckKey(config, text));
+  await caches.parsed.save();
+}
+
 export async function planFor(project: Project, snapshot: Snapshot, caches: Caches): Promise<Plan> {
   const { config, debug } = project;
   const cache = caches.parsed;
@@ -37,7 +49,7 @@ export async function planFor(project: Project, snapshot: Snapshot, caches: Cach
   const outputGlobs = watched(config).outputs;
   const isOutput = picomatch(outputGlobs, { dot: true });
   // A lock is checked once per content (and output patterns): megabytes at 2,000 tables.
-  const checkKey = lockText ? sha256(JSON.stringify([sha256(lockText), outputGlobs])) : null;
+  const checkKey = lockText ? lockCheckKey(config, lockText) : null;
   const checkedBefore = checkKey !== null && (await cache.checkedLock()) === checkKey;
   const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile, isOutput, checkedBefore);
   if (lock.status === "ok" && !checkedBefore && checkKey) cache.keepCheckedLock(checkKey);
