@@ -5,14 +5,15 @@ import { fastHook } from "./fast-hook.js";
 // they end here, before the CLI parser and the commands are loaded. This
 // entry is built as CommonJS (dist/cli.cjs), which Node starts faster than an
 // ES module; the rest of the CLI is ESM, loaded only when needed. `check`
-// has a fast path too, for when nothing changed since it last said "fresh";
-// when it cannot answer, git's listing it made is handed to the full check.
+// and `generate` have a fast path too, for when nothing changed since the last
+// "fresh"; when it cannot answer, git's listing it made is handed to the full
+// command.
 void fastHook(process.argv).then(async (hooked) => {
   if (hooked !== null) {
     process.exitCode = hooked;
     return;
   }
-  const checked = process.argv.includes("check") ? await (await import("./fast-check.js")).fastCheck(process.argv) : null;
+  const checked = process.argv.includes("check") || process.argv.includes("generate") ? await (await import("./fast-check.js")).fastCheck(process.argv) : null;
   if (checked && "code" in checked) process.exitCode = checked.code;
   else await (await import("./program.js")).main(process.argv, { listing: checked?.listing ?? undefined });
 });

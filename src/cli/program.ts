@@ -25,7 +25,7 @@ type GlobalOptions = Globals & LogOptions;
 
 /** What the fast path (bin.ts) hands over when it could not answer by itself. */
 export interface Handover {
-  /** git's listing made by `check`'s fast path. */
+  /** git's listing made by the fast path of `check` or `generate`. */
   listing?: Listing;
 }
 
@@ -63,7 +63,7 @@ function program(handover: Handover): Command {
       const g = globals(cmd);
       const { generate } = await import("../commands/generate.js");
       process.exitCode = await generate(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!opts.json, quiet: !!g.quiet, interrupt: interruptOnSignals() },
+        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!opts.json, quiet: !!g.quiet, interrupt: interruptOnSignals(), listing: handover.listing },
         createLogger({ ...g, json: opts.json }),
       );
     });

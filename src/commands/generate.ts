@@ -1,5 +1,6 @@
 import { EXIT } from "../common/errors.js";
 import type { Logger } from "../common/log.js";
+import type { Listing } from "../git/listing.js";
 import * as msg from "../common/messages.js";
 import { openProject } from "../config/project.js";
 import { runGenerate } from "../generate/run.js";
@@ -20,14 +21,19 @@ export interface GenerateCommandOptions {
   quiet: boolean;
   /** Aborted on SIGINT/SIGTERM: the generator is stopped and the run ends with InterruptedError. */
   interrupt?: AbortSignal;
+  /** git's listing of the work tree, made by the fast path when it could not answer. */
+  listing?: Listing;
 }
 
 /** `zero-models generate`: regenerate what is stale. Exit 0 done, 1 generator failed or migrations pending. */
 export async function generate(options: GenerateCommandOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
-  if (!options.dryRun && (await restorePending(project.config.root))) log.warn(msg.setAsideRestored);
-  const run = async () => {
-    const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, interrupt: options.interrupt, ...streams(log, options) });
+  const restored = !options.dryRun && (await restorePending(project.config.root));
+  if (restored) log.warn(msg.setAsideRestored);
+  const run = async (waited = false) => {
+    // Work put back, or another run that ended while this one waited, changed the work tree the fast path listed.
+    const listing = restored || waited ? undefined : options.listing;
+    const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, interrupt: options.interrupt, listing, ...streams(log, options) });
     if (options.stage && !options.dryRun) await stageResult(project, result);
     return result;
   };

@@ -26,7 +26,7 @@ export interface Owner {
 }
 
 /** Runs `fn` holding cacheDir's run lock, waiting up to `timeoutMs` for it; an interrupt ends the wait. */
-export async function withRunLock<T>(cacheDir: string, command: string, timeoutMs: number, fn: () => Promise<T>, interrupt?: AbortSignal): Promise<T> {
+export async function withRunLock<T>(cacheDir: string, command: string, timeoutMs: number, fn: (waited: boolean) => Promise<T>, interrupt?: AbortSignal): Promise<T> {
   let created: string | undefined;
   try {
     created = await mkdir(cacheDir, { recursive: true });
@@ -39,6 +39,8 @@ export async function withRunLock<T>(cacheDir: string, command: string, timeoutM
   const ownerFile = path.join(cacheDir, "run.owner.json");
   const deadline = Date.now() + timeoutMs;
   let release: () => Promise<void>;
+  // Another run held the lock: what was looked at before it ended may have changed.
+  let waited = false;
   for (;;) {
     try {
       release = await lockfile.lock(target, {
@@ -60,6 +62,7 @@ export async function withRunLock<T>(cacheDir: string, command: string, timeoutM
         const text = code === "ENOTDIR" ? msg.runLockNotFolder(lockDir, error) : msg.runLockFailed(lockDir, error);
         throw new ZeroModelsError(text, EXIT.input, { cause: error });
       }
+      waited = true;
       const owner = await readOwner(ownerFile);
       if (owner && isDead(owner) && (await takeOver(cacheDir, ownerFile, lockDir, owner))) continue;
       if (Date.now() >= deadline) throw new ZeroModelsError(msg.runLockBusy(lockDir, owner, timeoutMs / 1000), EXIT.failed);
@@ -72,7 +75,7 @@ export async function withRunLock<T>(cacheDir: string, command: string, timeoutM
   // one could read, so the next run waited out the stale period instead of taking over.
   await writeAtomic(ownerFile, JSON.stringify(owner)).catch(() => {});
   try {
-    return await fn();
+    return await fn(waited);
   } finally {
     await rm(ownerFile, { force: true }).catch(() => {});
     await release().catch(() => {});
@@ -140,6 +143,6 @@ function isDead(owner: Owner): boolean {
 }
 
 /** Runs `fn` holding the project's run lock, so two zero-models runs never interleave their writes. */
-export function locked<T>(project: Project, command: string, fn: () => Promise<T>, interrupt?: AbortSignal): Promise<T> {
+export function locked<T>(project: Project, command: string, fn: (waited: boolean) => Promise<T>, interrupt?: AbortSignal): Promise<T> {
   return withRunLock(project.config.cacheDir, command, project.config.lockTimeoutMs, fn, interrupt);
 }

@@ -11,7 +11,9 @@ import type { Project } from "../config/project.js";
 import { hashDisk, takeSnapshot } from "../inputs/snapshot.js";
 import { FINGERPRINT_VERSION, sharedFingerprint } from "../staleness/analyze.js";
 import { emptyLock, serializeLock, type Lock } from "../staleness/lock.js";
-import { openCaches, planFor } from "../staleness/plan.js";
+import { recordKept } from "../staleness/fresh-record.js";
+import type { Listing } from "../git/listing.js";
+import { noteLockWritten, openCaches, planFor, type Caches } from "../staleness/plan.js";
 import { isFresh, type Plan, type TableVerdict } from "../staleness/verdict.js";
 import { Artifacts, type Keep, type Source } from "../store/artifacts.js";
 import type { Artifact } from "../store/local.js";
@@ -52,6 +54,8 @@ export interface GenerateOptions extends Output {
   all: boolean;
   /** Decide and report, change nothing. */
   dryRun: boolean;
+  /** git's listing of the work tree, made a moment ago by the fast path. */
+  listing?: Listing;
 }
 
 export interface RestoreOptions extends Output {
@@ -111,7 +115,7 @@ export interface Restored extends TableVerdict {
 /** `zero-models generate`: the stale tables (or all), from the stores where they hold them, else from the generator. */
 export function runGenerate(project: Project, options: GenerateOptions): Promise<GenerateResult> {
   const policy: Policy = { tables: options.all ? "all" : "stale", stores: !options.all && !options.dryRun, generator: true };
-  return execute(project, policy, options.dryRun, options);
+  return execute(project, policy, options.dryRun, options, options.listing);
 }
 
 /** `zero-models restore`: the stale tables (or all) from the stores only; the generator never runs. */
@@ -119,15 +123,18 @@ export function runRestore(project: Project, options: RestoreOptions): Promise<G
   return execute(project, { tables: options.all ? "all" : "stale", stores: true, generator: false }, false, options);
 }
 
-async function execute(project: Project, policy: Policy, dryRun: boolean, output: Output): Promise<GenerateResult> {
+async function execute(project: Project, policy: Policy, dryRun: boolean, output: Output, listing?: Listing): Promise<GenerateResult> {
   const start = performance.now();
   const { config } = project;
+  let putBackAny = false;
   if (!dryRun) {
     const putBack = await restoreGuarded(config);
     if (putBack) output.onStep?.({ type: "warning", text: msg.guardRestored(putBack) });
+    putBackAny = !!putBack;
   }
   const caches = await openCaches(project);
-  let snapshot = await takeSnapshot(config, "worktree", caches.blobs);
+  // A listing made before the guarded files were put back no longer describes the work tree.
+  let snapshot = await takeSnapshot(config, "worktree", caches.blobs, putBackAny ? undefined : listing);
   let plan = await planFor(project, snapshot, caches);
   if (!dryRun && (policy.tables === "all" || !isFresh(plan)) && (await runBeforeGenerate(project, plan, output))) {
     snapshot = await takeSnapshot(config, "worktree", caches.blobs);
@@ -153,7 +160,7 @@ async function execute(project: Project, policy: Policy, dryRun: boolean, output
   await run.restore(stored);
   await run.regenerate();
   stopIfInterrupted(output);
-  await run.finish(store);
+  await run.finish(store, caches);
   stopIfInterrupted(output);
   const unlisted = unlistedBefore ? changedSince(unlistedBefore, await unlistedFiles(config, named)) : [];
   for (const file of unlisted) output.onStep?.({ type: "warning", text: msg.unlistedOutput(file, path.relative(config.projectDir, path.join(config.root, file)).split(path.sep).join("/")) });
@@ -272,7 +279,7 @@ class GenerateRun {
   }
 
   /** Orphans, then the shared files and inputs (after a complete run only), the lock, and the stores. */
-  async finish(store: Artifacts | null): Promise<void> {
+  async finish(store: Artifacts | null, caches: Caches): Promise<void> {
     const { config } = this.project;
     const { plan, lock } = this;
     await this.removeOrphans();
@@ -286,8 +293,15 @@ class GenerateRun {
       lock.inputs = plan.analysis.inputs;
     }
     const text = serializeLock(lock);
-    if (plan.lock.status !== "ok" || text !== plan.lock.text) await writeAtomic(this.lockPath, text);
-    if (store && complete && this.decision.blocked.length === 0) await store.keep(config.root, this.toKeep());
+    if (plan.lock.status !== "ok" || text !== plan.lock.text) {
+      await writeAtomic(this.lockPath, text);
+      await noteLockWritten(config, caches, text);
+    }
+    if (store && complete && this.decision.blocked.length === 0) {
+      const kept = await store.keep(config.root, this.toKeep());
+      // Nothing was stale and everything is stored: the next `generate` can say so from git's listing alone.
+      if (kept && plan.freshDigest) await recordKept(config, plan.freshDigest);
+    }
   }
 
   /**

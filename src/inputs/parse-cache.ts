@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeAtomic } from "../common/atomic.js";
 import type { Debug } from "../common/log.js";
@@ -6,25 +6,41 @@ import { VERSION } from "../common/version.js";
 
 /**
  * What zero-models learnt from files, kept in cacheDir so it is learnt once:
- * parsed facts of Ruby files keyed by kind and content hash (parsed.json),
- * and the last analysis of each view keyed by everything it was made from
- * (analysis-<view>.json). Local and disposable: a missing or unreadable file
- * only costs a re-parse. Each file is read only when first needed: a run
- * whose inputs did not change never loads parsed.json.
+ * parsed facts of Ruby files keyed by kind and content hash (parsed/*.json),
+ * and the last analysis of each view (analysis-<view>.json). Local and
+ * disposable: a missing or unreadable file only costs a re-parse.
+ *
+ * Facts are kept in shards, each read only when a key in it is first asked
+ * for: a run where one model changed reads the one shard its hash falls in,
+ * not the facts of 2,000 models. The statements of schema.rb are one shard,
+ * since a changed schema.rb asks for all of them.
  */
 // A new zero-models may parse differently: never reuse facts another version produced.
-// 4: schema statements carry their canonical form; model files their declarations.
-const CACHE_VERSION = `4:${VERSION}`;
-const MAX_ENTRIES = 20000;
+// 5: schema statements carry their canonical form; model files their declarations; facts in shards.
+const CACHE_VERSION = `5:${VERSION}`;
+/** Per shard: 16 shards a kind (by the hash's first digit), so the bound on all facts of one kind is 16 times this. */
+const MAX_SHARD_ENTRIES = 2000;
+const MAX_STATEMENT_ENTRIES = 20000;
 // A whole parsed schema is rebuilt from its cached statements in milliseconds;
 // keeping it too would store the schema's text again for every version of it.
 const TRANSIENT_KINDS = new Set(["schema"]);
 
+/** The shard a key is kept in: its kind, and the first digit of its hash. */
+function shardOf(kind: string, hash: string): string {
+  return kind === "schema-statement" ? kind : `${kind}-${/^[0-9a-f]/.test(hash) ? hash[0] : "x"}`;
+}
+
+interface Shard {
+  stored: Map<string, unknown>;
+  used: Map<string, unknown>;
+  dirty: boolean;
+}
+
 export class ParseCache {
-  private stored: Map<string, unknown> | null = null;
-  private used = new Map<string, unknown>();
-  private dirty = false;
+  private shards = new Map<string, Promise<Shard>>();
+  private transient = new Map<string, unknown>();
   private analyses = new Map<string, { key: string; analysis: unknown }>();
+  private lockChecked: string | null = null;
 
   private constructor(
     private readonly dir: string | null,
@@ -35,12 +51,18 @@ export class ParseCache {
     return new ParseCache(cacheDir, debug);
   }
 
-  private async load(): Promise<Map<string, unknown>> {
-    if (this.stored) return this.stored;
-    this.stored = new Map();
-    const data = await this.readJson<{ version?: string; entries?: Record<string, unknown> }>("parsed.json");
-    if (data?.version === CACHE_VERSION && data.entries) for (const [k, v] of Object.entries(data.entries)) this.stored.set(k, v);
-    return this.stored;
+  private shard(kind: string, hash: string): Promise<Shard> {
+    const name = shardOf(kind, hash);
+    let shard = this.shards.get(name);
+    if (!shard) {
+      shard = this.readJson<{ version?: string; entries?: Record<string, unknown> }>(`parsed/${name}.json`).then((data) => ({
+        stored: new Map(data?.version === CACHE_VERSION && data.entries ? Object.entries(data.entries) : []),
+        used: new Map(),
+        dirty: false,
+      }));
+      this.shards.set(name, shard);
+    }
+    return shard;
   }
 
   private async readJson<T>(name: string): Promise<T | null> {
@@ -54,83 +76,119 @@ export class ParseCache {
 
   async has(kind: string, hash: string): Promise<boolean> {
     const key = `${kind}:${hash}`;
-    return this.used.has(key) || (await this.load()).has(key);
+    if (TRANSIENT_KINDS.has(kind)) return this.transient.has(key);
+    const shard = await this.shard(kind, hash);
+    return shard.used.has(key) || shard.stored.has(key);
   }
 
   async get<T>(kind: string, hash: string, produce: () => Promise<T>): Promise<T> {
     const key = `${kind}:${hash}`;
-    if (this.used.has(key)) return this.used.get(key) as T;
-    let value = (await this.load()).get(key) as T | undefined;
-    if (value === undefined) {
-      // A transient value is assembled from cached parts, which say when they are parsed and need saving.
-      const transient = TRANSIENT_KINDS.has(kind);
-      if (!transient) this.debug(`parse ${kind} ${hash.slice(0, 12)}`);
-      value = await produce();
-      if (!transient) this.dirty = true;
+    // A transient value is assembled from cached parts, which say when they are parsed and need saving.
+    if (TRANSIENT_KINDS.has(kind)) {
+      if (!this.transient.has(key)) this.transient.set(key, await produce());
+      return this.transient.get(key) as T;
     }
-    this.used.set(key, value);
+    const shard = await this.shard(kind, hash);
+    if (shard.used.has(key)) return shard.used.get(key) as T;
+    let value = shard.stored.get(key) as T | undefined;
+    if (value === undefined) {
+      this.debug(`parse ${kind} ${hash.slice(0, 12)}`);
+      value = await produce();
+      shard.dirty = true;
+    }
+    shard.used.set(key, value);
     return value;
   }
 
   /** The value kept for a key, if any, without producing it. */
   async peek<T>(kind: string, hash: string): Promise<T | undefined> {
     const key = `${kind}:${hash}`;
-    return (this.used.get(key) ?? (await this.load()).get(key)) as T | undefined;
+    const shard = await this.shard(kind, hash);
+    return (shard.used.get(key) ?? shard.stored.get(key)) as T | undefined;
   }
 
   /** Keeps values learnt on the way (e.g. schema block texts under their hashes). */
   async put(kind: string, values: Map<string, unknown>): Promise<void> {
-    const stored = await this.load();
     for (const [hash, value] of values) {
       const key = `${kind}:${hash}`;
-      if (!this.used.has(key) && !stored.has(key)) this.dirty = true;
-      this.used.set(key, value);
+      const shard = await this.shard(kind, hash);
+      if (!shard.used.has(key) && !shard.stored.has(key)) shard.dirty = true;
+      shard.used.set(key, value);
     }
   }
 
   /**
-   * The analysis last made for this view, if it was made from exactly `key`.
-   * The file's first line is its version and key, so a miss costs no parse of
-   * the analysis (megabytes at 2,000 tables).
+   * The analysis last made for this view: `exact` when it was made from
+   * exactly `key`, else when made with the same `setting` (tool and config),
+   * which lets the next analysis reuse its tables. The file's first line is
+   * its version, key and setting, so a miss costs no parse of the analysis
+   * (megabytes at 2,000 tables).
    */
-  async analysis(view: string, key: string): Promise<unknown> {
+  async analysis(view: string, key: string, setting: string): Promise<{ exact: boolean; analysis: unknown } | null> {
     if (!this.dir) return null;
     try {
       const text = await readFile(path.join(this.dir, `analysis-${view}.json`), "utf8");
       const eol = text.indexOf("\n");
-      return eol > 0 && text.slice(0, eol) === `${CACHE_VERSION} ${key}` ? JSON.parse(text.slice(eol + 1)) : null;
+      const [version, storedKey, storedSetting] = text.slice(0, Math.max(eol, 0)).split(" ");
+      if (version !== CACHE_VERSION || storedSetting !== setting) return null;
+      return { exact: storedKey === key, analysis: JSON.parse(text.slice(eol + 1)) };
     } catch {
       return null; // missing or corrupt: analyse again
     }
   }
 
-  keepAnalysis(view: string, key: string, analysis: unknown): void {
-    this.analyses.set(view, { key, analysis });
+  keepAnalysis(view: string, key: string, setting: string, analysis: unknown): void {
+    this.analyses.set(view, { key: `${key} ${setting}`, analysis });
+  }
+
+  /** The key of the last lock that passed every check (see parseLock). */
+  async checkedLock(): Promise<string | null> {
+    if (!this.dir) return null;
+    try {
+      const [version, key] = (await readFile(path.join(this.dir, "lock-checked.txt"), "utf8")).split(" ");
+      return version === CACHE_VERSION && key ? key : null;
+    } catch {
+      return null;
+    }
+  }
+
+  keepCheckedLock(key: string): void {
+    this.lockChecked = key;
   }
 
   /** Writes what this run used first, then older entries up to a bound. Never throws: the cache is optional. */
   async save(): Promise<void> {
     if (!this.dir) return;
     try {
+      if (this.lockChecked) await writeAtomic(path.join(this.dir, "lock-checked.txt"), `${CACHE_VERSION} ${this.lockChecked}`);
+      this.lockChecked = null;
       for (const [view, { key, analysis }] of this.analyses) {
         await writeAtomic(path.join(this.dir, `analysis-${view}.json`), `${CACHE_VERSION} ${key}\n${JSON.stringify(analysis)}`);
       }
       this.analyses.clear();
-      if (!this.dirty) return;
-      const kept = (k: string) => !TRANSIENT_KINDS.has(k.slice(0, k.indexOf(":")));
-      const entries: Record<string, unknown> = Object.fromEntries([...this.used].filter(([k]) => kept(k)));
-      let count = Object.keys(entries).length;
-      for (const [k, v] of this.stored ?? []) {
-        if (count >= MAX_ENTRIES) break;
-        if (kept(k) && !(k in entries)) {
-          entries[k] = v;
-          count++;
-        }
+      for (const [name, pending] of this.shards) {
+        const shard = await pending;
+        if (!shard.dirty) continue;
+        await mkdir(path.join(this.dir, "parsed"), { recursive: true });
+        await writeAtomic(path.join(this.dir, "parsed", `${name}.json`), JSON.stringify({ version: CACHE_VERSION, entries: kept(shard, name === "schema-statement" ? MAX_STATEMENT_ENTRIES : MAX_SHARD_ENTRIES) }));
+        shard.dirty = false;
       }
-      await writeAtomic(path.join(this.dir, "parsed.json"), JSON.stringify({ version: CACHE_VERSION, entries }));
-      this.dirty = false;
     } catch (error) {
       this.debug(`cache not saved: ${(error as Error).message}`);
     }
   }
+}
+
+/** What this run used first, then older entries up to a bound. */
+function kept(shard: Shard, max: number): Record<string, unknown> {
+  const entries: Record<string, unknown> = Object.fromEntries(shard.used);
+  let count = shard.used.size;
+  for (const [k, v] of shard.stored) {
+    if (count >= max) break;
+    if (!(k in entries)) {
+      entries[k] = v;
+      count++;
+    }
+  }
+  return entries;
 }

@@ -8,8 +8,10 @@ import { decodeUtf8 } from "../common/utf8.js";
 import * as msg from "../common/messages.js";
 import type { ParseCache } from "../inputs/parse-cache.js";
 import type { Snapshot } from "../inputs/snapshot.js";
-import { formatComponent, globalComponents } from "./components.js";
-import { blockComponent, declaredComponents } from "./declared.js";
+import { formatComponent, globalComponents, parseComponent } from "./components.js";
+import { blockComponent, declaredComponent, extendedModules } from "./declared.js";
+import type { Declarations } from "../ruby/declarations.js";
+import type { ParsedSchema, RubyFileFacts } from "../ruby/types.js";
 import type { Debug } from "../common/log.js";
 import { FINGERPRINT_VERSION, VERSION } from "../common/version.js";
 
@@ -38,6 +40,42 @@ export interface Analysis {
   models: Record<string, string>;
   /** Lines for --debug. */
   notes: string[];
+  /** What the tables' component names were derived from; lets the next analysis reuse them (see structureOf). */
+  structure: Structure;
+}
+
+/**
+ * Everything the app model (which files and neighbours each table has, its
+ * model name and outputs) is derived from, as digests: the facts of each
+ * model file that Rails naming and associations read, the schema's table
+ * names and the enum types and foreign keys they use, and the inflections.
+ * Component hashes are not in it: a column, a comment or a template change
+ * alters hashes, never which components a table has.
+ */
+export interface Structure {
+  key: string;
+  /** Model or concern file -> digest of its structural facts (and, under `fingerprint: declarations`, of what it extends and instantiates). */
+  files: Record<string, string>;
+  schema: SchemaSummary;
+  /** Classes and modules whose instance methods may run as a class loads (see staleness/declared.ts), sorted. */
+  extended: string[];
+  /** The app model's --debug lines, and each model file's own (a file counted byte for byte). */
+  appNotes: string[];
+  fileNotes: Record<string, string>;
+}
+
+/** What the analysis needs of schema.rb, kept so that a run where it did not change need not parse it. */
+interface SchemaSummary {
+  /** The `define(version: ...)` value, digits only. */
+  version: string | null;
+  /** SHA-256 of the statements that belong to no table. */
+  preamble: string;
+  /** Table -> SHA-256 of its create_table block and the statements that name it. */
+  blocks: Record<string, string>;
+  /** create_enum name -> SHA-256 of its statement. */
+  enums: Record<string, string>;
+  /** Digest of what the app model and the component names are made from (a block's columns and indexes are not). */
+  structure: string;
 }
 
 interface Inputs {
@@ -82,35 +120,51 @@ export async function analyze(config: Config, snapshot: Snapshot, cache: ParseCa
   debug(`inputs: ${inputs.models.length} model/concern files, ${inputs.migrations.length} migrations, ${inputs.templates.length} templates, ${inputs.globalInputs.length} global inputs`);
 
   // Same tool, config, file lists and contents: the same analysis, without parsing or resolving anything.
-  const key = sha256(JSON.stringify([VERSION, FINGERPRINT_VERSION, config, inputs, Object.entries(hashes).sort()]));
-  const stored = await cache.analysis(snapshot.view, key);
-  if (stored) {
+  // Same tool and config only: the last analysis, whose tables may be reused (see reuseTables).
+  const setting = sha256(JSON.stringify([VERSION, FINGERPRINT_VERSION, config]));
+  const key = sha256(JSON.stringify([setting, inputs, Object.entries(hashes).sort()]));
+  const stored = await cache.analysis(snapshot.view, key, setting);
+  const previous = stored && looksLikeAnalysis(stored.analysis) ? stored.analysis : null;
+  if (previous && stored?.exact) {
     debug("analysis: inputs unchanged since the last run, reused");
-    return stored as Analysis;
+    return previous;
   }
-  const analysis = await analyzeFiles(config, snapshot, cache, inputs, hashes);
-  cache.keepAnalysis(snapshot.view, key, analysis);
+  const analysis = await analyzeFiles(config, snapshot, cache, inputs, hashes, previous, debug);
+  cache.keepAnalysis(snapshot.view, key, setting, analysis);
   return analysis;
 }
 
-async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCache, inputs: Inputs, hashes: Record<string, string>): Promise<Analysis> {
-  // Only files whose facts are not cached are read.
+async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCache, inputs: Inputs, hashes: Record<string, string>, previous: Analysis | null, debug: Debug): Promise<Analysis> {
   const kindOf = (file: string) => (file === inputs.schema ? "schema" : file === inputs.inflections ? "inflections" : "model");
-  const parsedFiles = [inputs.schema, ...(inputs.inflections ? [inputs.inflections] : []), ...inputs.models];
+  const contents = new Map<string, Buffer>();
+  // Only files whose facts are not cached are read, in one batch per need.
   const declared = config.fingerprint === "declarations";
-  const unparsed = [];
-  for (const file of parsedFiles) {
-    if (!hashes[file]) continue;
-    const missing = !(await cache.has(kindOf(file), hashes[file])) || (declared && kindOf(file) === "model" && !(await cache.has("declarations", hashes[file])));
-    if (missing) unparsed.push(file);
-  }
-  const contents = await snapshot.read(unparsed);
+  const cached = async (file: string) =>
+    (await cache.has(kindOf(file), hashes[file]!)) && !(declared && kindOf(file) === "model" && !(await cache.has("declarations", hashes[file]!)));
+  const readUnparsed = async (files: string[]) => {
+    const unparsed = [];
+    for (const file of files) if (hashes[file] && !contents.has(file) && !(await cached(file))) unparsed.push(file);
+    for (const [file, bytes] of await snapshot.read(unparsed)) contents.set(file, bytes);
+  };
   const text = (file: string) => {
     const bytes = contents.get(file);
     // Hashed a moment ago but gone now: deleted while zero-models ran.
     if (!bytes) throw new InputError(msg.inputUnreadable(file, "the file disappeared while zero-models was reading"), file);
     return decodeUtf8(bytes, file);
   };
+  const facts = async (file: string) => cache.get("model", hashes[file]!, async () => (await import("../ruby/models.js")).parseModelFile(text(file), file));
+  const declarations = async (file: string) => cache.get("declarations", hashes[file]!, async () => (await import("../ruby/declarations.js")).declarationsOf(text(file), file));
+  const readAllFacts = async () => {
+    await readUnparsed(models);
+    const sources = new Map<string, RubyFileFacts>();
+    for (const file of models) sources.set(file, await facts(file));
+    return sources;
+  };
+  // A model file whose content the last analysis saw has the structure it saw: its facts need not be loaded.
+  const knownStructure = (file: string) => (previous && previous.inputs[file] === hashes[file] ? previous.structure.files[file] : undefined);
+  const models = inputs.models.filter((file) => hashes[file]);
+  await readUnparsed([...(inputs.inflections ? [inputs.inflections] : []), ...models.filter((file) => knownStructure(file) === undefined)]);
+
   // Listed but unreadable means deleted in the work tree (git still tracks it).
   const inflections = inputs.inflections && hashes[inputs.inflections] ? inputs.inflections : null;
   const rules = inflections
@@ -119,16 +173,46 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
   const { createInflector } = await import("../ruby/inflector.js");
   const inflector = createInflector(rules);
 
-  const schema = await cache.get("schema", hashes[inputs.schema]!, async () => (await import("../ruby/schema.js")).parseSchema(text(inputs.schema), inputs.schema, cache));
-  const sources = new Map<string, Awaited<ReturnType<typeof import("../ruby/models.js").parseModelFile>>>();
-  for (const file of inputs.models) {
-    if (!hashes[file]) continue;
-    sources.set(file, await cache.get("model", hashes[file]!, async () => (await import("../ruby/models.js")).parseModelFile(text(file), file)));
-  }
-  const models = declared ? await declaredComponents(sources, hashes, cache, text) : { components: new Map(Object.entries(hashes)), notes: [] };
+  // schema.rb is parsed only when it changed since the last analysis, or when the tables must be built anew.
+  let parsed: ParsedSchema | null = null;
+  const parsedSchema = async () => {
+    if (parsed) return parsed;
+    await readUnparsed([inputs.schema]);
+    parsed = await cache.get("schema", hashes[inputs.schema]!, async () => (await import("../ruby/schema.js")).parseSchema(text(inputs.schema), inputs.schema, cache));
+    // Kept so that a later run can say what changed in a block ("+ column due_at"); a block the last analysis saw is kept already.
+    const seen = new Set(previous ? Object.values(previous.structure.schema.blocks) : []);
+    await cache.put("block", new Map(parsed.tables.map((t) => [blockComponent(t, config.fingerprint), t.source] as const).filter(([hash]) => !seen.has(hash))));
+    return parsed;
+  };
+  const schema = previous && previous.inputs[inputs.schema] === hashes[inputs.schema] ? previous.structure.schema : summarize(await parsedSchema(), config);
+  const structureFiles: Record<string, string> = {};
+  for (const file of models) structureFiles[file] = knownStructure(file) ?? structureDigest(await facts(file), declared ? await declarations(file) : null);
+  const structureKey = sha256(JSON.stringify([inflections ? hashes[inflections] : null, schema.structure, Object.entries(structureFiles)]));
+  const reuse = previous !== null && previous.structure.key === structureKey;
 
-  const { buildAppModel } = await import("../rails/app-model.js");
-  const app = buildAppModel(schema, sources, inflector, config.cascade);
+  // Each model file's component: its declarations' hash, or its bytes' (the same file's is reused when neither it nor the structure changed).
+  const modelComponents: Record<string, string> = {};
+  const fileNotes: Record<string, string> = {};
+  let extended: string[];
+  if (declared) {
+    const all = reuse ? null : await readAllFacts();
+    extended = reuse ? previous.structure.extended : await extendedModules(all!, declarations);
+    const unchanged = (file: string) => reuse && previous.inputs[file] === hashes[file] && previous.models[file] !== undefined;
+    for (const file of models) {
+      if (unchanged(file)) {
+        modelComponents[file] = previous!.models[file]!;
+        if (previous!.structure.fileNotes[file] !== undefined) fileNotes[file] = previous!.structure.fileNotes[file]!;
+        continue;
+      }
+      const c = declaredComponent(file, await declarations(file), new Set(extended), hashes[file]!);
+      modelComponents[file] = c.component;
+      if (c.note !== null) fileNotes[file] = c.note;
+    }
+  } else {
+    extended = [];
+    for (const file of models) modelComponents[file] = hashes[file]!;
+  }
+  const structure: Structure = { key: structureKey, files: structureFiles, schema, extended, appNotes: [], fileNotes };
 
   const groupHash = (paths: string[]) => hashRecord(Object.fromEntries(paths.filter((p) => hashes[p]).map((p) => [p, hashes[p]!])));
   const global: Record<string, string> = {
@@ -136,18 +220,36 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     "config": sha256(generatorConfig(config)),
     "templates": groupHash(inputs.templates),
     "global inputs": groupHash(inputs.globalInputs.filter((p) => p !== inflections)),
-    "schema preamble": sha256(schema.preamble),
+    "schema preamble": schema.preamble,
   };
   if (inflections) global["inflections"] = hashes[inflections]!;
 
+  /** Every component's hash follows from its kind and name alone, so the same names always give the same hashes. */
+  const componentHash = (kind: "schema" | "enum" | "model", name: string): string =>
+    kind === "schema" ? schema.blocks[name]! : kind === "enum" ? (schema.enums[name] ?? sha256(`missing enum ${name}`)) : modelComponents[name]!;
+  const notesOf = (appNotes: string[]) => [...appNotes, ...models.filter((f) => fileNotes[f] !== undefined).map((f) => fileNotes[f]!)];
+  const globalEntries = globalComponents(global);
+  const fingerprint = (components: Record<string, string>) => hashRecord({ ...globalEntries, ...components });
+
+  const common = { global, inputs: hashes, schemaVersion: schema.version, migrations: inputs.migrations, models: modelComponents };
+  if (reuse) {
+    debug("analysis: same models, tables and associations as the last analysis: its components reused, their hashes recomputed");
+    const sameGlobals = hashRecord(previous.global) === hashRecord(global);
+    structure.appNotes = previous.structure.appNotes;
+    return { ...common, structure, tables: reuseTables(previous.tables, sameGlobals, componentHash, fingerprint), excluded: previous.excluded, notes: notesOf(structure.appNotes) };
+  }
+
+  const sources = await readAllFacts();
+  const { buildAppModel } = await import("../rails/app-model.js");
+  const app = buildAppModel(await parsedSchema(), sources, inflector, config.cascade);
+  structure.appNotes = app.notes;
+
+  const { tables: schemaTables } = await parsedSchema();
   const isExcluded = picomatch(config.excludeTables);
-  const blockHash = new Map(schema.tables.map((t) => [t.name, blockComponent(t, config.fingerprint)]));
-  // Kept so that a later run can say what changed in a block ("+ column due_at").
-  await cache.put("block", new Map(schema.tables.map((t) => [blockHash.get(t.name)!, t.source])));
-  const byName = new Map(schema.tables.map((t) => [t.name, t]));
+  const byName = new Map(schemaTables.map((t) => [t.name, t]));
   const tables: Record<string, TableAnalysis> = {};
   const excluded: string[] = [];
-  for (const table of schema.tables) {
+  for (const table of schemaTables) {
     if (isExcluded(table.name)) {
       excluded.push(table.name);
       continue;
@@ -157,37 +259,80 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     // file changed, and skipped where the table has them itself (ApplicationRecord).
     const addTable = (name: string, neighbour: boolean) => {
       const t = byName.get(name)!;
-      const put = (kind: "schema" | "enum" | "model", component: string, hash: string) => {
+      const put = (kind: "schema" | "enum" | "model", component: string) => {
         const own = formatComponent({ scope: "own", kind, name: component });
-        if (!neighbour) components[own] = hash;
-        else if (!(own in components)) components[formatComponent({ scope: "neighbour", kind, name: component })] = hash;
+        if (!neighbour) components[own] = componentHash(kind, component);
+        else if (!(own in components)) components[formatComponent({ scope: "neighbour", kind, name: component })] = componentHash(kind, component);
       };
-      put("schema", name, blockHash.get(name)!);
-      for (const e of t.enumTypes) put("enum", e, sha256(schema.enums[e] ?? `missing enum ${e}`));
-      for (const f of app.filesOf.get(name) ?? []) put("model", f, models.components.get(f)!);
+      put("schema", name);
+      for (const e of t.enumTypes) put("enum", e);
+      for (const f of app.filesOf.get(name) ?? []) put("model", f);
     };
     addTable(table.name, false);
     for (const n of app.neighbours.get(table.name) ?? []) addTable(n, true);
     for (const f of app.strangers.get(table.name) ?? []) {
-      if (!(formatComponent({ scope: "own", kind: "model", name: f }) in components)) components[formatComponent({ scope: "neighbour", kind: "model", name: f })] = models.components.get(f)!;
+      if (!(formatComponent({ scope: "own", kind: "model", name: f }) in components)) components[formatComponent({ scope: "neighbour", kind: "model", name: f })] = componentHash("model", f);
     }
     const model = app.modelOf.get(table.name)!;
     tables[table.name] = {
       model,
       components,
-      fingerprint: hashRecord({ ...globalComponents(global), ...components }),
+      fingerprint: fingerprint(components),
       outputs: outputPaths(config.outputs.perTable, table.name, model, inflector, inputs.schema, table.line),
     };
   }
+  return { ...common, structure, tables, excluded, notes: notesOf(app.notes) };
+}
+
+/** A cache file written by another build of the same version may lack a part: then it is not used. */
+function looksLikeAnalysis(value: unknown): value is Analysis {
+  const a = value as Partial<Analysis> | null;
+  return typeof a?.tables === "object" && typeof a.inputs === "object" && typeof a.structure?.files === "object" && typeof a.structure.schema?.blocks === "object" && typeof a.models === "object" && Array.isArray(a.structure.extended) && typeof a.structure.fileNotes === "object";
+}
+
+/** The last analysis's tables with each component's hash recomputed, and the fingerprint of those where one changed. */
+function reuseTables(
+  tables: Record<string, TableAnalysis>,
+  sameGlobals: boolean,
+  componentHash: (kind: "schema" | "enum" | "model", name: string) => string,
+  fingerprint: (components: Record<string, string>) => string,
+): Record<string, TableAnalysis> {
+  const out: Record<string, TableAnalysis> = {};
+  for (const [table, t] of Object.entries(tables)) {
+    const components: Record<string, string> = {};
+    let changed = !sameGlobals;
+    for (const [name, recorded] of Object.entries(t.components)) {
+      const c = parseComponent(name);
+      if (c.scope === "global") throw new Error(`a table's own component is global: ${name}`);
+      const hash = componentHash(c.kind as "schema" | "enum" | "model", c.name);
+      components[name] = hash;
+      if (hash !== recorded) changed = true;
+    }
+    out[table] = changed ? { model: t.model, components, fingerprint: fingerprint(components), outputs: t.outputs } : t;
+  }
+  return out;
+}
+
+/**
+ * The facts of a model file that decide table names, associations and
+ * neighbours. Line numbers only place messages, and only a dynamic
+ * association's line reaches one (a --debug note).
+ */
+function structureDigest(facts: RubyFileFacts, declarations: Declarations | null): string {
+  const withoutLines = JSON.stringify(facts, (key, value: unknown) => (key === "line" ? undefined : value));
+  const dynamicLines = [...facts.classes, ...facts.modules].flatMap((scope) => scope.associations.filter((a) => a.dynamic).map((a) => a.line));
+  // What a file extends or instantiates decides whose method bodies count in every other file (staleness/declared.ts).
+  const reach = declarations ? [declarations.extends, declarations.instantiates] : null;
+  return sha256(JSON.stringify([withoutLines, dynamicLines, reach]));
+}
+
+function summarize(schema: ParsedSchema, { cascade, fingerprint }: Config): SchemaSummary {
   return {
-    global,
-    tables,
-    excluded,
-    inputs: hashes,
-    schemaVersion: schema.version,
-    migrations: inputs.migrations,
-    models: Object.fromEntries(inputs.models.filter((f) => hashes[f]).map((f) => [f, models.components.get(f)!])),
-    notes: [...app.notes, ...models.notes],
+    version: schema.version,
+    preamble: sha256(schema.preamble),
+    blocks: Object.fromEntries(schema.tables.map((t) => [t.name, blockComponent(t, fingerprint)])),
+    enums: Object.fromEntries(Object.entries(schema.enums).map(([name, source]) => [name, sha256(source)])),
+    structure: sha256(JSON.stringify(schema.tables.map((t) => [t.name, t.enumTypes, cascade === "foreign-keys" ? [t.foreignKeys, t.idColumns] : null]))),
   };
 }
 

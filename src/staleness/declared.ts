@@ -16,27 +16,11 @@ export function blockComponent(table: SchemaTable, mode: Config["fingerprint"]):
   return mode === "declarations" ? table.declarations : sha256(table.source);
 }
 
-/** Model or concern file -> its component hash, and --debug lines for the files counted byte for byte. */
-export async function declaredComponents(
-  sources: Map<string, RubyFileFacts>,
-  hashes: Record<string, string>,
-  cache: ParseCache,
-  text: (file: string) => string,
-): Promise<{ components: Map<string, string>; notes: string[] }> {
-  // Loaded here, not at the top: a run whose analysis is cached never needs the parser.
-  const { declarationsOf, lastSegment } = await import("../ruby/declarations.js");
-  const declarations = new Map<string, Declarations>();
-  for (const file of sources.keys()) declarations.set(file, await cache.get("declarations", hashes[file]!, () => declarationsOf(text(file), file)));
-  const extended = extendedModules(sources, declarations, lastSegment);
-  const components = new Map<string, string>();
-  const notes: string[] = [];
-  for (const [file, d] of declarations) {
-    const reached = d.stripped.filter((m) => extended.has(m));
-    const why = d.fallback ?? (reached.length ? msg.methodsRunAtLoad(reached) : null);
-    if (why !== null) notes.push(msg.countedByBytes(file, why));
-    components.set(file, d.hash !== null && why === null ? d.hash : hashes[file]!);
-  }
-  return { components, notes };
+/** A model or concern file's component hash, and the --debug line when it counts byte for byte. */
+export function declaredComponent(file: string, d: Declarations, extended: Set<string>, bytes: string): { component: string; note: string | null } {
+  const reached = d.stripped.filter((m) => extended.has(m));
+  const why = d.fallback ?? (reached.length ? msg.methodsRunAtLoad(reached) : null);
+  return { component: d.hash !== null && why === null ? d.hash : bytes, note: why === null ? null : msg.countedByBytes(file, why) };
 }
 
 /**
@@ -44,7 +28,11 @@ export async function declaredComponents(
  * those some file extends or instantiates, then what they include and
  * inherit from, transitively. Their method bodies stay inputs.
  */
-function extendedModules(sources: Map<string, RubyFileFacts>, declarations: Map<string, Declarations>, lastSegment: (name: string) => string): Set<string> {
+export async function extendedModules(sources: Map<string, RubyFileFacts>, declarationsOf: (file: string) => Promise<Declarations>): Promise<string[]> {
+  // Loaded here, not at the top: a run whose analysis is cached never needs the parser.
+  const { lastSegment } = await import("../ruby/declarations.js");
+  const declarations = new Map<string, Declarations>();
+  for (const file of sources.keys()) declarations.set(file, await declarationsOf(file));
   const includes = new Map<string, string[]>();
   const add = (name: string, more: string[]) => includes.set(lastSegment(name), [...(includes.get(lastSegment(name)) ?? []), ...more.map(lastSegment)]);
   for (const facts of sources.values()) {
@@ -58,5 +46,5 @@ function extendedModules(sources: Map<string, RubyFileFacts>, declarations: Map<
     extended.add(next);
     queue.push(...(includes.get(next) ?? []));
   }
-  return extended;
+  return [...extended].sort();
 }

@@ -56,6 +56,8 @@ export interface KnownFresh {
   tables: number | null;
   /** For the full check that follows when the verdict does not hold: git need not be asked again. */
   listing: Listing | null;
+  /** The digest of the state the verdict was made from, when it still holds. */
+  digest?: string;
 }
 
 /**
@@ -75,7 +77,33 @@ export async function knownFresh(root: string, cacheDir: string, view: View, con
   if (config.root !== root || config.cacheDir !== cacheDir) return none;
   const list = await listing(root, view, watchedBases(config), folder);
   if (trackedUnder(list, folder).length) return { tables: null, listing: list };
-  return { tables: await stillHolds(record, config, view, list), listing: list };
+  const tables = await stillHolds(record, config, view, list);
+  return { tables, listing: list, ...(tables === null ? {} : { digest: record.digest }) };
+}
+
+const keptFile = (cacheDir: string) => path.join(cacheDir, "kept-worktree.txt");
+
+/**
+ * Whether `generate` has nothing to do: the work tree's last fresh verdict
+ * still holds, and a `generate` made with that verdict kept every table's
+ * files in the stores (which a `generate` with nothing stale does, and
+ * `check` does not).
+ */
+export async function keptFresh(root: string, cacheDir: string, configFile: string | null, configSha: string | null): Promise<KnownFresh> {
+  const known = await knownFresh(root, cacheDir, "worktree", configFile, configSha);
+  if (known.digest === undefined) return known;
+  const kept = await readFile(keptFile(cacheDir), "utf8").catch(() => null);
+  return kept === `${VERSION_TAG} ${known.digest}` ? known : { tables: null, listing: known.listing };
+}
+
+/** Notes that the stores hold everything the fresh verdict `digest` covers (see keptFresh). Never throws. */
+export async function recordKept(config: Config, digest: string): Promise<void> {
+  try {
+    const { writeAtomic } = await import("../common/atomic.js");
+    await writeAtomic(keptFile(config.cacheDir), `${VERSION_TAG} ${digest}`);
+  } catch {
+    // the next generate takes the long way, and records it then
+  }
 }
 
 async function stillHolds(record: FreshRecord, config: Config, view: View, list: Listing): Promise<number | null> {
@@ -91,10 +119,10 @@ async function stillHolds(record: FreshRecord, config: Config, view: View, list:
  * holds. Contents come from the snapshot, so they are what the verdict saw.
  * Never throws: the record is optional.
  */
-export async function recordFresh(config: Config, snapshot: Snapshot, tables: number): Promise<void> {
+export async function recordFresh(config: Config, snapshot: Snapshot, tables: number): Promise<string | null> {
   try {
     // A .js config can compute anything: its file content does not decide the config.
-    if (!allVouched(snapshot.listing) || (config.file !== null && config.fileSha === null)) return;
+    if (!allVouched(snapshot.listing) || (config.file !== null && config.fileSha === null)) return null;
     const listed = new Set(snapshot.paths);
     const extra = snapshot.touched().filter((p) => !listed.has(p)).sort();
     const contents = await snapshot.hashes([...differing(snapshot.listing), ...extra]);
@@ -109,7 +137,9 @@ export async function recordFresh(config: Config, snapshot: Snapshot, tables: nu
     };
     const { writeAtomic } = await import("../common/atomic.js");
     await writeAtomic(recordFile(config.cacheDir, snapshot.view), JSON.stringify(record));
+    return record.digest;
   } catch {
     // a read-only or full cacheDir, a file changed meanwhile: the next check is a full one
+    return null;
   }
 }

@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import type { Config } from "../config/load.js";
 import { watched } from "../config/file.js";
 import type { Project } from "../config/project.js";
 import type { Listing } from "../git/listing.js";
@@ -9,6 +10,7 @@ import * as msg from "../common/messages.js";
 import { analyze } from "./analyze.js";
 import { recordFresh } from "./fresh-record.js";
 import { parseLock } from "./lock.js";
+import { sha256 } from "../common/hash.js";
 import { isFresh, makePlan, type Plan } from "./verdict.js";
 
 /** The verdict for every table of one view: analysis, lock and generated files compared. */
@@ -29,16 +31,33 @@ export async function openCaches({ config, debug }: Project): Promise<Caches> {
   return { parsed, blobs };
 }
 
+/** The key under which a lock's content counts as checked (see parseLock). */
+function lockCheckKey(config: Config, text: string | Buffer): string {
+  return sha256(JSON.stringify([sha256(text), watched(config).outputs]));
+}
+
+/** A lock this run wrote from checked entries needs no check when the next run reads it. Never throws. */
+export async function noteLockWritten(config: Config, caches: Caches, text: string): Promise<void> {
+  caches.parsed.keepCheckedLock(lockCheckKey(config, text));
+  await caches.parsed.save();
+}
+
 export async function planFor(project: Project, snapshot: Snapshot, caches: Caches): Promise<Plan> {
   const { config, debug } = project;
   const cache = caches.parsed;
   const analysis = await analyze(config, snapshot, cache, debug);
   const lockText = (await snapshot.read([config.lockfile])).get(config.lockfile);
-  const isOutput = picomatch(watched(config).outputs, { dot: true });
-  const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile, isOutput);
+  const outputGlobs = watched(config).outputs;
+  const isOutput = picomatch(outputGlobs, { dot: true });
+  // A lock is checked once per content (and output patterns): megabytes at 2,000 tables.
+  const checkKey = lockText ? lockCheckKey(config, lockText) : null;
+  const checkedBefore = checkKey !== null && (await cache.checkedLock()) === checkKey;
+  const lock = parseLock(lockText ? lockText.toString("utf8") : null, config.lockfile, isOutput, checkedBefore);
+  if (lock.status === "ok" && !checkedBefore && checkKey) cache.keepCheckedLock(checkKey);
   const plan = await makePlan(config, snapshot, analysis, lock, cache);
   const tables = Object.keys(analysis.tables).length;
-  await Promise.all([cache.save(), caches.blobs.save(), isFresh(plan) && plan.warnings.length === 0 ? recordFresh(config, snapshot, tables) : null]);
+  const [, , digest] = await Promise.all([cache.save(), caches.blobs.save(), isFresh(plan) && plan.warnings.length === 0 ? recordFresh(config, snapshot, tables) : null]);
+  if (digest && snapshot.view === "worktree") plan.freshDigest = digest;
   debug(`${tables} tables, ${plan.stale.length} stale, ${plan.dropped.length} dropped; lock ${lock.status}`);
   for (const note of analysis.notes) debug(note);
   for (const file of plan.notInputs) debug(msg.notAnInput(file));

@@ -61,6 +61,8 @@ export interface Plan {
   /** Current hash of every output path (null: absent), for summaries and orphan handling. */
   outputHashes: Map<string, string | null>;
   warnings: string[];
+  /** The digest of the fresh record this plan made (a fresh work tree's), if it made one. */
+  freshDigest?: string;
 }
 
 export async function makePlan(config: Config, snapshot: Snapshot, analysis: Analysis, lockRead: LockRead, cache: ParseCache): Promise<Plan> {

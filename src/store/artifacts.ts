@@ -83,12 +83,19 @@ export class Artifacts {
    * Saves, for each of `current`, the files on disk when they still hash to
    * what the lock records (what was generated or checked fresh), unless the
    * store has it already; then uploads what the shared store lacks and evicts.
+   * True when every artifact is now where it belongs: nothing missed the
+   * local store, and a remote that takes uploads took them all.
    */
-  async keep(root: string, current: Keep[]): Promise<void> {
+  async keep(root: string, current: Keep[]): Promise<boolean> {
+    // A remote that went off this run (an outage) took nothing.
+    let complete = !this.remote?.wentOff;
     const missing = this.local.enabled ? current.filter((c) => !this.local.has(c.kind, c.key)) : [];
     for (const c of missing) {
       const artifact = await readArtifact(root, c);
-      if (!artifact) continue;
+      if (!artifact) {
+        complete = false;
+        continue;
+      }
       await this.local.put(artifact);
       this.saved = true;
     }
@@ -102,8 +109,10 @@ export class Artifacts {
         if (artifact && (await this.remote!.put(artifact))) sent.push(name(c));
       });
       await this.local.markUploaded(this.remote.id, sent);
+      if (sent.length < todo.length) complete = false;
     }
     if (this.saved) await this.local.evictIfFull();
+    return complete;
   }
 }
 

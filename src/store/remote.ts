@@ -62,6 +62,11 @@ export class RemoteCache {
     return this.settings.read && !this.off;
   }
 
+  /** Switched off for the rest of the run by a timeout, a refusal or a server error. */
+  get wentOff(): boolean {
+    return this.off;
+  }
+
   get canWrite(): boolean {
     return this.settings.write && !this.off;
   }

@@ -279,9 +279,17 @@ describe("a corrupt cacheDir", () => {
   it("garbage or truncated cache files are ignored", () => {
     const repo = generated();
     const full = repo.tree("frontend");
-    expect(repo.zc(["check"]).code).toBe(0); // fills parsed.json and config.json
-    const parsed = repo.read("tmp/zero-models/parsed.json");
-    repo.write("tmp/zero-models/parsed.json", parsed.slice(0, parsed.length / 2));
+    expect(repo.zc(["check"]).code).toBe(0); // fills parsed/, the analyses, lock-checked.txt and config.json
+    const shards = readdirSync(`${repo.dir}/tmp/zero-models/parsed`);
+    expect(shards.length).toBeGreaterThan(1);
+    for (const shard of shards) {
+      const parsed = repo.read(`tmp/zero-models/parsed/${shard}`);
+      repo.write(`tmp/zero-models/parsed/${shard}`, parsed.slice(0, parsed.length / 2));
+    }
+    // Its own first line (version, key, setting), so only the content can tell it is garbage.
+    const analysis = repo.read("tmp/zero-models/analysis-worktree.json");
+    repo.write("tmp/zero-models/analysis-worktree.json", `${analysis.slice(0, analysis.indexOf("\n"))}\n{"tables": 7, "structure": null}`);
+    repo.write("tmp/zero-models/lock-checked.txt", "nonsense");
     repo.write("tmp/zero-models/config.json", "{\"key\": 42, \"config\": ");
     repo.write("tmp/zero-models/timings.json", Buffer.from([0xff, 0x00, 0x12]));
     repo.write("tmp/zero-models/run.owner.json", "not json");
