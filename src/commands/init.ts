@@ -47,7 +47,8 @@ export async function init(options: InitOptions, log: Logger): Promise<number> {
     const next = withHookLine(existing, name, hookLine(name, packageFromRoot, relativeDir(pkgDir, appDir)));
     if (next === null) continue;
     await writeAtomic(file, next);
-    await chmod(file, 0o755);
+    // Husky 9 runs hook files with sh, so the mode matters only to a reader; a team's file keeps its own (git tracks it).
+    if (!existing) await chmod(file, 0o755);
     done.push(`${relativeDir(root, file)}: ${existing ? "added" : "created with"} the zero-models line`);
   }
   const hooksPath = huskyHooksPath(packageFromRoot);

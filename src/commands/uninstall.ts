@@ -48,7 +48,6 @@ export async function uninstall(options: UninstallOptions, log: Logger): Promise
   if (prepare !== null) {
     await writeAtomic(pkgFile, prepare);
     done.push(msg.uninstallPrepare(relativeDir(root, pkgFile)));
-    // Husky came with zero-models: with no hook file left, its set-up goes too.
     if (await removeHuskySetUp(root, pkgDir, packageFromRoot)) done.push(msg.uninstallHusky(relativeDir(root, path.join(pkgDir, ".husky"))));
   }
 
@@ -74,21 +73,30 @@ export async function uninstall(options: UninstallOptions, log: Logger): Promise
       else await writeAtomic(ignore, ignored);
       done.push(msg.uninstallIgnoreLine(cacheFromRoot));
     }
-  } else if (!options.purge && findConfigFile(options.cwd, root)) {
-    done.push(msg.uninstallKeptConfig);
   }
-  log.info(msg.uninstallDone(done.length ? [...done, msg.uninstallThen] : [msg.uninstallNothing]));
+  if (done.length === 0) {
+    log.info(msg.uninstallDone([msg.uninstallNothing]));
+    return EXIT.ok;
+  }
+  if (!options.purge && findConfigFile(options.cwd, root)) done.push(msg.uninstallKeptConfig);
+  log.info(msg.uninstallDone([...done, msg.uninstallThen]));
   return EXIT.ok;
 }
 
-/** Removes .husky/_ and core.hooksPath when no hook file of the team's is left in .husky/; true when it did. */
+/**
+ * Husky ran only because init put it in `prepare`: its folder of generated
+ * scripts (.husky/_) and core.hooksPath go, and .husky/ itself when nothing of
+ * the team's is left in it. True when there was something to remove.
+ */
 async function removeHuskySetUp(root: string, pkgDir: string, packageFromRoot: string): Promise<boolean> {
   const dir = path.join(pkgDir, ".husky");
-  if (!isFolder(dir) || readdirSync(dir).some((name) => name !== "_")) return false;
   const hooksPath = huskyHooksPath(packageFromRoot);
-  if ((await configValue(root, "core.hooksPath")) === hooksPath) await unsetConfigValue(root, "core.hooksPath");
-  rmSync(dir, { recursive: true });
-  return true;
+  const active = (await configValue(root, "core.hooksPath")) === hooksPath;
+  if (active) await unsetConfigValue(root, "core.hooksPath");
+  const generated = isFolder(path.join(dir, "_"));
+  if (generated) rmSync(path.join(dir, "_"), { recursive: true });
+  if (isFolder(dir) && readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
+  return active || generated;
 }
 
 /** The config file, or its key when it lives in package.json. */

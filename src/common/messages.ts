@@ -333,7 +333,7 @@ export const uninstallPrepare = (file: string) => `${file}: removed husky from t
 export const uninstallHusky = (dir: string) => `${dir}: removed husky's hook folder and core.hooksPath (init had set them up)`;
 export const uninstallRemoved = (file: string, what: string) => `${file}: deleted (${what})`;
 export const uninstallIgnoreLine = (cache: string) => `.gitignore: removed the /${cache}/ line init had added`;
-export const uninstallKeptConfig = "kept the config and the lock file: run zero-models uninstall --config to delete them too";
+export const uninstallKeptConfig = "kept the config and the lock file: run zero-models uninstall --purge to delete them too";
 export const uninstallThen = "Then: npm uninstall zero-models";
 
 // doctor

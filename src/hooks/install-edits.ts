@@ -34,7 +34,7 @@ export function hookLine(name: string, packageFromRoot: string, appFromPackage: 
   const cd = packageFromRoot ? `cd ${shellWord(packageFromRoot)} && ` : "";
   const dir = appFromPackage ? `-C ${shellWord(appFromPackage)} ` : "";
   const say = (text: string) => `echo ${shellWord(text)} >&2`;
-  const once = `m="$(git rev-parse --git-path ${REMOVED_MARKER} 2>/dev/null)"; [ -z "$m" ] || [ -e "$m" ] || { ${say(msg.hookPackageRemoved(name))}; : >"$m" 2>/dev/null || true; }`;
+  const once = `m="$(git rev-parse --git-path ${REMOVED_MARKER} 2>/dev/null)" || m=""; [ -z "$m" ] || [ -e "$m" ] || { ${say(msg.hookPackageRemoved(name))}; : >"$m" 2>/dev/null || true; }`;
   return (
     `(${cd}if command -v node >/dev/null 2>&1 && command -v zero-models >/dev/null 2>&1; then zero-models ${dir}hook ${name} "$@"; ` +
     `elif ! command -v node >/dev/null 2>&1; then ${say(msg.hookNodeMissing(name))}; ` +
@@ -101,8 +101,13 @@ export function huskyHooksPath(packageFromRoot: string): string {
   return `${packageFromRoot ? `${packageFromRoot}/` : ""}.husky/_`;
 }
 
+/**
+ * The husky step init adds. At the top level it names the folder husky would
+ * take anyway: husky's own set-up writes a bare `husky`, so uninstall can
+ * tell init's step from a team's and never removes theirs.
+ */
 function huskyInstall(packageFromRoot: string): string {
-  return packageFromRoot ? `cd ${packageFromRoot.split("/").map(() => "..").join("/")} && husky ${shellWord(`${packageFromRoot}/.husky`)}` : "husky";
+  return packageFromRoot ? `cd ${packageFromRoot.split("/").map(() => "..").join("/")} && husky ${shellWord(`${packageFromRoot}/.husky`)}` : "husky .husky";
 }
 
 /** JSON in the indentation `like` uses. */
