@@ -9,6 +9,7 @@
 // `def self.table_name_prefix`, whose body Rails calls to name tables.
 // Blocks are followed only where Rails runs them in the class: `included`,
 // `class_methods`, `prepended`, `concerning`, `class_eval`, `with_options`.
+import { setFlagsFromString } from "node:v8";
 import { stderrWarner } from "./warnings.mjs";
 
 const ASSOCIATIONS = new Set(["belongs_to", "has_many", "has_one", "has_and_belongs_to_many"]);
@@ -18,6 +19,9 @@ const parse = await loadQuietly();
 
 /** Prism's parse function, loaded without Node 20's "WASI is an experimental feature" warning on the generator's stderr. */
 async function loadQuietly() {
+  // Baseline-compiled WASM only: one run parses a few files, and optimizing
+  // Prism in the background costs more than it saves (as zero-models does).
+  setFlagsFromString("--liftoff-only");
   const emit = process.emitWarning;
   process.emitWarning = (warning, ...rest) => (/WASI/.test(String(warning?.message ?? warning)) ? undefined : emit.call(process, warning, ...rest));
   try {
