@@ -365,7 +365,7 @@ export const doctorConfig = (file: string) => `${file} found and valid`;
 export const doctorNoConfig = (root: string) => `no config file from here up to ${root}: running on the defaults, and the hooks are not set up`;
 export const doctorFixConfig = (file: string, example: string) => `Fix: edit ${file} as the message says (every key and its default: ${example}).`;
 export const doctorFixInit = "Fix: npx zero-models init";
-export const doctorNoPackageJson = "no package.json in the Rails root, above it, or in frontend/: there is nowhere for husky and zero-models to be installed";
+export const doctorNoPackageJson = "no package.json from here or the Rails root up to the git top level: there is nowhere for husky and zero-models to be installed (run doctor in the folder of the app's package.json, or pass --package <dir>)";
 export const doctorNotInstalled = (bin: string) => `${bin} is missing: the hooks cannot run zero-models`;
 export const doctorFixInstall = (dir: string) => `Fix: npm install --save-dev zero-models${dir ? ` (in ${dir})` : ""}, or npm install if package.json lists it.`;
 export const doctorBinCollision = (bin: string, owner: string) => `${bin} belongs to ${owner}, not to zero-models: another package installs a command of the same name`;

@@ -34,6 +34,8 @@ export interface CheckResult {
 export interface CheckOptions {
   cwd: string;
   configFile?: string;
+  /** The folder of the app's package.json (init's --package); default: found from cwd, then from the Rails root. */
+  packageDir?: string;
   env: NodeJS.ProcessEnv;
   nodeVersion: string;
 }
@@ -62,7 +64,7 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
   results.push(loaded.result);
   const config = loaded.config;
   if (!config) return [...results, ...(["package", "hooks", "generator", "lock", "migrations", "store", "remote"] as const).map((id) => result(id, "skip", msg.doctorNeedsConfig))];
-  const pkg = checkPackage(config);
+  const pkg = checkPackage(config, options);
   results.push(pkg.result);
   results.push(pkg.dir ? await checkHooks(config, pkg.dir) : result("hooks", "skip", msg.doctorNeedsPackage));
   results.push(checkGenerator(config, options.env));
@@ -98,10 +100,16 @@ async function checkConfig(options: CheckOptions, root: string): Promise<{ resul
   return { result: result("config", "pass", msg.doctorConfig(relativeDir(root, config.file))), config };
 }
 
-/** The app's package.json and the zero-models its node_modules/.bin runs (what the hooks run). */
-function checkPackage(config: Config): { result: CheckResult; dir: string | null } {
-  const pkgFile = nearest(config.projectDir, config.root, "package.json") ?? nearestBelow(config.projectDir);
-  if (!pkgFile) return { result: result("package", "fail", msg.doctorNoPackageJson, msg.doctorFixInit), dir: null };
+/**
+ * The app's package.json (where npx runs, so from the working directory up,
+ * else from the Rails root up) and the zero-models its node_modules/.bin runs:
+ * what the hooks run.
+ */
+function checkPackage(config: Config, options: CheckOptions): { result: CheckResult; dir: string | null } {
+  const pkgFile = options.packageDir
+    ? path.join(path.resolve(options.cwd, options.packageDir), "package.json")
+    : (nearest(path.resolve(options.cwd), config.root, "package.json") ?? nearest(config.projectDir, config.root, "package.json"));
+  if (!pkgFile || !existsSync(pkgFile)) return { result: result("package", "fail", msg.doctorNoPackageJson, msg.doctorFixInit), dir: null };
   const dir = path.dirname(pkgFile);
   const bin = path.join(dir, "node_modules", ".bin", "zero-models");
   const where = relativeDir(config.root, bin);
@@ -109,12 +117,6 @@ function checkPackage(config: Config): { result: CheckResult; dir: string | null
   const owner = packageOf(realpathSync(bin));
   if (owner?.name !== "zero-models") return { result: result("package", "fail", msg.doctorBinCollision(where, owner?.name ?? "an unknown file"), msg.doctorFixBinCollision), dir };
   return { result: result("package", "pass", msg.doctorInstalled(where, owner.version)), dir };
-}
-
-/** A package.json in a frontend/ folder below the Rails root, as init's --package allows. */
-function nearestBelow(projectDir: string): string | null {
-  const file = path.join(projectDir, "frontend", "package.json");
-  return existsSync(file) ? file : null;
 }
 
 /** Name and version of the package holding `file`. */

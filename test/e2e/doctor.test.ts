@@ -1,9 +1,9 @@
 import { mkdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Repo } from "../helpers/repo.js";
+import { exampleRepo, type Repo } from "../helpers/repo.js";
 import { closedPortUrl, startRemoteServer, type RemoteServer } from "../helpers/remote-server.js";
-import { addColumn, git, HOOK_ENV, sh, team, writeJson } from "../helpers/team.js";
+import { addColumn, addTooling, expect0, git, HOOK_ENV, scratchDir, sh, team, writeJson } from "../helpers/team.js";
 
 /**
  * `zero-models doctor` on the example team's clone, as set up by init and
@@ -50,6 +50,24 @@ describe("zero-models doctor on a healthy app", () => {
     const remote = doctor(bob, { ZERO_MODELS_REMOTE_TOKEN: server.token });
     expect(remote.checks.remote, remote.text).toMatchObject({ status: "pass", detail: `${new URL(server.url).host} answers` });
     expect(remote.code).toBe(0);
+  });
+});
+
+describe("zero-models doctor with package.json in frontend/", () => {
+  it("finds the package from where npx runs it, or from --package", () => {
+    const repo = exampleRepo({ dir: path.join(scratchDir(), "app"), commit: false });
+    addTooling(repo, "frontend");
+    expect0(repo.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate");
+    expect0(repo.zc(["init", "--package", "frontend"], { env: HOOK_ENV }), "init");
+    repo.commitAll("app");
+    for (const [cwd, args] of [[path.join(repo.dir, "frontend"), []], [repo.dir, ["--package", "frontend"]]] as const) {
+      const r = repo.zc(["doctor", "--json", ...args], { cwd, env: HOOK_ENV });
+      const checks = (JSON.parse(r.stdout) as { checks: Check[] }).checks;
+      expect(r.code, r.stdout).toBe(0);
+      expect(checks.filter((c) => c.status !== "pass").map((c) => c.id)).toEqual(["remote"]);
+      expect(checks.find((c) => c.id === "hooks")!.detail).toContain("core.hooksPath frontend/.husky/_");
+    }
+    expect(repo.zc(["doctor"], { env: HOOK_ENV }).stderr).toContain("or pass --package <dir>");
   });
 });
 
