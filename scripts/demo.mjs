@@ -2,9 +2,9 @@
 // `npm run demo`: zero-models on a real team set-up made from examples/rails-app: a bare
 // remote, Alice's and Bob's clones, the hooks installed by `zero-models init` and husky.
 // Every step checks its own claims; the demo exits 1 if any step did not behave as described.
-// Usage: npm run demo [-- --clean]   (--clean removes the folders earlier demos left)
+// Usage: npm run demo [-- --clean]   (--clean removes the folders earlier demos left, and no other)
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,11 +12,25 @@ import { fileURLToPath } from "node:url";
 const project = path.resolve(fileURLToPath(import.meta.url), "../..");
 const PREFIX = "zero-models-demo-";
 
+// The folders finished demos left, one a line: --clean removes those and no
+// other, so a demo still running (its folder not yet recorded) is left alone.
+const RECORD = path.join(tmpdir(), "zero-models-demo-folders.txt");
+
 if (process.argv.includes("--clean")) {
-  const olds = readdirSync(tmpdir()).filter((n) => n.startsWith(PREFIX));
-  for (const n of olds) rmSync(path.join(tmpdir(), n), { recursive: true, force: true });
-  console.log(`removed ${olds.length} demo folder(s) from ${tmpdir()}`);
+  const recorded = existsSync(RECORD) ? readFileSync(RECORD, "utf8").split("\n").filter(Boolean) : [];
+  const ours = recorded.filter((dir) => path.dirname(dir) === tmpdir() && path.basename(dir).startsWith(PREFIX) && isFolder(dir));
+  for (const dir of ours) rmSync(dir, { recursive: true, force: true });
+  rmSync(RECORD, { force: true });
+  console.log(`removed ${ours.length} demo folder(s) from ${tmpdir()}`);
   process.exit(0);
+}
+
+function isFolder(dir) {
+  try {
+    return lstatSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 const styled = !process.env.NO_COLOR && process.stdout.isTTY;
@@ -32,6 +46,8 @@ const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 // --no-build: the caller has just built (the test suite does, once, for every test).
 if (!process.argv.includes("--no-build")) execFileSync(process.execPath, [path.join(project, "scripts/build.mjs")], { stdio: "inherit" });
 const root = mkdtempSync(path.join(tmpdir(), PREFIX));
+// Recorded once this run is over (passed, failed or crashed), for --clean.
+process.on("exit", () => appendFileSync(RECORD, `${root}\n`));
 const remote = path.join(root, "remote.git");
 const alice = path.join(root, "alice");
 const bob = path.join(root, "bob");

@@ -130,6 +130,28 @@ function program(handover: Handover): Command {
       process.exitCode = await init({ cwd: g.cwd ?? process.cwd(), packageDir: opts.package }, createLogger(g));
     });
 
+  cli
+    .command("uninstall")
+    .description("remove what init added (hook lines, husky in prepare); --purge also deletes the config, the lock and the cache")
+    .option("--package <dir>", "the folder whose package.json init edited (default: nearest from the working directory)")
+    .option("--purge", "also delete the config, the lock file, the local cache and init's .gitignore lines")
+    .action(async (opts: { package?: string; purge?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { uninstall } = await import("../commands/uninstall.js");
+      process.exitCode = await uninstall({ cwd: g.cwd ?? process.cwd(), packageDir: opts.package, purge: !!opts.purge }, createLogger(g));
+    });
+
+  cli
+    .command("doctor")
+    .description("check the set-up (git, Node, config, hooks, generator, lock, store, remote) and say how to fix each problem")
+    .option("--package <dir>", "the folder of the app's package.json (default: nearest from the working directory, then from the Rails root)")
+    .option("--json", "print a JSON report")
+    .action(async (opts: { package?: string; json?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      const { doctor } = await import("../commands/doctor.js");
+      process.exitCode = await doctor({ cwd: g.cwd ?? process.cwd(), config: g.config, packageDir: opts.package, json: !!opts.json }, createLogger({ ...g, json: opts.json }));
+    });
+
   return cli;
 }
 

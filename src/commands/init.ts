@@ -2,16 +2,17 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, readFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { writeAtomic } from "../common/atomic.js";
 import { loadConfig } from "../config/load.js";
 import { findConfigFile } from "../config/file.js";
+import { installedExample } from "../config/example.js";
 import { ConfigError, EXIT, ZeroModelsError } from "../common/errors.js";
 import { configValue, isIgnored, repoDirs } from "../git/repo.js";
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import { HOOKS } from "../hooks/scope.js";
-import { hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withPrepare } from "../hooks/install-edits.js";
+import { hasHusky, hookLine, huskyHooksPath, relativeDir, withHookLine, withIgnored, withPrepare } from "../hooks/install-edits.js";
+import { findPackageDir, nearest } from "../hooks/package-dir.js";
 
 export interface InitOptions {
   cwd: string;
@@ -26,11 +27,11 @@ export interface InitOptions {
 export async function init(options: InitOptions, log: Logger): Promise<number> {
   const { root } = await repoDirs(options.cwd);
   const done: string[] = [];
-  const appDir = await ensureConfig(options.cwd, root, done);
+  const pkgDir = options.packageDir ? path.resolve(options.cwd, options.packageDir) : findPackageDir(options.cwd, root);
+  const appDir = await ensureConfig(options.cwd, root, pkgDir, done);
   const config = await loadConfig(appDir, root);
   await ensureIgnored(root, relativeDir(root, config.cacheDir), done);
 
-  const pkgDir = options.packageDir ? path.resolve(options.cwd, options.packageDir) : findPackageDir(options.cwd, root);
   const pkgFile = path.join(pkgDir, "package.json");
   const pkgText = await readFile(pkgFile, "utf8");
   if (!hasHusky(pkgText)) throw new ConfigError(msg.initNoHusky(pkgFile), pkgFile);
@@ -46,10 +47,11 @@ export async function init(options: InitOptions, log: Logger): Promise<number> {
     const next = withHookLine(existing, name, hookLine(name, packageFromRoot, relativeDir(pkgDir, appDir)));
     if (next === null) continue;
     await writeAtomic(file, next);
-    await chmod(file, 0o755);
+    // Husky 9 runs hook files with sh, so the mode matters only to a reader; a team's file keeps its own (git tracks it).
+    if (!existing) await chmod(file, 0o755);
     done.push(`${relativeDir(root, file)}: ${existing ? "added" : "created with"} the zero-models line`);
   }
-  const hooksPath = `${packageFromRoot ? `${packageFromRoot}/` : ""}.husky/_`;
+  const hooksPath = huskyHooksPath(packageFromRoot);
   if ((await configValue(root, "core.hooksPath")) !== hooksPath || !existsSync(path.join(root, hooksPath, "h"))) {
     installHusky(root, pkgDir, packageFromRoot, done);
   }
@@ -57,12 +59,18 @@ export async function init(options: InitOptions, log: Logger): Promise<number> {
   return EXIT.ok;
 }
 
-async function ensureConfig(cwd: string, root: string, done: string[]): Promise<string> {
+/**
+ * A new config sets no key: every default fits the app init cannot tell
+ * apart from a standard one, and a copy of the defaults would hide which
+ * values the team chose. It points at the documented example instead.
+ */
+async function ensureConfig(cwd: string, root: string, pkgDir: string, done: string[]): Promise<string> {
   const existing = findConfigFile(cwd, root);
   if (existing) return path.dirname(existing);
   const target = path.join(cwd, ".zeromodelsrc");
-  await writeAtomic(target, await readFile(exampleConfig(), "utf8"));
-  done.push(`${relativeDir(root, target)}: created from .zeromodelsrc.example (review the paths)`);
+  const example = installedExample(cwd, pkgDir);
+  await writeAtomic(target, msg.initConfigHeader(example));
+  done.push(msg.initConfigCreated(relativeDir(root, target), example));
   return cwd;
 }
 
@@ -71,12 +79,6 @@ async function ensureIgnored(root: string, cacheFromRoot: string, done: string[]
   const file = path.join(root, ".gitignore");
   await writeAtomic(file, withIgnored(existsSync(file) ? await readFile(file, "utf8") : "", cacheFromRoot));
   done.push(`.gitignore: ignores /${cacheFromRoot}/`);
-}
-
-function findPackageDir(cwd: string, root: string): string {
-  const found = nearest(path.resolve(cwd), root, "package.json");
-  if (!found) throw new ZeroModelsError(msg.initNoPackageJson(cwd), EXIT.usage);
-  return path.dirname(found);
 }
 
 /** Runs the project's own husky so the hooks work now, not only after the next npm install. */
@@ -90,18 +92,4 @@ function installHusky(root: string, pkgDir: string, packageFromRoot: string, don
   const out = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim();
   if (result.status !== 0 || out) throw new ZeroModelsError(msg.initHuskyFailed(out || String(result.error)), EXIT.failed);
   done.push(`git hooks active (core.hooksPath=${packageFromRoot ? `${packageFromRoot}/` : ""}.husky/_)`);
-}
-
-function nearest(from: string, root: string, rel: string): string | null {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, rel))) return path.join(dir, rel);
-    if (dir === root || path.dirname(dir) === dir) return null;
-  }
-}
-
-/** .zeromodelsrc.example ships at the package root, above dist/ (and dist/chunks/). */
-function exampleConfig(): string {
-  const found = nearest(path.dirname(fileURLToPath(import.meta.url)), "/", ".zeromodelsrc.example");
-  if (!found) throw new ZeroModelsError(msg.initNoExample, EXIT.internal);
-  return found;
 }

@@ -28,10 +28,10 @@ export const configAmbiguous = (files: string[]) =>
   `${files.length} zero-models config files in one folder: ${files.join(", ")}. Only the first would be read, and which one is meant cannot be told. Keep one (move what the others hold into it and delete them), or name one with --config.`;
 export const configUnreadable = (file: string, error: unknown) =>
   `${file}: cannot read config: ${errorText(error)}\nFix the file's syntax, then run again.`;
-export const configNotObject = (file: string, found: string) =>
-  `${file}: the config must be an object of keys, found ${found}. See .zeromodelsrc.example.`;
-export const configInvalid = (file: string, lines: string[]) =>
-  `${file}: invalid config\n${lines.map((l) => `  - ${l}`).join("\n")}\nSee .zeromodelsrc.example for every key and its default.`;
+export const configNotObject = (file: string, found: string, example: string) =>
+  `${file}: the config must be an object of keys, found ${found}. See ${example} for every key and its default.`;
+export const configInvalid = (file: string, lines: string[], example: string) =>
+  `${file}: invalid config\n${lines.map((l) => `  - ${l}`).join("\n")}\nSee ${example} for every key and its default.`;
 export const configUnknownKey = (key: string, suggestion: string | undefined) =>
   `unknown key \`${key}\`${suggestion ? `: did you mean \`${suggestion}\`?` : ""}`;
 export const configWrongType = (key: string, found: string, expected: string, detail?: string) =>
@@ -311,8 +311,98 @@ export const initNoPackageJson = (dir: string) =>
   `no package.json found from ${dir} up to the git top level. Run zero-models init in your Rails app or its frontend folder, or pass --package <dir>.`;
 export const initNoHusky = (pkg: string) =>
   `husky is not a dependency in ${pkg}. Install it (npm install --save-dev husky) and run zero-models init again, or use the plain hooks: git config core.hooksPath node_modules/zero-models/hooks (see README).`;
-export const initNoExample = "zero-models' .zeromodelsrc.example is missing from its install; reinstall zero-models.";
 export const initHuskyFailed = (why: string) => `husky could not install the hooks: ${why}`;
+export const initConfigCreated = (file: string, example: string) => `${file}: created with every key at its default (every key, its default and what it does: ${example})`;
+/** The head of the config init writes, as YAML comments. */
+export const initConfigHeader = (example: string) =>
+  [
+    "# zero-models configuration (YAML). Paths and globs resolve against this file's folder.",
+    "# Set only what differs from the defaults. Every key, its default and what it does:",
+    `#   ${example}`,
+    "",
+  ].join("\n");
+
+// What a hook line says when it cannot run zero-models (shell words: no quotes, $ or backquotes).
+export const hookNodeMissing = (name: string) =>
+  `zero-models: node is not on PATH; ${name} hook skipped. Run git from a terminal, or see the docs: hooks in GUI git clients.`;
+export const hookNotInstalled = (name: string) => `zero-models: zero-models is in package.json but not installed; ${name} hook skipped. Run npm install.`;
+export const hookPackageRemoved = (name: string) =>
+  `zero-models: the package is no longer installed, but its hook lines are still in .husky/ (${name} and others); they now do nothing. ` +
+  "Remove them, or reinstall it and run npx zero-models uninstall. This is said once.";
+
+// uninstall
+export const uninstallDone = (lines: string[]) => `zero-models uninstall:\n${lines.map((l) => `  ${l}`).join("\n")}`;
+export const uninstallNothing = "nothing of zero-models was set up here";
+export const uninstallHookLine = (file: string, deleted: boolean) => `${file}: ${deleted ? "deleted (it held only the zero-models line)" : "removed the zero-models line"}`;
+export const uninstallPrepare = (file: string) => `${file}: removed husky from the prepare script (init had added it)`;
+export const uninstallHusky = (dir: string) => `${dir}: removed husky's hook folder and core.hooksPath (init had set them up)`;
+export const uninstallRemoved = (file: string, what: string) => `${file}: deleted (${what})`;
+export const uninstallIgnoreLine = (cache: string) => `.gitignore: removed the /${cache}/ line init had added`;
+export const uninstallKeptConfig = "kept the config and the lock file: run zero-models uninstall --purge to delete them too";
+export const uninstallThen = "Then: npm uninstall zero-models";
+
+// doctor
+export const doctorTitles: Record<string, string> = {
+  node: "Node.js",
+  git: "git",
+  config: "config",
+  package: "zero-models installed",
+  hooks: "git hooks",
+  generator: "generator command",
+  lock: "lock file",
+  migrations: "migrations",
+  store: "local store",
+  remote: "shared store",
+};
+export const doctorSummary = (failed: number, warned: number, passed: number) =>
+  failed ? `${failed} check(s) failed, ${warned} warning(s), ${passed} passed.` : warned ? `No check failed; ${warned} warning(s), ${passed} passed.` : `All ${passed} checks passed.`;
+export const doctorNeedsConfig = "not checked: the config did not load";
+export const doctorNeedsPackage = "not checked: no package.json";
+export const doctorNeedsLock = "not checked: the lock could not be judged";
+export const doctorNode = (version: string, min: string) => `Node ${version} (needs ${min} or later)`;
+export const doctorFixNode = (min: string) => `Fix: install Node ${min} or later (nvm install 20, or your package manager), then run again.`;
+export const doctorGit = (version: string) => version;
+export const doctorGitMissing = "git cannot be run (not on PATH)";
+export const doctorGitUntested = (version: string, tested: string) => `${version}: older than ${tested}, the oldest git zero-models is tested with`;
+export const doctorFixGit = (min: string) => `Fix: install git ${min} or later.`;
+export const doctorFixGitRepo = "Fix: run zero-models doctor inside the app's git checkout.";
+export const doctorConfig = (file: string) => `${file} found and valid`;
+export const doctorNoConfig = (root: string) => `no config file from here up to ${root}: running on the defaults, and the hooks are not set up`;
+export const doctorFixConfig = (file: string, example: string) => `Fix: edit ${file} as the message says (every key and its default: ${example}).`;
+export const doctorFixInit = "Fix: npx zero-models init";
+export const doctorNoPackageJson = "no package.json from here or the Rails root up to the git top level: there is nowhere for husky and zero-models to be installed (run doctor in the folder of the app's package.json, or pass --package <dir>)";
+export const doctorNotInstalled = (bin: string) => `${bin} is missing: the hooks cannot run zero-models`;
+export const doctorFixInstall = (dir: string) => `Fix: npm install --save-dev zero-models${dir ? ` (in ${dir})` : ""}, or npm install if package.json lists it.`;
+export const doctorBinCollision = (bin: string, owner: string) => `${bin} belongs to ${owner}, not to zero-models: another package installs a command of the same name`;
+export const doctorFixBinCollision = "Fix: remove the other package, or run zero-models as node node_modules/zero-models/dist/cli.cjs.";
+export const doctorInstalled = (bin: string, version: string) => `${bin} is zero-models ${version}`;
+export const doctorPlainHooks = (hooksPath: string) => `core.hooksPath is ${hooksPath} (the plain hooks shipped with the package)`;
+export const doctorHookLinesMissing = (files: string[]) => `no zero-models line in ${files.join(", ")}`;
+export const doctorHooksInactive = (hooksPath: string | null, wanted: string) =>
+  `husky is not active: core.hooksPath is ${hooksPath ?? "unset"}${hooksPath === wanted ? ", but husky's scripts are missing" : `, expected ${wanted}`}, so git runs none of the hook lines`;
+export const doctorFixHusky = "Fix: npm install (its prepare script runs husky), or npx zero-models init.";
+export const doctorHookLinesOutdated = (files: string[]) => `the zero-models line in ${files.join(", ")} is not the one this version writes (older version or edited by hand)`;
+export const doctorFixReinit = "Fix: npx zero-models uninstall && npx zero-models init";
+export const doctorHooks = (hooksPath: string) => `pre-commit, post-merge, post-checkout and post-rewrite run zero-models (core.hooksPath ${hooksPath})`;
+export const doctorGenerator = (argv: string) => `${argv}`;
+export const doctorGeneratorMissing = (command: string, argv: string) => `${command} (from generator.all: ${argv}) is not an executable file, nor a command on PATH`;
+export const doctorFixGenerator = (file: string) => `Fix: set generator.all in ${file} to the command that runs your generator, or make that file executable (chmod +x).`;
+export const doctorFixInput = "Fix: correct the file the message names, then run zero-models doctor again.";
+export const doctorLockMissing = (file: string) => `${file} does not exist yet: every table counts as stale`;
+export const doctorFixGenerateAll = "Fix: npx zero-models generate --all, then commit the lock file with the generated files.";
+export const doctorStale = (file: string, stale: number, total: number) => `${file} is readable; ${stale} of ${total} tables are stale (npx zero-models check says why)`;
+export const doctorFixGenerate = "Fix: npx zero-models generate";
+export const doctorFresh = (file: string, tables: number) => `${file} is readable and all ${tables} tables are fresh`;
+export const doctorPendingMigrations = (files: string[]) => `${files.length} migration(s) newer than db/schema.rb: ${files.join(", ")}`;
+export const doctorFixMigrate = "Fix: bin/rails db:migrate (it updates db/schema.rb), then npx zero-models generate.";
+export const doctorNoPendingMigrations = "none pending";
+export const doctorCacheNotIgnored = (cache: string) => `${cache}/ is not ignored by git: the local store and caches would show in git status and could be committed`;
+export const doctorCacheNotWritable = (dir: string) => `${dir || "the repository"} is not writable: nothing can be cached or stored`;
+export const doctorFixPermissions = (dir: string) => `Fix: make ${dir || "the repository"} writable by you (ls -ld it to see its owner).`;
+export const doctorStore = (cache: string, maxBytes: number) => `${cache}/store, up to ${Math.round(maxBytes / 1024 / 1024)} MB`;
+export const doctorNoRemote = "not configured (remote.url)";
+export const doctorRemote = (host: string) => `${host} answers`;
+export const doctorFixRemote = "Fix: check remote.url and ZERO_MODELS_REMOTE_TOKEN; runs go on without the shared store meanwhile.";
 
 // Bad input and faults
 const fsHint = (error: unknown): string => {

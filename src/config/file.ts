@@ -151,6 +151,17 @@ export async function readPlain(file: string): Promise<Record<string, unknown> |
   return /\.[cm]?js$/.test(file) ? null : parsePlain(file, readFileSync(file, "utf8"));
 }
 
+/**
+ * yaml's parse. Bundled into the ESM chunks, the CommonJS build of yaml comes
+ * back from a dynamic import as `default` only; without this every YAML config
+ * went the slow way through cosmiconfig, which also skips a file holding only
+ * comments (the config init writes) as if there were none.
+ */
+async function yamlParse(): Promise<(text: string) => unknown> {
+  const yaml = (await import("yaml")) as { parse?: (text: string) => unknown; default?: { parse: (text: string) => unknown } };
+  return yaml.parse ?? yaml.default!.parse;
+}
+
 /** parsePlain for the text of `file` (its name tells the format). */
 export async function parsePlain(file: string, text: string): Promise<Record<string, unknown> | null> {
   const base = path.basename(file);
@@ -158,7 +169,7 @@ export async function parsePlain(file: string, text: string): Promise<Record<str
   let data: unknown;
   if (base === "package.json") data = (JSON.parse(text) as Record<string, unknown>)[MODULE_NAME];
   else if (base.endsWith(".json")) data = JSON.parse(text);
-  else data = (await import("yaml")).parse(text) ?? {};
+  else data = (await yamlParse())(text) ?? {};
   return data !== null && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
 }
 

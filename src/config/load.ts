@@ -105,7 +105,8 @@ async function loadDirect(cwd: string, root: string, explicitFile?: string): Pro
 
 async function explorer() {
   const { cosmiconfig } = await import("cosmiconfig");
-  return cosmiconfig(MODULE_NAME, { searchPlaces: SEARCH_PLACES, searchStrategy: "none", cache: false });
+  // An empty config file is still the config: it places the Rails root.
+  return cosmiconfig(MODULE_NAME, { searchPlaces: SEARCH_PLACES, searchStrategy: "none", cache: false, ignoreEmptySearchPlaces: false });
 }
 
 async function loadFile(file: string) {

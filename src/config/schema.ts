@@ -1,6 +1,8 @@
+import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../common/errors.js";
 import { DEFAULTS } from "./defaults.js";
+import { exampleFrom } from "./example.js";
 import * as msg from "../common/messages.js";
 
 /**
@@ -98,13 +100,14 @@ const CONFIG_KEYS = Object.keys(configSchema.shape);
 
 export function validateConfig(data: unknown, file: string | null): RawConfig {
   const where = file ?? "defaults";
+  const example = () => exampleFrom(file ? path.dirname(file) : process.cwd());
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new ConfigError(msg.configNotObject(where, describe(data)), file ?? undefined);
+    throw new ConfigError(msg.configNotObject(where, describe(data), example()), file ?? undefined);
   }
   const result = configSchema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => formatIssue(issue));
-  throw new ConfigError(msg.configInvalid(where, lines), file ?? undefined);
+  throw new ConfigError(msg.configInvalid(where, lines, example()), file ?? undefined);
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {

@@ -105,6 +105,20 @@ export async function configValue(root: string, key: string): Promise<string | n
   }
 }
 
+/** `git --version`'s answer ("git version 2.39.5"), or null when git cannot be run. */
+export async function gitVersion(cwd: string): Promise<string | null> {
+  try {
+    return (await run(cwd, ["--version"])).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Unsets a key of the repository's own config (.git/config); an unset key is no error. */
+export async function unsetConfigValue(root: string, key: string): Promise<void> {
+  await succeeds(root, ["config", "--local", "--unset", key]);
+}
+
 /** Whether git ignores this repo-relative path. */
 export function isIgnored(root: string, file: string): Promise<boolean> {
   return succeeds(root, ["check-ignore", "-q", "--no-index", "--", file]);

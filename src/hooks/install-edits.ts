@@ -1,11 +1,12 @@
 import path from "node:path";
+import * as msg from "../common/messages.js";
 
 /**
- * The file edits `zero-models init` makes, as pure functions of the current
- * content so each is idempotent: running init twice changes nothing the
- * second time, and nothing a team already wrote is removed or duplicated.
+ * The file edits `zero-models init` makes, and `zero-models uninstall`
+ * reverts, as pure functions of the current content so each is idempotent:
+ * running init twice changes nothing the second time, nothing a team already
+ * wrote is removed or duplicated, and uninstall removes exactly what init added.
  */
-
 
 const posix = (p: string) => p.split(path.sep).join("/");
 
@@ -23,22 +24,49 @@ export function shellWord(word: string): string {
  * The line husky runs for one hook. Git runs hooks at the repo top level and
  * husky puts the relative `node_modules/.bin` on PATH, so a package.json in a
  * subfolder means cd-ing there first; `-C` then points back at the folder of
- * the zero-models config. Without node or zero-models on PATH (GUI git clients,
- * a checkout before npm install) it says so and lets the git command go on.
+ * the zero-models config. When it cannot run, it says why and lets the git
+ * command go on: node not on PATH (GUI git clients) and zero-models listed in
+ * package.json but not installed, each time; zero-models gone from
+ * package.json (npm uninstall without `zero-models uninstall`), once, with a
+ * marker in the git folder, since repeating it on every commit helps no one.
  */
 export function hookLine(name: string, packageFromRoot: string, appFromPackage: string): string {
   const cd = packageFromRoot ? `cd ${shellWord(packageFromRoot)} && ` : "";
   const dir = appFromPackage ? `-C ${shellWord(appFromPackage)} ` : "";
-  const run = `zero-models ${dir}hook ${name} "$@"`;
-  const missing = `echo "zero-models: node or zero-models is not on PATH; ${name} hook skipped. Run npm install, or see README: hooks in GUI git clients." >&2`;
-  return `(${cd}if command -v node >/dev/null 2>&1 && command -v zero-models >/dev/null 2>&1; then ${run}; else ${missing}; fi)`;
+  const say = (text: string) => `echo ${shellWord(text)} >&2`;
+  const once = `m="$(git rev-parse --git-path ${REMOVED_MARKER} 2>/dev/null)" || m=""; [ -z "$m" ] || [ -e "$m" ] || { ${say(msg.hookPackageRemoved(name))}; : >"$m" 2>/dev/null || true; }`;
+  return (
+    `(${cd}if command -v node >/dev/null 2>&1 && command -v zero-models >/dev/null 2>&1; then zero-models ${dir}hook ${name} "$@"; ` +
+    `elif ! command -v node >/dev/null 2>&1; then ${say(msg.hookNodeMissing(name))}; ` +
+    `elif grep -q '"zero-models"' package.json 2>/dev/null; then ${say(msg.hookNotInstalled(name))}; ` +
+    `else ${once}; fi)`
+  );
+}
+
+/** In the git folder: zero-models' hook lines already said once that the package is gone. */
+export const REMOVED_MARKER = "zero-models-removed";
+
+/** Whether a hook file's line is one of ours (any version) for hook `name`. */
+export function isOurHookLine(line: string, name: string): boolean {
+  return line.includes("zero-models") && line.includes(`hook ${name}`);
 }
 
 /** A hook file's content with our line added once; an existing zero-models line (any version) is kept as it is. */
 export function withHookLine(existing: string, name: string, line: string): string | null {
-  if (existing.includes(`hook ${name}`) && existing.includes("zero-models")) return null;
+  if (existing.split("\n").some((l) => isOurHookLine(l, name))) return null;
   const base = existing === "" || existing.endsWith("\n") ? existing : `${existing}\n`;
   return `${base}${line}\n`;
+}
+
+/**
+ * A hook file's content without our lines, or null when it has none. An empty
+ * result means init created the file: the caller deletes it. A final newline
+ * init had to add after a team's last line stays.
+ */
+export function withoutHookLine(existing: string, name: string): string | null {
+  const lines = existing.split("\n");
+  const kept = lines.filter((l) => !isOurHookLine(l, name));
+  return kept.length === lines.length ? null : kept.join("\n");
 }
 
 /** package.json's `prepare` script with husky's install added (husky must run at the repo top level, where .git is). */
@@ -46,17 +74,61 @@ export function withPrepare(pkgText: string, packageFromRoot: string): string | 
   const pkg = JSON.parse(pkgText) as { scripts?: Record<string, string> };
   const prepare = pkg.scripts?.prepare ?? "";
   if (/\bhusky\b/.test(prepare)) return null;
-  const install = packageFromRoot ? `cd ${packageFromRoot.split("/").map(() => "..").join("/")} && husky ${shellWord(`${packageFromRoot}/.husky`)}` : "husky";
+  const install = huskyInstall(packageFromRoot);
   pkg.scripts = { ...pkg.scripts, prepare: prepare ? `${prepare} && ${install}` : install };
-  const indent = /^[ \t]*(?=")/m.exec(pkgText.split("\n")[1] ?? "")?.[0] || "  ";
-  return `${JSON.stringify(pkg, null, indent)}\n`;
+  return serialize(pkg, pkgText);
+}
+
+/**
+ * package.json without the husky install init added to `prepare`, or null
+ * when `prepare` holds no such step (the team's own husky set-up is theirs).
+ */
+export function withoutPrepare(pkgText: string, packageFromRoot: string): string | null {
+  const pkg = JSON.parse(pkgText) as { scripts?: Record<string, string> };
+  const prepare = pkg.scripts?.prepare;
+  const install = huskyInstall(packageFromRoot);
+  if (prepare === undefined || !(prepare === install || prepare.endsWith(` && ${install}`))) return null;
+  const scripts: Record<string, string> = { ...pkg.scripts };
+  if (prepare === install) delete scripts.prepare;
+  else scripts.prepare = prepare.slice(0, -` && ${install}`.length);
+  const next: Record<string, unknown> = { ...pkg, scripts };
+  if (Object.keys(scripts).length === 0) delete next.scripts;
+  return serialize(next, pkgText);
+}
+
+/** core.hooksPath as husky sets it for the .husky folder of the package at `packageFromRoot`. */
+export function huskyHooksPath(packageFromRoot: string): string {
+  return `${packageFromRoot ? `${packageFromRoot}/` : ""}.husky/_`;
+}
+
+/**
+ * The husky step init adds. At the top level it names the folder husky would
+ * take anyway: husky's own set-up writes a bare `husky`, so uninstall can
+ * tell init's step from a team's and never removes theirs.
+ */
+function huskyInstall(packageFromRoot: string): string {
+  return packageFromRoot ? `cd ${packageFromRoot.split("/").map(() => "..").join("/")} && husky ${shellWord(`${packageFromRoot}/.husky`)}` : "husky .husky";
+}
+
+/** JSON in the indentation `like` uses. */
+function serialize(value: unknown, like: string): string {
+  const indent = /^[ \t]*(?=")/m.exec(like.split("\n")[1] ?? "")?.[0] || "  ";
+  return `${JSON.stringify(value, null, indent)}\n`;
 }
 
 /** .gitignore with the cache folder added (called only when git does not already ignore it). */
 export function withIgnored(existing: string, cacheFromRoot: string): string {
   const base = existing === "" || existing.endsWith("\n") ? existing : `${existing}\n`;
-  return `${base}\n# zero-models' local cache\n/${cacheFromRoot}/\n`;
+  return `${base}${ignoredBlock(cacheFromRoot)}`;
 }
+
+/** .gitignore without the lines withIgnored added, or null when they are not there. */
+export function withoutIgnored(existing: string, cacheFromRoot: string): string | null {
+  const block = ignoredBlock(cacheFromRoot);
+  return existing.includes(block) ? existing.replace(block, "") : null;
+}
+
+const ignoredBlock = (cacheFromRoot: string) => `\n# zero-models' local cache\n/${cacheFromRoot}/\n`;
 
 export function hasHusky(pkgText: string): boolean {
   const pkg = JSON.parse(pkgText) as { dependencies?: object; devDependencies?: object };

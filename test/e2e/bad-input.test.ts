@@ -139,7 +139,7 @@ describe("config", () => {
       '`hooksInCI`: found "yes", expected boolean',
       "`models`: found 7, expected a string or a list of strings",
       "`beforeGenerate`: found {}, expected a list of strings",
-      "See .zeromodelsrc.example",
+      "/.zeromodelsrc.example for every key and its default.",
     ]);
     repo.git("checkout", ".zeromodelsrc.json");
     repo.edit(".zeromodelsrc.json", (s) => s.replace(/"perTable": \[[^\]]*\]/, '"perTable": "x/{table}.ts"'));

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
@@ -13,7 +13,7 @@ import { git, sh } from "../helpers/team.js";
  */
 describe("npm run demo", () => {
   it("shows the five steps on a real team set-up, and every claim holds", () => {
-    // Its own TMPDIR, so --clean below removes only this demo's folder.
+    // Its own TMPDIR, so nothing here touches another run's demo.
     const tmp = mkdtempSync(path.join(tmpdir(), "zero-models-demo-test-"));
     onTestFinished(() => rmSync(tmp, { recursive: true, force: true }));
     const env = { ...process.env, TMPDIR: tmp, NO_COLOR: "1", CI: "true" };
@@ -55,8 +55,12 @@ describe("npm run demo", () => {
     expect(git(alice, "status", "--porcelain")).toBe("");
     expect(existsSync(path.join(bob, ".husky/pre-commit"))).toBe(true);
 
+    // Another demo, still running: --clean must leave its folder alone.
+    mkdirSync(path.join(tmp, "zero-models-demo-running"));
+    writeFileSync(path.join(tmp, "zero-models-demo-running", "in-progress"), "");
     const clean = spawnSync(process.execPath, ["scripts/demo.mjs", "--clean"], { cwd: PROJECT, env, encoding: "utf8" });
     expect(clean.stdout).toContain("removed 1 demo folder(s)");
-    expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual(["zero-models-demo-running"]);
+    expect(existsSync(root)).toBe(false);
   }, 240_000);
 });

@@ -19,8 +19,8 @@ describe("zero-models init", () => {
     git(repo.dir, "commit", "-q", "--no-verify", "-m", "app");
 
     const first = expect0(repo.zc(["init"], { env: HOOK_ENV }), "init");
-    expect(first.stdout).toContain(".zeromodelsrc: created from .zeromodelsrc.example");
-    expect(JSON.parse(repo.read("package.json")).scripts.prepare).toBe("echo ready && husky");
+    expect(first.stdout).toContain(".zeromodelsrc: created with every key at its default");
+    expect(JSON.parse(repo.read("package.json")).scripts.prepare).toBe("echo ready && husky .husky");
     expect(repo.read(".husky/pre-commit")).toMatch(/^echo team-hook-ran\n\(if command -v node .*zero-models hook pre-commit "\$@"/);
     for (const name of ["post-merge", "post-checkout", "post-rewrite"]) expect(repo.read(`.husky/${name}`)).toContain(`zero-models hook ${name} "$@"`);
     expect(git(repo.dir, "config", "core.hooksPath")).toBe(".husky/_\n");

@@ -24,8 +24,9 @@ const MAY_IMPORT: Record<string, string[]> = {
   store: ["common", "config"],
   generate: ["common", "git", "config", "ruby", "rails", "inputs", "staleness", "store"],
   hooks: ["common", "git", "config"],
-  output: ["common", "config", "inputs", "staleness", "store", "generate"],
-  commands: ["common", "git", "config", "ruby", "rails", "inputs", "staleness", "store", "generate", "hooks", "output"],
+  setup: ["common", "git", "config", "inputs", "staleness", "store", "hooks"],
+  output: ["common", "config", "inputs", "staleness", "store", "generate", "setup"],
+  commands: ["common", "git", "config", "ruby", "rails", "inputs", "staleness", "store", "generate", "hooks", "setup", "output"],
   cli: ["common", "git", "config", "inputs", "staleness", "hooks", "output", "commands"],
 };
 

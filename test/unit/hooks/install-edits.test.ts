@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withPrepare } from "../../../src/hooks/install-edits.js";
+import { hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withoutHookLine, withoutIgnored, withoutPrepare, withPrepare } from "../../../src/hooks/install-edits.js";
 
 function tempDir(): string {
   const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-models-setup-")));
@@ -22,7 +22,7 @@ function executable(file: string, text: string): void {
  * line) to a log and exits with $ZC_EXIT. The PATH is that folder alone, so
  * no real zero-models can be found.
  */
-function sandbox(commands: { node?: boolean; zeroModels?: boolean } = {}) {
+function sandbox(commands: { node?: boolean; zeroModels?: boolean; tools?: string[] } = {}) {
   const dir = tempDir();
   const root = path.join(dir, "repo");
   const bin = path.join(dir, "bin");
@@ -30,6 +30,7 @@ function sandbox(commands: { node?: boolean; zeroModels?: boolean } = {}) {
   mkdirSync(root);
   mkdirSync(bin);
   if (commands.node ?? true) executable(path.join(bin, "node"), "#!/bin/sh\nexit 0\n");
+  for (const tool of commands.tools ?? []) symlinkSync(spawnSync("/bin/sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).stdout.trim(), path.join(bin, tool));
   if (commands.zeroModels ?? true) {
     executable(
       path.join(bin, "zero-models"),
@@ -98,12 +99,24 @@ describe("hookLine", () => {
       expect(box.calls()).toEqual([path.join(box.root, "my app", "it's"), "-C", "../rails app", "hook", "post-rewrite", "rebase"]);
     });
 
-    it("says zero-models is not on PATH and exits 0 when it is missing", () => {
-      const box = sandbox({ zeroModels: false });
+    it("says run npm install, and exits 0, when package.json lists zero-models but it is not installed", () => {
+      const box = sandbox({ zeroModels: false, tools: ["grep"] });
+      writeFileSync(path.join(box.root, "package.json"), '{ "devDependencies": { "zero-models": "^0.1.0" } }\n');
       const result = box.run(hookLine("post-merge", "", ""), ["0"]);
       expect(result.status).toBe(0);
       expect(result.stdout).toBe("");
-      expect(result.stderr).toContain("zero-models: node or zero-models is not on PATH; post-merge hook skipped.");
+      expect(result.stderr).toContain("zero-models: zero-models is in package.json but not installed; post-merge hook skipped. Run npm install.");
+    });
+
+    it("says once, and exits 0, when zero-models is gone from package.json", () => {
+      const box = sandbox({ zeroModels: false, tools: ["grep", "git"] });
+      writeFileSync(path.join(box.root, "package.json"), '{ "name": "app" }\n');
+      spawnSync("git", ["init", "-q"], { cwd: box.root });
+      const first = box.run(hookLine("post-merge", "", ""), ["0"]);
+      expect(first.status).toBe(0);
+      expect(first.stderr).toContain("the package is no longer installed");
+      const second = box.run(hookLine("post-merge", "", ""), ["0"]);
+      expect(second).toMatchObject({ status: 0, stdout: "", stderr: "" });
     });
 
     it("skips the hook, without running zero-models, when node is missing", () => {
@@ -182,16 +195,16 @@ describe("withPrepare", () => {
   it("adds husky as the prepare script and keeps everything else", () => {
     const before = { name: "app", version: "1.0.0", scripts: { test: "vitest" }, devDependencies: { husky: "^9" } };
     const after = withPrepare(pkg(before), "");
-    expect(after).toBe(pkg({ ...before, scripts: { test: "vitest", prepare: "husky" } }));
+    expect(after).toBe(pkg({ ...before, scripts: { test: "vitest", prepare: "husky .husky" } }));
   });
 
   it("creates scripts when there are none", () => {
-    expect(prepareOf(withPrepare(pkg({ name: "app" }), ""))).toBe("husky");
+    expect(prepareOf(withPrepare(pkg({ name: "app" }), ""))).toBe("husky .husky");
   });
 
   it("chains an existing prepare script with &&", () => {
     const after = withPrepare(pkg({ scripts: { prepare: "npm run build" } }), "");
-    expect(prepareOf(after)).toBe("npm run build && husky");
+    expect(prepareOf(after)).toBe("npm run build && husky .husky");
   });
 
   it("is idempotent: a second application changes nothing", () => {
@@ -211,13 +224,13 @@ describe("withPrepare", () => {
   it("keeps tab indentation", () => {
     const before = { name: "app", scripts: { test: "vitest" } };
     const after = withPrepare(pkg(before, "\t"), "");
-    expect(after).toBe(pkg({ ...before, scripts: { test: "vitest", prepare: "husky" } }, "\t"));
+    expect(after).toBe(pkg({ ...before, scripts: { test: "vitest", prepare: "husky .husky" } }, "\t"));
     expect(after).toMatch(/^\t"name"/m);
   });
 
   it("keeps four-space indentation", () => {
     const after = withPrepare(pkg({ name: "app" }, 4), "");
-    expect(after).toBe(pkg({ name: "app", scripts: { prepare: "husky" } }, 4));
+    expect(after).toBe(pkg({ name: "app", scripts: { prepare: "husky .husky" } }, 4));
   });
 });
 
@@ -247,5 +260,34 @@ describe("relativeDir", () => {
     expect(relativeDir("/repo", "/repo/apps/web")).toBe("apps/web");
     expect(relativeDir("/repo/apps/web", "/repo")).toBe("../..");
     expect(relativeDir("/repo/frontend", "/repo/rails")).toBe("../rails");
+  });
+});
+
+describe("the edits undone (uninstall)", () => {
+  const pkg = (value: object, indent: string | number = 2) => `${JSON.stringify(value, null, indent)}\n`;
+
+  it("withoutHookLine gives back what withHookLine was given, or empty for a file it created", () => {
+    for (const before of ["", "#!/usr/bin/env sh\nnpx lint-staged\n", "a\n\nb\n"]) {
+      const line = hookLine("pre-commit", "frontend", "..");
+      expect(withoutHookLine(withHookLine(before, "pre-commit", line)!, "pre-commit")).toBe(before);
+    }
+    expect(withoutHookLine("npx lint-staged\n", "pre-commit")).toBeNull();
+    // Another hook's zero-models line stays.
+    expect(withoutHookLine("zero-models hook post-merge\n", "pre-commit")).toBeNull();
+  });
+
+  it("withoutPrepare removes only the step withPrepare added", () => {
+    for (const [before, sub] of [[{ name: "app" }, ""], [{ name: "app", scripts: { test: "vitest" } }, ""], [{ scripts: { prepare: "svelte-kit sync" } }, "frontend"]] as const) {
+      const text = pkg(before, "\t");
+      expect(withoutPrepare(withPrepare(text, sub)!, sub)).toBe(text);
+    }
+    // husky's own set-up (a bare `husky`) is the team's.
+    expect(withoutPrepare(pkg({ scripts: { prepare: "husky" } }), "")).toBeNull();
+    expect(withoutPrepare(pkg({ scripts: { prepare: "npm run build && husky" } }), "")).toBeNull();
+  });
+
+  it("withoutIgnored removes the cache lines withIgnored added", () => {
+    expect(withoutIgnored(withIgnored("node_modules/\n", "tmp/zero-models"), "tmp/zero-models")).toBe("node_modules/\n");
+    expect(withoutIgnored("node_modules/\n", "tmp/zero-models")).toBeNull();
   });
 });

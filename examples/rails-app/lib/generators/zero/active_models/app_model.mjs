@@ -12,6 +12,7 @@
 //   - the inflections, the templates and this generator's source.
 import { primaryKeyOf, primaryKeyType } from "./schema_reader.mjs";
 import { camelize, classify, demodulize, pluralize, singularize, underscore } from "./inflections.mjs";
+import { Skip, stderrWarner } from "./warnings.mjs";
 
 const KIND = {
   belongs_to: "belongsTo",
@@ -67,8 +68,9 @@ export function namesFor(className) {
 }
 
 export class AppModel {
-  constructor(schema, { classes, modules }) {
+  constructor(schema, { classes, modules }, warn = stderrWarner()) {
     this.schema = schema;
+    this.warn = warn;
     this.classes = classes;
     this.modules = modules;
     this.classNames = [...classes.keys()].sort(byString);
@@ -223,8 +225,21 @@ export class AppModel {
   resolveTarget(assoc, owner, stack = new Set()) {
     const key = `${owner.name}#${assoc.name}`;
     if (this.targetCache.has(key)) return this.targetCache.get(key);
-    if (stack.has(key)) throw new Error(`${assoc.source}: circular :through association ${key}`);
-    stack = new Set([...stack, key]);
+    if (stack.has(key)) throw new Skip(`${assoc.source}: circular :through association ${key}`);
+    try {
+      this.targetCache.set(key, this.computeTarget(assoc, owner, new Set([...stack, key])));
+    } catch (error) {
+      if (!(error instanceof Skip)) throw error;
+      // Skipped where it is declared; a :through association relying on it is skipped too, saying why.
+      if (stack.size > 0) throw error;
+      this.warn(`${error.message}; association skipped`);
+      this.targetCache.set(key, null);
+    }
+    return this.targetCache.get(key);
+  }
+
+  /** resolveTarget's work; throws Skip when the association cannot be followed. */
+  computeTarget(assoc, owner, stack) {
     const o = assoc.options;
     let result;
     if (assoc.kind === "belongs_to" && o.polymorphic === true) {
@@ -236,6 +251,7 @@ export class AppModel {
         for (const a of this.ownAssociations(cls)) {
           if (a.options.as !== assoc.name) continue;
           const t = this.resolveTarget(a, cls, stack);
+          if (t === null) continue;
           const tables = t.classNames.map((n) => this.classes.get(n)).filter(Boolean).map((c) => this.tableNameOf(c));
           if (tables.includes(ownerTable)) declarers.push(this.baseClass(cls).name);
         }
@@ -244,24 +260,24 @@ export class AppModel {
     } else if (typeof o.through === "string") {
       const throughAssoc = this.findAssociation(owner, o.through);
       if (!throughAssoc) {
-        throw new Error(`${assoc.source}: ${owner.name}#${assoc.name} goes through :${o.through}, which ${owner.name} does not declare`);
+        throw new Skip(`${assoc.source}: ${owner.name}#${assoc.name} goes through :${o.through}, which ${owner.name} does not declare`);
       }
       const throughTarget = this.resolveTarget(throughAssoc, owner, stack);
       const throughClass = this.classes.get(throughTarget.classNames[0] ?? "");
       if (throughTarget.polymorphic || !throughClass) {
-        throw new Error(`${assoc.source}: cannot go through :${o.through} of ${owner.name}`);
+        throw new Skip(`${assoc.source}: cannot go through :${o.through} of ${owner.name}`);
       }
       const sourceNames = typeof o.source === "string" ? [o.source] : [singularize(assoc.name), assoc.name];
       const sourceAssoc = sourceNames.map((n) => this.findAssociation(throughClass, n)).find(Boolean);
       if (!sourceAssoc) {
-        throw new Error(
+        throw new Skip(
           `${assoc.source}: source association ${sourceNames.map((n) => `:${n}`).join(" or ")} not found on ${throughClass.name}`,
         );
       }
       let classNames;
       if (sourceAssoc.kind === "belongs_to" && sourceAssoc.options.polymorphic === true) {
         if (typeof o.source_type !== "string") {
-          throw new Error(`${assoc.source}: ${owner.name}#${assoc.name} needs source_type: (polymorphic source)`);
+          throw new Skip(`${assoc.source}: ${owner.name}#${assoc.name} needs source_type: (polymorphic source)`);
         }
         classNames = [this.resolveConst(o.source_type, owner.name, this.classes)?.name ?? o.source_type];
       } else {
@@ -278,7 +294,6 @@ export class AppModel {
       const record = this.resolveConst(guess, owner.name, this.classes);
       result = { classNames: [record ? record.name : guess.replace(/^::/, "")] };
     }
-    this.targetCache.set(key, result);
     return result;
   }
 
@@ -317,7 +332,8 @@ export class AppModel {
     }
 
     const imports = new Map();
-    const relationships = declared.map(({ assoc, owner }) => {
+    const followed = declared.filter(({ assoc, owner }) => this.resolveTarget(assoc, owner) !== null);
+    const relationships = followed.map(({ assoc, owner }) => {
       const target = this.resolveTarget(assoc, owner);
       const targets = target.classNames.map((n) => this.namesForClass(n));
       for (const t of targets) if (t.model !== names.model) imports.set(t.kebab, t);
@@ -372,7 +388,7 @@ export class AppModel {
 
     // Polymorphic belongs_to: the *_type column can only hold the declarers.
     const typeUnions = new Map();
-    for (const { assoc, owner } of declared) {
+    for (const { assoc, owner } of followed) {
       const target = this.resolveTarget(assoc, owner);
       if (target.polymorphic && target.classNames.length > 0) {
         typeUnions.set(String(assoc.options.foreign_type ?? `${assoc.name}_type`), target.classNames);
@@ -400,8 +416,8 @@ export class AppModel {
         tsType = typeUnions.get(col.name).map((v) => JSON.stringify(v)).join(" | ");
       } else if (col.type === "enum") {
         const values = this.schema.enums.get(String(col.options.enum_type).replace(/^public\./, ""));
-        if (!values) throw new Error(`db/schema.rb: ${tableName}.${col.name} uses unknown enum ${col.options.enum_type}`);
-        tsType = values.map((v) => JSON.stringify(v)).join(" | ");
+        if (!values) this.warn(`db/schema.rb: ${tableName}.${col.name} uses enum ${col.options.enum_type}, which no create_enum defines; typed as string`);
+        tsType = values ? values.map((v) => JSON.stringify(v)).join(" | ") : "string";
       } else {
         tsType = TS_TYPES[col.type] ?? "unknown";
       }
@@ -440,6 +456,7 @@ export class AppModel {
       if (!this.isModel(cls) || cls.abstract) continue;
       for (const a of this.ownAssociations(cls)) {
         const target = this.resolveTarget(a, cls);
+        if (target === null) continue;
         for (const table of this.targetTables(target)) {
           if (!index.has(table)) index.set(table, []);
           index.get(table).push({

@@ -1,8 +1,9 @@
 // STAND-IN for the Rails generator `bin/rails generate zero:active_models`.
 //
 // This is an emulation written in Node for the zero-models example app: it reads
-// db/schema.rb, app/models/**/*.rb and config/initializers/inflections.rb with
-// small line-based readers, renders the templates in ./templates and writes the
+// db/schema.rb and config/initializers/inflections.rb with small line-based
+// readers and app/models/**/*.rb with Prism (warning about, and skipping, what
+// it does not understand), renders the templates in ./templates and writes the
 // generated TypeScript models under frontend/src/lib/models/ the way a Rails
 // generator does (compare first, write only what changed, report each file).
 //
@@ -33,6 +34,7 @@ import { applyInflections } from "./inflections.mjs";
 import { readModels } from "./model_reader.mjs";
 import { readSchema } from "./schema_reader.mjs";
 import { renderTemplate } from "./template.mjs";
+import { stderrWarner } from "./warnings.mjs";
 
 const GENERATOR_DIR = dirname(fileURLToPath(import.meta.url));
 const TEMPLATES_DIR = join(GENERATOR_DIR, "templates");
@@ -108,8 +110,9 @@ export async function renderOutputs(root, options) {
 
   const schemaPath = join(root, "db/schema.rb");
   if (!existsSync(schemaPath)) throw new Error("db/schema.rb not found");
-  const schema = readSchema(readFileSync(schemaPath, "utf8"));
-  const app = new AppModel(schema, readModels(listRubyFiles(root, "app/models")));
+  const warn = stderrWarner();
+  const schema = readSchema(readFileSync(schemaPath, "utf8"), warn);
+  const app = new AppModel(schema, readModels(listRubyFiles(root, "app/models"), warn), warn);
 
   const allTables = [...schema.tables.keys()].sort();
   const known = new Set(allTables);

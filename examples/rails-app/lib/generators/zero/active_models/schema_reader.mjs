@@ -1,6 +1,7 @@
 // Reads db/schema.rb as the Active Record schema dumper (Rails 8) writes it.
 // Part of the zero:active_models STAND-IN; line based on purpose.
 import { parseOptions, parseValue, stripComment } from "./ruby_text.mjs";
+import { stderrWarner } from "./warnings.mjs";
 
 const IGNORED_TABLES = new Set(["schema_migrations", "ar_internal_metadata"]);
 const NON_COLUMN_METHODS = new Set([
@@ -11,7 +12,7 @@ const NON_COLUMN_METHODS = new Set([
   "timestamps",
 ]);
 
-export function readSchema(text) {
+export function readSchema(text, warn = stderrWarner()) {
   const schema = { version: null, enums: new Map(), tables: new Map(), foreignKeys: [] };
   const lines = text.split(/\r?\n/);
   let table = null;
@@ -35,12 +36,17 @@ export function readSchema(text) {
           if (method === "index") table.indexes.push(m[2].trim());
           continue;
         }
-        const [nameRaw, ...rest] = splitFirst(m[2]);
-        const { options } = parseOptions(rest.join(","));
-        table.columns.push({ name: parseValue(nameRaw), type: method, options });
+        const column = splitFirst(m[2]);
+        if (!column) {
+          warn(`db/schema.rb:${i + 1}: cannot read the column definition ${m[2].trim()}; skipped`);
+          continue;
+        }
+        const { options } = parseOptions(column[1]);
+        table.columns.push({ name: parseValue(column[0]), type: method, options });
         continue;
       }
-      throw new Error(`db/schema.rb:${i + 1}: unrecognised line in create_table "${table.name}": ${line.trim()}`);
+      warn(`db/schema.rb:${i + 1}: unrecognised line in create_table "${table.name}": ${line.trim()}; skipped`);
+      continue;
     }
     if ((m = /^\s*create_table\s+"([^"]+)"(.*?)\s+do\s*\|\w+\|\s*$/.exec(line))) {
       const { options } = parseOptions(m[2].replace(/^\s*,/, ""));
@@ -59,14 +65,17 @@ export function readSchema(text) {
       continue;
     }
   }
-  if (table) throw new Error(`db/schema.rb: create_table "${table.name}" is not closed`);
+  if (table) {
+    warn(`db/schema.rb: create_table "${table.name}" is not closed; read to the end of the file`);
+    if (!IGNORED_TABLES.has(table.name)) schema.tables.set(table.name, table);
+  }
   return schema;
 }
 
+/** A column line's quoted name and the options after it, or null. */
 function splitFirst(text) {
   const m = /^("(?:[^"\\]|\\.)*")\s*(?:,\s*(.*))?$/.exec(text.trim());
-  if (!m) throw new Error(`db/schema.rb: cannot read column definition: ${text}`);
-  return [m[1], m[2] ?? ""];
+  return m ? [m[1], m[2] ?? ""] : null;
 }
 
 /** Primary key column(s) of a table, from its create_table header. */
