@@ -54,5 +54,6 @@ function parse(args: string[]): CheckCall | null {
     else if (arg === "--staged" && command) (call.staged = true), i++;
     else return null;
   }
-  return command && call.cwd !== "" ? call : null;
+  // --json needs the full report, which only the full check makes.
+  return command && call.cwd !== "" && !call.json ? call : null;
 }

@@ -18,6 +18,8 @@ export interface GenerateCommandOptions {
   stage: boolean;
   json: boolean;
   quiet: boolean;
+  /** Only these tables (table or model names); undefined: every table. */
+  tables?: string[];
   /** Aborted on SIGINT/SIGTERM: the generator is stopped and the run ends with InterruptedError. */
   interrupt?: AbortSignal;
 }
@@ -27,7 +29,7 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
   const project = await openProject(options.cwd, options.config, log.debug);
   if (!options.dryRun && (await restorePending(project.config.root))) log.warn(msg.setAsideRestored);
   const run = async () => {
-    const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, interrupt: options.interrupt, ...streams(log, options) });
+    const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, tables: options.tables, interrupt: options.interrupt, ...streams(log, options) });
     if (options.stage && !options.dryRun) await stageResult(project, result);
     return result;
   };
@@ -42,6 +44,6 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
     dryRun(result, log);
     return EXIT.ok;
   }
-  return reportGenerate(result, project, log, { quietWhenFresh: false });
+  return reportGenerate(result, project, log, { quietWhenFresh: false, streamed: !options.quiet });
 }
 
