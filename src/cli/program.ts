@@ -13,7 +13,7 @@ import { interruptOnSignals } from "./interrupt.js";
 const EXIT_HELP = `
 Exit codes:
   0  fresh / done
-  1  stale (check), the generator failed (generate), no store had a table (restore),
+  1  stale (check), the generator failed or a migration is pending (generate), no store had a table (restore),
      or a file differed from a full run or a subset command is broken (verify)
   2  usage, config or input error (the message names the file and line)
   3  internal error (a bug: please report it with --debug output)

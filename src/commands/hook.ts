@@ -90,9 +90,10 @@ async function postHook(name: Exclude<HookName, "pre-commit">, options: HookOpti
       if (result.failed.length) log.error(msg.hookGeneratorFailed(name));
       return;
     }
-    // Files that now differ from what git checked out: a teammate committed inputs without them.
-    const changed = await changedByRun(project, result);
+    // Files this run changed that differ from what git checked out: a teammate committed inputs without them.
     const tables = [...result.regenerated, ...result.restored].map((v) => v.table);
+    if (tables.length === 0 && result.filesWritten === 0) return;
+    const changed = await changedByRun(project, result);
     if (changed.length) log.info(msg.hookRegenerated(name, tables, changed.map(shellWord)));
   };
   await locked(project, `zero-models hook ${name}`, act, options.interrupt);

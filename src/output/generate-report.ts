@@ -122,7 +122,8 @@ function summarize(result: GenerateResult, log: Logger, shared: string[]): void 
   const reasons = (v: TableVerdict) => v.reasons.map((r) => r.message).join("; ");
   const regenerated = new Set(result.regenerated.map((v) => v.table));
   lines("REGEN", result.regenerated, reasons, "green");
-  lines("RESTORED", result.restored.map((r) => ({ ...r, reasons: [{ kind: "forced", message: msg.restoredFrom(r.from) }] })), reasons, "green");
+  // Restored tables keep a line each: where each came from is its own.
+  for (const r of result.restored) log.info(msg.tableLine("RESTORED", r.model, msg.restoredFrom(r.from)), "green");
   if (result.sharedRestored) log.info(msg.sharedRestored(result.sharedRestored, shared), "green");
   const names = (tables: string[]) => (tables.length === 1 ? model(tables[0]!) : msg.tableGroup(tables));
   if (result.missing.tables.length) log.info(msg.tableLine("MISSING", names(result.missing.tables)), "red");
