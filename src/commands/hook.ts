@@ -13,6 +13,7 @@ import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../h
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import { isFresh, type Plan } from "../staleness/verdict.js";
+import { migrateFirst } from "../staleness/migrate-first.js";
 import { report } from "../output/plan-report.js";
 import { shellWord } from "../hooks/install-edits.js";
 import { locked } from "../generate/run-lock.js";
@@ -104,7 +105,13 @@ async function warnIfStale(project: Project, name: string, log: Logger): Promise
   if (isFresh(plan)) return;
   log.warn(msg.hookStale(name));
   report(plan, log, null, msg.staleHeader(plan.stale.length, plan.stale.length + plan.fresh.length));
-  log.info(msg.fixLine(generateCommand(project)));
+  log.info(msg.fixLine(fixCommand(project, plan)));
+}
+
+/** generate, after bin/rails db:migrate when a pending migration is what makes the plan stale. */
+function fixCommand(project: Project, plan: Plan, flags: string[] = []): string {
+  const generate = generateCommand(project, flags);
+  return migrateFirst(plan, project.config) ? msg.migrateThen(generate) : generate;
 }
 
 /**
@@ -136,7 +143,7 @@ async function preCommit(options: HookOptions, log: Logger): Promise<number> {
     // the index, so `generate --stage` alone cannot settle it (a refused `commit -a` staged nothing).
     const unstaged = await unstagedInputs(project);
     if (unstaged.length) log.info(msg.commitUnstagedInputs(unstaged));
-    const fix = generateCommand(project, ["--stage"]);
+    const fix = fixCommand(project, plan, ["--stage"]);
     log.info(msg.fixLine(unstaged.length ? msg.addThen(unstaged.map(shellWord), fix) : fix));
     log.info(msg.commitRetry);
     return EXIT.stale;

@@ -86,6 +86,17 @@ describe("a pending migration (item 2)", () => {
   });
 });
 
+describe("a pending migration in a commit (item 2)", () => {
+  it("the refused commit's fix is the migration first", () => {
+    const { bob } = team();
+    bob.write("db/migrate/20990101000000_add_spines_to_cacti.rb", "class AddSpinesToCacti < ActiveRecord::Migration[8.0]\n  def change\n    add_column :cacti, :spines, :integer\n  end\nend\n");
+    git(bob.dir, "add", "-A");
+    const refused = sh(bob.dir, "git", ["commit", "-m", "migration"]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toContain("Fix: bin/rails db:migrate && npx zero-models generate --stage");
+  });
+});
+
 describe("a failing generator (item 3)", () => {
   it("one line for the failed tables, the generator's output once, failures counted, no cache hit claimed", () => {
     const { bob } = team();
