@@ -95,6 +95,8 @@ const editFile = (dir, file, change) => {
   writeFileSync(full, change(readFileSync(full, "utf8")));
 };
 const tags = (output, tag) => output.split("\n").map((l) => l.trim()).filter((l) => l.startsWith(`[${tag}]`));
+/** How many tables the lines of a tag name: "[REGEN] Cactus (…)" is one, "[CACHED] 10 tables (…)" ten. */
+const tableCount = (output, tag) => tags(output, tag).reduce((n, l) => n + Number(/^\[\w+\] (\d+) tables \(/.exec(l)?.[1] ?? 1), 0);
 
 /** What `npm install` gives the app: its node_modules with husky and zero-models (linked to this project's). */
 function install(dir) {
@@ -124,7 +126,7 @@ quiet("alice", "git", "remote", "add", "origin", remote);
 // ---------------------------------------------------------------------------
 console.log(bold("\n1. First full generation"));
 const full = zc("alice", "generate");
-claim(full.code === 0 && tags(full.output, "REGEN").length === 11, `the first run generated all 11 tables (${seconds(full.ms)})`);
+claim(full.code === 0 && tableCount(full.output, "REGEN") === 11, `the first run generated all 11 tables (${seconds(full.ms)})`);
 const first = run("alice", "git", ["add", "-A"], { show: false });
 const firstCommit = run("alice", "git", ["commit", "-q", "-m", "Add zero-models and the generated models"]);
 claim(first.code === 0 && firstCommit.code === 0, "the commit passed the pre-commit check");
@@ -149,7 +151,7 @@ quiet("alice", "git", "push", "-q");
 const pull = run("bob", "git", ["pull", "-q", "--no-rebase"]);
 const regen = tags(pull.output, "REGEN");
 claim(pull.code === 0 && regen.length === 1 && regen[0] === "[REGEN] Cactus (schema changed: + column due_at)", "the pull regenerated one table, Cactus, and says why");
-claim(tags(pull.output, "CACHED").length === 10, "the 10 other tables were cached");
+claim(tableCount(pull.output, "CACHED") === 10, "the 10 other tables were cached");
 const afterPull = zc("bob", "check");
 claim(afterPull.code === 0 && readFileSync(path.join(bob, "frontend/src/lib/models/types/cactus-data.ts"), "utf8").includes("due_at"), "Bob's models now have due_at, and check agrees they are current");
 const bobCommit = run("bob", "git", ["commit", "-q", "-am", "Regenerate models for cacti.due_at"]);
@@ -173,7 +175,7 @@ const refused = run("bob", "git", ["commit", "-q", "-am", "Cacti are notable"]);
 const fixLine = /Fix: (npx zero-models generate --stage)/.exec(refused.output);
 claim(refused.code !== 0 && /commit refused/.test(refused.output) && /cacti \(Cactus\): model app\/models\/cactus\.rb changed/.test(refused.output) && fixLine !== null, "git commit was refused, naming the stale tables, why, and the fix");
 const fix = fixLine ? zc("bob", ...fixLine[1].split(" ").slice(2)) : { code: 1, output: "", ms: 0 };
-claim(fix.code === 0 && tags(fix.output, "REGEN").length >= 1 && tags(fix.output, "REGEN").length < 11, `the printed fix regenerated only the affected tables and staged them (${seconds(fix.ms)})`);
+claim(fix.code === 0 && tableCount(fix.output, "REGEN") >= 1 && tableCount(fix.output, "REGEN") < 11, `the printed fix regenerated only the affected tables and staged them (${seconds(fix.ms)})`);
 const accepted = run("bob", "git", ["commit", "-q", "-am", "Cacti are notable"]);
 claim(accepted.code === 0 && quiet("bob", "git", "status", "--porcelain") === "", "the same commit is accepted, and nothing is left over");
 
@@ -201,7 +203,7 @@ console.log(bold("\nSide by side: a full regeneration after each event vs what z
 const rows = [
   ["2. git pull that changed one table", pull.ms, "1 table regenerated"],
   ["3. git pull with nothing relevant", noop.ms, "nothing run"],
-  ["4. fix for the refused commit", fix.ms, `${tags(fix.output, "REGEN").length} tables regenerated`],
+  ["4. fix for the refused commit", fix.ms, `${tableCount(fix.output, "REGEN")} tables regenerated`],
   ["5. git switch to another schema", toMain.ms, "checked, nothing run"],
   ["5. git switch back", toBranch.ms, "checked, nothing run"],
 ];

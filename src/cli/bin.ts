@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { fastHook } from "./fast-hook.js";
 
+// `zero-models check | head -3`: once the reader is gone, what is left to
+// print is dropped, and the run ends as it would have, with its exit code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
+
 // Hooks run on every pull, checkout and commit: when nothing watched changed
 // they end here, before the CLI parser and the commands are loaded. This
 // entry is built as CommonJS (dist/cli.cjs), which Node starts faster than an

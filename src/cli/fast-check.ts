@@ -71,5 +71,6 @@ function parse(args: string[]): FastCall | null {
     else if (arg === "--staged" && call.command === "check") (call.staged = true), i++;
     else return null;
   }
-  return call.command && call.cwd !== "" ? call : null;
+  // --json needs the full report, which only the full command makes.
+  return call.command && call.cwd !== "" && !call.json ? call : null;
 }

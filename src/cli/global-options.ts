@@ -9,6 +9,8 @@ export interface Globals {
   cwd?: string;
   quiet?: boolean;
   debug?: boolean;
+  /** A JSON report on stdout, for every command that reports (check, generate, restore, verify, clean). */
+  json?: boolean;
   /** false under --no-color. */
   color?: boolean;
 }
@@ -27,7 +29,8 @@ interface GlobalOption {
 export const GLOBAL_OPTIONS: readonly GlobalOption[] = [
   { flags: "-c, --config <path>", key: "config", value: true, description: "config file (default: searched from the working directory up to the git top level)" },
   { flags: "-C, --cwd <dir>", key: "cwd", value: true, description: "run as if started in <dir>" },
-  { flags: "-q, --quiet", key: "quiet", description: "print only warnings and errors" },
+  { flags: "-q, --quiet", key: "quiet", description: "print only warnings, errors and a stale verdict (one line)" },
+  { flags: "--json", key: "json", description: "print a JSON report on stdout (check, generate, restore, verify, clean; see docs/json.md)" },
   { flags: "--debug", key: "debug", description: "print what was decided and why, with timings (stderr)" },
   { flags: "--no-color", key: "color", negated: true, description: "no colors (also: NO_COLOR=1)" },
 ];

@@ -13,7 +13,7 @@ import { interruptOnSignals } from "./interrupt.js";
 const EXIT_HELP = `
 Exit codes:
   0  fresh / done
-  1  stale (check), the generator failed (generate), no store had a table (restore),
+  1  stale (check), the generator failed or a migration is pending (generate), no store had a table (restore),
      or a file differed from a full run or a subset command is broken (verify)
   2  usage, config or input error (the message names the file and line)
   3  internal error (a bug: please report it with --debug output)
@@ -34,76 +34,77 @@ function program(handover: Handover): Command {
   for (const option of GLOBAL_OPTIONS) cli.option(option.flags, option.description);
   cli
     .addHelpText("after", EXIT_HELP)
-    .showHelpAfterError()
+    // The error and where to look, not the whole help (subcommands inherit this).
+    .showHelpAfterError(msg.seeHelp)
     .exitOverride();
 
-  cli
-    .command("check")
-    .description("exit 0 when every generated file is current, 1 when a table is stale (no Ruby needed)")
-    .option("--staged", "judge the git index instead of the work tree (for pre-commit)")
-    .option("--json", "print a JSON report (see README: JSON output)")
-    .option("--explain", "list every fingerprint component of each stale table")
-    .action(async (opts: { staged?: boolean; json?: boolean; explain?: boolean }, cmd: Command) => {
-      const g = globals(cmd);
-      const { check } = await import("../commands/check.js");
-      process.exitCode = await check(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, staged: !!opts.staged, json: !!opts.json, explain: !!opts.explain, listing: handover.listing },
-        createLogger({ ...g, json: opts.json }),
-      );
-    });
+  tableFilter(
+    cli
+      .command("check")
+      .description("exit 0 when every generated file is current, 1 when a table is stale (no Ruby needed)")
+      .option("--staged", "judge the git index instead of the work tree (for pre-commit)")
+      .option("--explain [all]", "list the fingerprint components that changed in each stale table (--explain=all: every component of every table)"),
+  ).action(async (names: string[], opts: { staged?: boolean; explain?: string | boolean; table?: string[] }, cmd: Command) => {
+    const g = globals(cmd);
+    const { explain, tables } = explainAndTables(opts.explain, [...names, ...(opts.table ?? [])]);
+    const { check } = await import("../commands/check.js");
+    process.exitCode = await check(
+      { cwd: g.cwd ?? process.cwd(), config: g.config, staged: !!opts.staged, json: !!g.json, quiet: !!g.quiet, explain, tables, listing: handover.listing },
+      createLogger(g),
+    );
+  });
 
-  cli
-    .command("generate")
-    .description("run the generator for stale tables only and update the lock file")
-    .option("--all", "regenerate every table")
-    .option("--dry-run", "show what would run, run nothing, write nothing")
-    .option("--stage", "git add what it regenerated or deleted, and the lock (the fix for a refused commit)")
-    .option("--json", "print a JSON report (generator output goes to stderr)")
-    .action(async (opts: { all?: boolean; dryRun?: boolean; stage?: boolean; json?: boolean }, cmd: Command) => {
-      const g = globals(cmd);
-      const { generate } = await import("../commands/generate.js");
-      process.exitCode = await generate(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!opts.json, quiet: !!g.quiet, interrupt: interruptOnSignals(), listing: handover.listing },
-        createLogger({ ...g, json: opts.json }),
-      );
-    });
+  tableFilter(
+    cli
+      .command("generate")
+      .description("run the generator for stale tables only and update the lock file")
+      .option("--all", "regenerate every table (with table names: those tables, stale or not)")
+      .option("--dry-run", "show what would run, run nothing, write nothing")
+      .option("--stage", "git add what it regenerated or deleted, and the lock (the fix for a refused commit)"),
+  ).action(async (names: string[], opts: { all?: boolean; dryRun?: boolean; stage?: boolean; table?: string[] }, cmd: Command) => {
+    const g = globals(cmd);
+    const { generate } = await import("../commands/generate.js");
+    process.exitCode = await generate(
+      { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, dryRun: !!opts.dryRun, stage: !!opts.stage, json: !!g.json, quiet: !!g.quiet, tables: tablesOf(names, opts), interrupt: interruptOnSignals(), listing: handover.listing },
+      createLogger(g),
+    );
+  });
 
-  cli
-    .command("restore")
-    .description("put the generated files for the current inputs in place from the local or remote store, without the generator; exit 1 lists what no store had")
-    .option("--all", "every table, also those that look fresh")
-    .option("--json", "print a JSON report")
-    .action(async (opts: { all?: boolean; json?: boolean }, cmd: Command) => {
-      const g = globals(cmd);
-      const { restore } = await import("../commands/restore.js");
-      process.exitCode = await restore(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, json: !!opts.json, quiet: !!g.quiet },
-        createLogger({ ...g, json: opts.json }),
-      );
-    });
+  tableFilter(
+    cli
+      .command("restore")
+      .description("put the generated files for the current inputs in place from the local or remote store, without the generator; exit 1 lists what no store had")
+      .option("--all", "every table, also those that look fresh"),
+  ).action(async (names: string[], opts: { all?: boolean; table?: string[] }, cmd: Command) => {
+    const g = globals(cmd);
+    const { restore } = await import("../commands/restore.js");
+    process.exitCode = await restore(
+      { cwd: g.cwd ?? process.cwd(), config: g.config, all: !!opts.all, json: !!g.json, quiet: !!g.quiet, tables: tablesOf(names, opts) },
+      createLogger(g),
+    );
+  });
 
-  cli
-    .command("verify")
-    .description("run the full generator and compare every generated file with what was there and what the lock records; exit 1 naming each difference (leaves the full run's files and lock)")
-    .option("--adapters", "also check each configured subset command (generator.table, tables, exclude) against the full run on a few tables")
-    .option("--json", "print a JSON report (generator output goes to stderr)")
-    .action(async (opts: { adapters?: boolean; json?: boolean }, cmd: Command) => {
-      const g = globals(cmd);
-      const { verify } = await import("../commands/verify.js");
-      process.exitCode = await verify(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, adapters: !!opts.adapters, json: !!opts.json, quiet: !!g.quiet, interrupt: interruptOnSignals() },
-        createLogger({ ...g, json: opts.json }),
-      );
-    });
+  tableFilter(
+    cli
+      .command("verify")
+      .description("run the full generator and compare every generated file with what was there and what the lock records; exit 1 naming each difference (leaves the full run's files and lock)")
+      .option("--adapters", "also check each configured subset command (generator.table, tables, exclude) against the full run on a few tables"),
+  ).action(async (names: string[], opts: { adapters?: boolean; table?: string[] }, cmd: Command) => {
+    const g = globals(cmd);
+    const { verify } = await import("../commands/verify.js");
+    process.exitCode = await verify(
+      { cwd: g.cwd ?? process.cwd(), config: g.config, adapters: !!opts.adapters, json: !!g.json, quiet: !!g.quiet, tables: tablesOf(names, opts), interrupt: interruptOnSignals() },
+      createLogger(g),
+    );
+  });
 
   cli
     .command("clean")
     .description("empty the local store of generated files (cacheDir/store)")
-    .option("--json", "print a JSON report")
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
       const g = globals(cmd);
       const { clean } = await import("../commands/clean.js");
-      process.exitCode = await clean({ cwd: g.cwd ?? process.cwd(), config: g.config, json: !!opts.json }, createLogger({ ...g, json: opts.json }));
+      process.exitCode = await clean({ cwd: g.cwd ?? process.cwd(), config: g.config, json: !!g.json }, createLogger(g));
     });
 
   cli
@@ -153,6 +154,28 @@ function program(handover: Handover): Command {
     });
 
   return cli;
+}
+
+/** `[tables...]` and a repeatable `--table <name>`: the commands that can work on some tables only. */
+function tableFilter(command: Command): Command {
+  return command
+    .argument("[tables...]", "only these tables (table or model names); default: every table")
+    .option("--table <name>", "only this table (repeatable; same as naming it as an argument)", (value: string, before: string[] = []) => [...before, value]);
+}
+
+/** The table names given as arguments and with --table; undefined for none (every table). */
+function tablesOf(names: string[], opts: { table?: string[] }): string[] | undefined {
+  const all = [...names, ...(opts.table ?? [])];
+  return all.length ? all : undefined;
+}
+
+/**
+ * `--explain` takes an optional value, so commander reads `check --explain
+ * cacti` as `--explain=cacti`: any value but "all" is a table name.
+ */
+function explainAndTables(explain: string | boolean | undefined, names: string[]): { explain: "changed" | "all" | null; tables: string[] | undefined } {
+  if (typeof explain === "string" && explain !== "all") return { explain: "changed", tables: [explain, ...names] };
+  return { explain: explain === "all" ? "all" : explain ? "changed" : null, tables: names.length ? names : undefined };
 }
 
 function globals(cmd: Command): GlobalOptions {

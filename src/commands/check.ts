@@ -5,7 +5,9 @@ import { openProject } from "../config/project.js";
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import { isFresh } from "../staleness/verdict.js";
-import { explainFresh, report } from "../output/plan-report.js";
+import { migrateFirst } from "../staleness/migrate-first.js";
+import { restrictPlan, selectTables } from "../staleness/select.js";
+import { explainFresh, report, type Explain } from "../output/plan-report.js";
 import { jsonText, planJson } from "../output/json.js";
 
 export interface CheckOptions {
@@ -13,7 +15,11 @@ export interface CheckOptions {
   config?: string;
   staged: boolean;
   json: boolean;
-  explain: boolean;
+  /** One line for a stale verdict, nothing when fresh. */
+  quiet: boolean;
+  explain: Explain;
+  /** Judge only these tables (table or model names); undefined: every table and the shared files. */
+  tables?: string[];
   /** git's listing, when `check`'s fast path made one (it is not asked twice). */
   listing?: Listing;
 }
@@ -23,20 +29,27 @@ export async function check(options: CheckOptions, log: Logger): Promise<number>
   const project = await openProject(options.cwd, options.config, log.debug);
   // dist/cli.cjs has already answered "fresh" if the last fresh verdict still holds (cli/fast-check.ts).
   const view = options.staged ? "index" : "worktree";
-  const plan = await computePlan(project, view, options.listing);
+  const whole = await computePlan(project, view, options.listing);
+  const plan = options.tables ? restrictPlan(whole, selectTables(whole, options.tables)) : whole;
   const fresh = isFresh(plan);
-  const fix = options.staged ? msg.fixStagedCommand : msg.fixCommand;
+  const generate = options.staged ? msg.fixStagedCommand : msg.fixCommand;
+  const fix = migrateFirst(plan, project.config) ? msg.migrateThen(generate) : generate;
   if (options.json) {
     process.stdout.write(jsonText(planJson(plan, view, fresh, fix)));
     return fresh ? EXIT.ok : EXIT.stale;
   }
   for (const w of plan.warnings) log.warn(w);
+  const total = plan.stale.length + plan.fresh.length;
   if (fresh) {
-    log.info(msg.allFresh(plan.fresh.length));
-    if (options.explain) explainFresh(plan, log);
+    log.info(msg.allFresh(total));
+    if (options.explain === "all") explainFresh(plan, log);
     return EXIT.ok;
   }
-  report(plan, log, options.explain, msg.staleHeader(plan.stale.length, plan.stale.length + plan.fresh.length));
+  if (options.quiet) {
+    log.result(msg.staleOneLine(plan.stale.length + plan.dropped.length, total, fix));
+    return EXIT.stale;
+  }
+  report(plan, log, options.explain, msg.staleHeader(plan.stale.length, total));
   log.info(msg.fixLine(fix));
   return EXIT.stale;
 }

@@ -19,6 +19,8 @@ export interface GenerateCommandOptions {
   stage: boolean;
   json: boolean;
   quiet: boolean;
+  /** Only these tables (table or model names); undefined: every table. */
+  tables?: string[];
   /** Aborted on SIGINT/SIGTERM: the generator is stopped and the run ends with InterruptedError. */
   interrupt?: AbortSignal;
   /** git's listing of the work tree, made by the fast path when it could not answer. */
@@ -33,7 +35,7 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
   const run = async (waited = false) => {
     // Work put back, or another run that ended while this one waited, changed the work tree the fast path listed.
     const listing = restored || waited ? undefined : options.listing;
-    const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, interrupt: options.interrupt, listing, ...streams(log, options) });
+    const result = await runGenerate(project, { all: options.all, dryRun: options.dryRun, tables: options.tables, interrupt: options.interrupt, listing, ...streams(log, options) });
     if (options.stage && !options.dryRun) await stageResult(project, result);
     return result;
   };
@@ -48,6 +50,6 @@ export async function generate(options: GenerateCommandOptions, log: Logger): Pr
     dryRun(result, log);
     return EXIT.ok;
   }
-  return reportGenerate(result, project, log, { quietWhenFresh: false });
+  return reportGenerate(result, project, log, { quietWhenFresh: false, streamed: !options.quiet });
 }
 

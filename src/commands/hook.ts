@@ -13,10 +13,11 @@ import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../h
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import { isFresh, type Plan } from "../staleness/verdict.js";
+import { migrateFirst } from "../staleness/migrate-first.js";
 import { report } from "../output/plan-report.js";
 import { shellWord } from "../hooks/install-edits.js";
 import { locked } from "../generate/run-lock.js";
-import { stageResult } from "../generate/stage.js";
+import { changedByRun, stageResult } from "../generate/stage.js";
 import { reportGenerate, streams } from "../output/generate-report.js";
 
 export interface HookOptions {
@@ -86,7 +87,15 @@ async function postHook(name: Exclude<HookName, "pre-commit">, options: HookOpti
   const act = async () => {
     if (mode === "warn") return warnIfStale(project, name, log);
     const result = await runGenerate(project, { all: false, dryRun: false, interrupt: options.interrupt, ...streams(log, { quiet: options.quiet, json: false }) });
-    if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok && result.failed.length) log.error(msg.hookGeneratorFailed(name));
+    if (reportGenerate(result, project, log, { quietWhenFresh: true, streamed: !options.quiet }) !== EXIT.ok) {
+      if (result.failed.length) log.error(msg.hookGeneratorFailed(name));
+      return;
+    }
+    // Files this run changed that differ from what git checked out: a teammate committed inputs without them.
+    const tables = [...result.regenerated, ...result.restored].map((v) => v.table);
+    if (tables.length === 0 && result.filesWritten === 0) return;
+    const changed = await changedByRun(project, result);
+    if (changed.length) log.info(msg.hookRegenerated(name, tables, changed.map(shellWord)));
   };
   await locked(project, `zero-models hook ${name}`, act, options.interrupt);
 }
@@ -95,8 +104,14 @@ async function warnIfStale(project: Project, name: string, log: Logger): Promise
   const plan = await computePlan(project, "worktree");
   if (isFresh(plan)) return;
   log.warn(msg.hookStale(name));
-  report(plan, log, false, msg.staleHeader(plan.stale.length, plan.stale.length + plan.fresh.length));
-  log.info(msg.fixLine(generateCommand(project)));
+  report(plan, log, null, msg.staleHeader(plan.stale.length, plan.stale.length + plan.fresh.length));
+  log.info(msg.fixLine(fixCommand(project, plan)));
+}
+
+/** generate, after bin/rails db:migrate when a pending migration is what makes the plan stale. */
+function fixCommand(project: Project, plan: Plan, flags: string[] = []): string {
+  const generate = generateCommand(project, flags);
+  return migrateFirst(plan, project.config) ? msg.migrateThen(generate) : generate;
 }
 
 /**
@@ -123,12 +138,26 @@ async function preCommit(options: HookOptions, log: Logger): Promise<number> {
   const plan = await computePlan(project, "index");
   if (isFresh(plan)) return EXIT.ok;
   if (project.config.hooks.preCommit === "check") {
-    report(plan, log, false, header(plan));
-    log.info(msg.fixLine(generateCommand(project, ["--stage"])));
+    report(plan, log, null, header(plan));
+    // A watched input whose work-tree state is not staged: generate reads the work tree, the commit
+    // the index, so `generate --stage` alone cannot settle it (a refused `commit -a` staged nothing).
+    const unstaged = await unstagedInputs(project);
+    if (unstaged.length) log.info(msg.commitUnstagedInputs(unstaged));
+    const fix = fixCommand(project, plan, ["--stage"]);
+    log.info(msg.fixLine(unstaged.length ? msg.addThen(unstaged.map(shellWord), fix) : fix));
     log.info(msg.commitRetry);
     return EXIT.stale;
   }
   return fixCommit(project, options, log);
+}
+
+/** Watched files, other than the generated ones and the lock, whose work tree differs from the index (either way round), or that are new and untracked. */
+async function unstagedInputs(project: Project): Promise<string[]> {
+  const { config } = project;
+  const isWatched = picomatch(watchedGlobs(config, config.root, config.root, config.file) ?? ["**"], { dot: true });
+  const { outputs, lock } = watched(config);
+  const isGenerated = picomatch([...outputs, lock], { dot: true });
+  return (await unstagedChanges(config.root)).filter((p) => isWatched(p) && !isGenerated(p));
 }
 
 const header = (plan: Plan) =>
@@ -156,11 +185,11 @@ async function fixCommit(project: Project, options: HookOptions, log: Logger): P
     if (dirty.length) await setAside(config.root, dirty);
     try {
       const result = await runGenerate(project, { all: false, dryRun: false, interrupt: options.interrupt, ...streams(log, { quiet: options.quiet, json: false }) });
-      if (reportGenerate(result, project, log, { quietWhenFresh: true }) !== EXIT.ok) return EXIT.stale;
+      if (reportGenerate(result, project, log, { quietWhenFresh: true, streamed: !options.quiet }) !== EXIT.ok) return EXIT.stale;
       const staged = await stageResult(project, result);
       const after = await computePlan(project, "index");
       if (!isFresh(after)) {
-        report(after, log, false, msg.fixStillStale);
+        report(after, log, null, msg.fixStillStale);
         return EXIT.stale;
       }
       log.info(msg.fixStaged(staged.length));

@@ -14,6 +14,8 @@ export interface RestoreCommandOptions {
   all: boolean;
   json: boolean;
   quiet: boolean;
+  /** Only these tables (table or model names); undefined: every table. */
+  tables?: string[];
 }
 
 /**
@@ -25,12 +27,12 @@ export async function restore(options: RestoreCommandOptions, log: Logger): Prom
   const project = await openProject(options.cwd, options.config, log.debug);
   if (await restorePending(project.config.root)) log.warn(msg.setAsideRestored);
   const result = await locked(project, "zero-models restore", () =>
-    runRestore(project, { all: options.all, ...streams(log, options) }),
+    runRestore(project, { all: options.all, tables: options.tables, ...streams(log, options) }),
   );
   if (options.json) {
     const report = generateJson(result, false);
     process.stdout.write(jsonText(report));
     return report.ok ? EXIT.ok : EXIT.failed;
   }
-  return reportGenerate(result, project, log, { quietWhenFresh: false, restore: true });
+  return reportGenerate(result, project, log, { quietWhenFresh: false, restore: true, streamed: !options.quiet });
 }

@@ -16,6 +16,8 @@ export interface VerifyCommandOptions {
   adapters: boolean;
   json: boolean;
   quiet: boolean;
+  /** Only these tables (table or model names); undefined: every table. */
+  tables?: string[];
   /** Aborted on SIGINT/SIGTERM: a running generator is stopped and the run ends with InterruptedError. */
   interrupt?: AbortSignal;
 }
@@ -24,7 +26,7 @@ export interface VerifyCommandOptions {
 export async function verify(options: VerifyCommandOptions, log: Logger): Promise<number> {
   const project = await openProject(options.cwd, options.config, log.debug);
   if (await restorePending(project.config.root)) log.warn(msg.setAsideRestored);
-  const result = await locked(project, "zero-models verify", () => runVerify(project, { adapters: options.adapters, interrupt: options.interrupt, ...streams(log, options) }), options.interrupt);
+  const result = await locked(project, "zero-models verify", () => runVerify(project, { adapters: options.adapters, tables: options.tables, interrupt: options.interrupt, ...streams(log, options) }), options.interrupt);
   if (options.json) {
     const ok = verifyOk(result);
     process.stdout.write(`${JSON.stringify(verifyJson(result, ok), null, 2)}\n`);

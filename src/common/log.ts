@@ -17,6 +17,8 @@ export type Style = "dim" | "green" | "red" | "cyan";
 export interface Logger {
   /** Normal output (stdout); silenced by --quiet and --json. */
   info(line: string, style?: Style): void;
+  /** A result the command was asked for (check's "stale" verdict): stdout, kept under --quiet, silenced by --json. */
+  result(line: string): void;
   /** Warnings (stderr, yellow); kept under --quiet. */
   warn(line: string): void;
   /** Errors (stderr, red). */
@@ -40,6 +42,9 @@ export function createLogger(options: LogOptions): Logger {
   return {
     info: (line, style) => {
       if (!silent) process.stdout.write(`${style ? color[style](visible(line)) : visible(line)}\n`);
+    },
+    result: (line) => {
+      if (!options.json) process.stdout.write(`${visible(line)}\n`);
     },
     warn: (line) => process.stderr.write(`${color.yellow(visible(line))}\n`),
     error: (line) => process.stderr.write(`${color.red(visible(line))}\n`),

@@ -137,6 +137,14 @@ export const reason = {
   pendingMigration: (file: string) => `migration ${file} is not in schema.rb yet (run bin/rails db:migrate)`,
   migrationEdited: (file: string) => `migration ${file} changed but schema.rb did not (run bin/rails db:migrate)`,
   forced: "--all",
+  /** A global component as a reason names it: "template lib/…/model.ts.tpl", "generator config". */
+  globalComponent: (kind: string, files: string[]) => {
+    if (kind === "templates") return files.length ? `template ${files.join(", ")}` : "templates";
+    if (kind === "global inputs") return files.length ? `global input ${files.join(", ")}` : "global inputs";
+    if (kind === "tool") return "zero-models' fingerprint version";
+    if (kind === "config") return "generator config";
+    return kind;
+  },
   sharedRefresh: "regenerated to refresh the shared files",
 };
 
@@ -146,8 +154,18 @@ export const countedByBytes = (file: string, why: string) => `${file}: counted b
 export const methodsRunAtLoad = (names: string[]) => `${names.join(", ")} extended or instantiated as a class loads: its method bodies may run then`;
 
 // check
-export const allFresh = (tables: number) => `zero-models: all ${tables} tables fresh.`;
+export const allFresh = (tables: number) => (tables === 1 ? "zero-models: the table is fresh." : `zero-models: all ${tables} tables fresh.`);
 export const staleHeader = (stale: number, total: number) => `zero-models: ${stale} of ${total} tables stale:`;
+/** check --quiet: a stale verdict is still a result. */
+export const staleOneLine = (stale: number, total: number, fix: string) => `zero-models: stale (${stale} of ${total} tables). Fix: ${fix}`;
+/** "11 tables (activity_events, admin_audit_logs, cacti and 8 more)": tables sharing one reason. */
+export const tableGroup = (tables: string[]) =>
+  `${tables.length} tables (${tables.length <= 4 ? tables.join(", ") : `${tables.slice(0, 3).join(", ")} and ${tables.length - 3} more`})`;
+export const explainFresh = (table: string, model: string, components: number, fingerprint: string) =>
+  `fresh ${table} (${model}): ${components} ${components === 1 ? "component matches" : "components match"}, fingerprint ${fingerprint}`;
+export const migrateThen = (command: string) => `bin/rails db:migrate && ${command}`;
+export const unknownTables = (names: Array<{ name: string; suggestion: string | undefined }>) =>
+  `${names.map((n) => `unknown table "${n.name}"${n.suggestion ? ` (did you mean "${n.suggestion}"?)` : ""}`).join("; ")}. Name tables as db/schema.rb does, or their models (\`npx zero-models check --explain=all\` lists them).`;
 export const sharedHeader = "shared generated files stale:";
 export const fixCommand = "npx zero-models generate";
 export const fixStagedCommand = "npx zero-models generate --stage";
@@ -155,17 +173,20 @@ export const fixLine = (command: string) => `Fix: ${command}`;
 export const migrateHint = "Pending migrations: run bin/rails db:migrate first (or configure beforeGenerate).";
 
 // generate
-export const nothingToDo = (tables: number) => `zero-models: all ${tables} tables fresh; the generator did not run.`;
+const allTables = (tables: number) => (tables === 1 ? "the table is" : `all ${tables} tables`);
+export const nothingToDo = (tables: number) => `zero-models: ${allTables(tables)} fresh; the generator did not run.`;
 export const dryRunHeader = "zero-models: dry run, nothing is run or written:";
 export const wouldRun = (argv: string[]) => `  would run: ${argv.join(" ")}`;
 export const running = (argv: string[]) => `zero-models: running ${argv.join(" ")}`;
 export const runTook = (argv: string[], seconds: number) => `${argv.join(" ")} (${seconds.toFixed(1)}s)`;
 export const beforeGenerateRunning = (argv: string[], because: string[]) =>
   `zero-models: running ${argv.join(" ")} (changed: ${because.join(", ")})`;
-export const generatorFailed = (argv: string[], code: number | null, signal: string | null, tail: string) =>
-  `${argv.join(" ")} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nThe lock file was not updated for the tables of this run; fix the error and run \`zero-models generate\` again.`;
-export const generatorTimedOut = (argv: string[], seconds: number, tail: string) =>
-  `${argv.join(" ")} did not finish within ${seconds}s (\`generator.timeout\`), so it was stopped, with every process it started.${tail ? `\nLast lines of its output:\n${tail}` : ""}\n` +
+/** A command's output, once: shown as it ran (null), or its last lines here. */
+const outputTail = (tail: string | null) => (tail === null ? " Its output is above." : tail ? `\nLast lines of its output:\n${tail}` : "");
+export const generatorFailed = (argv: string[], code: number | null, signal: string | null, tail: string | null) =>
+  `${argv.join(" ")} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${outputTail(tail)}\nThe lock file was not updated for the tables of this run; fix the error and run \`zero-models generate\` again.`;
+export const generatorTimedOut = (argv: string[], seconds: number, tail: string | null) =>
+  `${argv.join(" ")} did not finish within ${seconds}s (\`generator.timeout\`), so it was stopped, with every process it started.${outputTail(tail)}\n` +
   "The lock file was not updated for the tables of this run. If the generator needs longer, raise `generator.timeout` in the config (null: no limit); then run `zero-models generate` again.";
 export const interrupted = (signal: string) =>
   `interrupted by ${signal}. A running generator was stopped, with every process it started; the lock file records only the runs that had finished. Run \`zero-models generate\` to finish.`;
@@ -192,15 +213,21 @@ export const regenMissingOutput = (table: string, file: string) =>
 export const summary = (s: {
   regenerated: number;
   restored: number;
+  failed: number;
+  blocked: number;
   cached: number;
   files: number;
   seconds: number;
-  hitRatio: number;
+  /** null: some table could not be made current, so no ratio is claimed. */
+  hitRatio: number | null;
 }) =>
-  `zero-models: ${s.regenerated} regenerated, ${s.restored ? `${s.restored} restored, ` : ""}${s.cached} cached, ${s.files} file(s) written, ${s.seconds.toFixed(1)}s, cache hit ${Math.round(s.hitRatio * 100)}%`;
+  `zero-models: ${s.regenerated} regenerated, ${s.restored ? `${s.restored} restored, ` : ""}${s.failed ? `${s.failed} failed, ` : ""}${s.blocked ? `${s.blocked} blocked by pending migrations, ` : ""}` +
+  `${s.cached} cached, ${s.files} file(s) written, ${s.seconds.toFixed(1)}s${s.hitRatio === null ? "" : `, cache hit ${Math.round(s.hitRatio * 100)}%`}`;
+export const generateBlocked = (tables: number) =>
+  `zero-models: ${tables} ${tables === 1 ? "table was" : "tables were"} not regenerated: a migration is pending, and generating from the old schema.rb cannot help. The lock file was not updated for them. Run bin/rails db:migrate, then npx zero-models generate.`;
 export const restoredFrom = (from: "local" | "remote") => (from === "local" ? "local store" : "remote cache");
 export const sharedRestored = (from: "local" | "remote", files: string[]) => `[RESTORED] ${files.join(", ")} (${restoredFrom(from)})`;
-export const tableLine = (tag: "REGEN" | "RESTORED" | "CACHED" | "FAILED" | "DROPPED" | "MISSING", name: string, why?: string) =>
+export const tableLine = (tag: "REGEN" | "RESTORED" | "CACHED" | "FAILED" | "DROPPED" | "MISSING" | "BLOCKED", name: string, why?: string) =>
   `[${tag}] ${name}${why ? ` (${why})` : ""}`;
 
 // verify
@@ -227,7 +254,7 @@ export const adapterFailed = (key: string, argv: string[], code: number | null, 
   `zero-models verify: \`${key}\` (${argv.join(" ")}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}.${tail ? `\nLast lines of its output:\n${tail}` : ""}\nFix it, or remove it from the config (a full run or another subset command is used instead).`;
 
 // restore and clean
-export const restoreNothing = (tables: number) => `zero-models: all ${tables} tables fresh; nothing to restore.`;
+export const restoreNothing = (tables: number) => `zero-models: ${allTables(tables)} fresh; nothing to restore.`;
 export const restoreMissing = (tables: string[], shared: boolean) =>
   `zero-models: no stored artifact for ${[...(tables.length ? [`${tables.length} table(s): ${tables.join(", ")}`] : []), ...(shared ? ["the shared files"] : [])].join(", nor for ")}.\n` +
   "Generate them (this needs the generator): npx zero-models generate. Whatever it generates is stored for the next restore.";
@@ -254,6 +281,7 @@ export const remoteWrongKey = "it was stored for another fingerprint";
 export const remoteHashMismatch = (file: string) => `${file} does not match its SHA-256`;
 
 // Top level
+export const seeHelp = "(run zero-models --help for usage)";
 export const internalError = (error: unknown) =>
   `zero-models hit an unexpected error. Please report it with the output of --debug.\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 
@@ -282,6 +310,14 @@ export const hookGeneratorFailed = (name: string) =>
 export const commitRefused = (stale: number, total: number) =>
   `zero-models: commit refused: ${stale} of ${total} tables are stale in the staged files:`;
 export const commitRefusedShared = "zero-models: commit refused: the shared generated files are stale in the staged files:";
+export const commitUnstagedInputs = (files: string[]) =>
+  `zero-models: ${files.length === 1 ? `${files[0]} is changed but not staged` : `${files.length} watched files are changed but not staged (${files.join(", ")})`}. ` +
+  `generate reads the work tree and the commit takes the index, so they cannot agree until ${files.length === 1 ? "it is" : "they are"} staged (a refused \`git commit -a\` stages nothing). ` +
+  `\`git add\` ${files.length === 1 ? "it" : "them"} as below, or leave ${files.length === 1 ? "it" : "them"} out of this commit with \`git stash push --keep-index\` before the fix.`;
+export const addThen = (files: string[], command: string) => `git add -- ${files.join(" ")} && ${command}`;
+export const hookRegenerated = (name: string, tables: string[], files: string[]) =>
+  `zero-models (${name}): ${tables.length ? `regenerated ${tables.length === 1 ? tables[0] : tableGroup(tables)}` : "refreshed the generated files"}, ` +
+  `which the commit lacked; commit the result once (so teammates need not): git add -- ${files.join(" ")} && git commit -m "Regenerate Zero models"`;
 export const commitRetry =
   "Then commit again. To commit anyway: git commit --no-verify (or ZERO_MODELS_SKIP=1 git commit).";
 export const commitError = (error: string) =>

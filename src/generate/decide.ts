@@ -18,6 +18,8 @@ export interface Policy {
   stores: boolean;
   /** The generator may run (false for `restore`). */
   generator: boolean;
+  /** Only these tables, whatever `tables` says (`generate cacti`); undefined: no restriction. */
+  only?: string[];
 }
 
 /** A store's artifact for a table or the shared files, with the SHA-256 of each file. */
@@ -87,7 +89,7 @@ export function candidates(plan: Plan, policy: Policy): string[] {
 }
 
 function wantedTables(plan: Plan, policy: Policy, blocked: TableVerdict[]): string[] {
-  if (policy.tables === "all" || plan.lock.status !== "ok") return Object.keys(plan.analysis.tables).sort();
+  if (policy.tables === "all" || plan.lock.status !== "ok") return Object.keys(plan.analysis.tables).filter((t) => !policy.only || policy.only.includes(t)).sort();
   const isBlocked = new Set(blocked.map((v) => v.table));
   return plan.stale.map((v) => v.table).filter((t) => !isBlocked.has(t));
 }

@@ -14,6 +14,7 @@ import { emptyLock, serializeLock, type Lock } from "../staleness/lock.js";
 import { recordKept } from "../staleness/fresh-record.js";
 import type { Listing } from "../git/listing.js";
 import { noteLockWritten, openCaches, planFor, type Caches } from "../staleness/plan.js";
+import { restrictPlan, selectTables } from "../staleness/select.js";
 import { isFresh, type Plan, type TableVerdict } from "../staleness/verdict.js";
 import { Artifacts, type Keep, type Source } from "../store/artifacts.js";
 import type { Artifact } from "../store/local.js";
@@ -52,6 +53,8 @@ export interface Output {
 export interface GenerateOptions extends Output {
   /** Every table, past every cache. */
   all: boolean;
+  /** Only these tables (table or model names; an unknown one is a usage error); the lock keeps what it records for the others. */
+  tables?: string[];
   /** Decide and report, change nothing. */
   dryRun: boolean;
   /** git's listing of the work tree, made a moment ago by the fast path. */
@@ -61,6 +64,8 @@ export interface GenerateOptions extends Output {
 export interface RestoreOptions extends Output {
   /** Every table, also those that look fresh. */
   all: boolean;
+  /** Only these tables (as GenerateOptions.tables). */
+  tables?: string[];
 }
 
 export type Step =
@@ -115,15 +120,15 @@ export interface Restored extends TableVerdict {
 /** `zero-models generate`: the stale tables (or all), from the stores where they hold them, else from the generator. */
 export function runGenerate(project: Project, options: GenerateOptions): Promise<GenerateResult> {
   const policy: Policy = { tables: options.all ? "all" : "stale", stores: !options.all && !options.dryRun, generator: true };
-  return execute(project, policy, options.dryRun, options, options.listing);
+  return execute(project, policy, options.dryRun, options, options.tables, options.listing);
 }
 
 /** `zero-models restore`: the stale tables (or all) from the stores only; the generator never runs. */
 export function runRestore(project: Project, options: RestoreOptions): Promise<GenerateResult> {
-  return execute(project, { tables: options.all ? "all" : "stale", stores: true, generator: false }, false, options);
+  return execute(project, { tables: options.all ? "all" : "stale", stores: true, generator: false }, false, options, options.tables);
 }
 
-async function execute(project: Project, policy: Policy, dryRun: boolean, output: Output, listing?: Listing): Promise<GenerateResult> {
+async function execute(project: Project, given: Policy, dryRun: boolean, output: Output, names: string[] | undefined, listing?: Listing): Promise<GenerateResult> {
   const start = performance.now();
   const { config } = project;
   let putBackAny = false;
@@ -135,10 +140,13 @@ async function execute(project: Project, policy: Policy, dryRun: boolean, output
   const caches = await openCaches(project);
   // A listing made before the guarded files were put back no longer describes the work tree.
   let snapshot = await takeSnapshot(config, "worktree", caches.blobs, putBackAny ? undefined : listing);
-  let plan = await planFor(project, snapshot, caches);
+  // Restricted to some tables, the run sees only them (see restrictPlan); decide() gets them as `only` too, for "all" and an untrusted lock.
+  const restrict = (whole: Plan) => (names ? restrictPlan(whole, selectTables(whole, names)) : whole);
+  let plan = restrict(await planFor(project, snapshot, caches));
+  const policy: Policy = names ? { ...given, only: [...plan.stale.map((v) => v.table), ...plan.fresh].sort() } : given;
   if (!dryRun && (policy.tables === "all" || !isFresh(plan)) && (await runBeforeGenerate(project, plan, output))) {
     snapshot = await takeSnapshot(config, "worktree", caches.blobs);
-    plan = await planFor(project, snapshot, caches);
+    plan = restrict(await planFor(project, snapshot, caches));
   }
   // Every run that writes also fills the stores (generate --all too); only policy.stores lets it take from them.
   const store = dryRun
@@ -152,7 +160,7 @@ async function execute(project: Project, policy: Policy, dryRun: boolean, output
   const timings = await readTimings(config.cacheDir);
   const decision = decide({ plan, policy, stored, generator: config.generator, sharedOutputs: config.outputs.shared, timings });
   project.debug(`restore ${decision.restore.length}${decision.shared === "restore" ? " and the shared files" : ""}; runs: ${decision.runs.map((r) => `${r.kind}(${r.tables.length})`).join(", ") || "none"}`);
-  const run = new GenerateRun(project, plan, decision, timings, output);
+  const run = new GenerateRun(project, plan, decision, timings, output, names !== undefined);
   stopIfInterrupted(output);
   if (dryRun) return run.result(start);
   const named = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
@@ -202,6 +210,8 @@ class GenerateRun {
     private readonly decision: Decision,
     private readonly timings: Timings,
     private readonly output: Output,
+    /** Restricted to some tables: the inputs and global components recorded stay those of the last whole run. */
+    private readonly restricted: boolean,
   ) {
     this.verdicts = new Map(plan.stale.map((v) => [v.table, v]));
     // Entries are replaced, never changed in place, so copying the maps is enough
@@ -285,10 +295,15 @@ class GenerateRun {
     await this.removeOrphans();
     for (const d of plan.dropped) delete lock.tables[d.table];
     const complete = this.failed.length === 0 && this.decision.missing.tables.length === 0 && !this.decision.missing.shared;
-    if (complete) {
+    // A restricted run did not judge the shared files: they are recorded only as a run of the generator just wrote them.
+    if (complete && (!this.restricted || this.decision.runs.length > 0)) {
       const shared = await hashDisk(config.root, config.outputs.shared);
       lock.shared = Object.fromEntries(config.outputs.shared.map((f) => [f, shared.get(f) ?? null]));
       for (const f of config.outputs.shared) if (shared.get(f) !== plan.outputHashes.get(f)) this.written.add(f);
+    }
+    // The inputs as the lock records them say what the last whole run saw: a pending migration left
+    // blocked, or tables left out, are not part of it (recorded, a blocked migration would read as migrated).
+    if (complete && !this.restricted && this.decision.blocked.length === 0) {
       lock.global = plan.analysis.global;
       lock.inputs = plan.analysis.inputs;
     }
@@ -398,7 +413,7 @@ async function runBeforeGenerate(project: Project, plan: Plan, output: Output): 
     output.onStep?.({ type: "before", argv: step.run, because: matches });
     const outcome = await command(project, step.run, output);
     stopIfInterrupted(output);
-    if (!outcome.ok) throw new GeneratorError(failureMessage(step.run, outcome, config));
+    if (!outcome.ok) throw new GeneratorError(failureMessage(step.run, outcome, config, output.stderr !== null));
     ran = true;
   }
   return ran;

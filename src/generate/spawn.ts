@@ -103,10 +103,12 @@ export function runCommand(argv: string[], options: StreamOptions): Promise<RunR
 }
 
 /** What to tell the user about a command that failed: it could not start, ran out of time, or exited badly. */
-export function failureMessage(argv: string[], result: RunResult, where: { projectDir: string; commandTimeoutMs: number | null }): string {
+export function failureMessage(argv: string[], result: RunResult, where: { projectDir: string; commandTimeoutMs: number | null }, streamed: boolean): string {
+  // Output already shown as it ran is not repeated (a stack trace twice reads as two failures).
+  const tail = streamed && result.tail ? null : result.tail;
   if (result.spawnError) return msg.generatorNotFound(argv, where.projectDir);
-  if (result.stopped === "timeout") return msg.generatorTimedOut(argv, (where.commandTimeoutMs ?? 0) / 1000, result.tail);
-  return msg.generatorFailed(argv, result.code, result.signal, result.tail);
+  if (result.stopped === "timeout") return msg.generatorTimedOut(argv, (where.commandTimeoutMs ?? 0) / 1000, tail);
+  return msg.generatorFailed(argv, result.code, result.signal, tail);
 }
 
 /**

@@ -7,9 +7,10 @@ import type { Config } from "../config/load.js";
 import type { Project } from "../config/project.js";
 import type { Analysis } from "../staleness/analyze.js";
 import { computePlan } from "../staleness/plan.js";
+import { selectTables } from "../staleness/select.js";
 import { expandArgv, type RunKind } from "./choose-runs.js";
 import { runGenerate, type GenerateResult, type Output } from "./run.js";
-import { runCommand, type RunResult } from "./spawn.js";
+import { failureMessage, runCommand, type RunResult } from "./spawn.js";
 import { guarded, restoreGuarded } from "./subset-guard.js";
 
 /**
@@ -24,6 +25,8 @@ import { guarded, restoreGuarded } from "./subset-guard.js";
 
 export interface VerifyOptions extends Output {
   adapters: boolean;
+  /** Compare only these tables' files (not the shared ones), and sample them for the subset commands; the full run still runs. */
+  tables?: string[];
 }
 
 /**
@@ -69,13 +72,14 @@ export async function runVerify(project: Project, options: VerifyOptions): Promi
   await restoreGuarded(config);
   const before = await computePlan(project, "worktree");
   const { analysis } = before;
-  const tables = Object.keys(analysis.tables).sort();
-  const files = [...tables.flatMap((t) => analysis.tables[t]!.outputs), ...config.outputs.shared];
+  const tables = options.tables ? selectTables(before, options.tables).filter((t) => analysis.tables[t]) : Object.keys(analysis.tables).sort();
+  const shared = options.tables ? [] : config.outputs.shared;
+  const files = [...tables.flatMap((t) => analysis.tables[t]!.outputs), ...shared];
   const was = await readAll(config.root, files);
 
-  const generate = await runGenerate(project, { all: true, dryRun: false, ...options });
+  const generate = await runGenerate(project, { ...options, all: true, dryRun: false, tables: undefined });
   const failed = generate.failed[0];
-  if (failed) throw new GeneratorError(failed.result.spawnError ? msg.generatorNotFound(failed.run.argv, config.projectDir) : msg.generatorFailed(failed.run.argv, failed.result.code, failed.result.signal, failed.result.tail));
+  if (failed) throw new GeneratorError(failureMessage(failed.run.argv, failed.result, config, options.stderr !== null));
   const truth = await readAll(config.root, files);
 
   const same = sameness(config);
@@ -96,9 +100,10 @@ export async function runVerify(project: Project, options: VerifyOptions): Promi
   for (const table of tables) {
     for (const file of analysis.tables[table]!.outputs) compare(table, file, lock?.tables[table]?.outputs[file], fresh.has(table));
   }
-  for (const file of config.outputs.shared) compare(null, file, lock?.shared[file], before.shared.length === 0);
+  for (const file of shared) compare(null, file, lock?.shared[file], before.shared.length === 0);
 
-  const adapters = options.adapters ? await checkAdapters(project, analysis, truth, same, isIgnored, options) : [];
+  const samples = options.tables ? tables : sampleTables(analysis);
+  const adapters = options.adapters ? await checkAdapters(project, analysis, samples, truth, same, isIgnored, options) : [];
   return { generate, compared: files.length - ignored.length, ignored, differences, adapters };
 }
 
@@ -106,6 +111,7 @@ export async function runVerify(project: Project, options: VerifyOptions): Promi
 async function checkAdapters(
   project: Project,
   analysis: Analysis,
+  samples: string[],
   truth: Map<string, Buffer | null>,
   same: (a: Buffer | null, b: Buffer | null) => boolean,
   isIgnored: (file: string) => boolean,
@@ -113,7 +119,6 @@ async function checkAdapters(
 ): Promise<AdapterCheck[]> {
   const { config } = project;
   const all = Object.keys(analysis.tables).sort();
-  const samples = sampleTables(analysis);
   const outputsOf = (t: string) => analysis.tables[t]!.outputs;
   const checks: AdapterCheck[] = [];
   for (const kind of ["table", "tables", "exclude"] as const) {

@@ -4,13 +4,13 @@ import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import type { Project } from "../config/project.js";
 import type { GenerateResult, Output, Step } from "../generate/run.js";
+import type { Style } from "../common/log.js";
+import type { TableVerdict } from "../staleness/verdict.js";
+import { byReasons } from "./plan-report.js";
 import { failureMessage } from "../generate/spawn.js";
 import { isMissing } from "./json.js";
 
 /** What `generate`, `restore` and the hooks print about a run: progress while it runs, then a table per line and a summary. */
-
-/** Lists every cached table by name up to this many; past it, one line counts them. */
-const CACHED_LINES = 30;
 
 /** Where generator output and progress go: streamed, to stderr under --json (stdout stays one JSON document), nowhere under --quiet. */
 export function streams(log: Logger, options: { quiet: boolean; json: boolean }): Output {
@@ -21,8 +21,8 @@ export function streams(log: Logger, options: { quiet: boolean; json: boolean })
   };
 }
 
-/** Prints what a generation did; exit 0 done, 1 generator failed or migrations pending. */
-export function reportGenerate(result: GenerateResult, project: Project, log: Logger, options: { quietWhenFresh: boolean; restore?: boolean }): number {
+/** Prints what a generation did; exit 0 done, 1 generator failed or migrations pending. `streamed`: the generator's output was shown as it ran. */
+export function reportGenerate(result: GenerateResult, project: Project, log: Logger, options: { quietWhenFresh: boolean; restore?: boolean; streamed: boolean }): number {
   const ok = result.failed.length === 0 && result.blocked.length === 0 && !isMissing(result);
   for (const w of result.plan.warnings) log.warn(w);
   if (result.runs.length === 0 && result.regenerated.length === 0 && result.restored.length === 0 && !result.sharedRestored && ok) {
@@ -33,9 +33,9 @@ export function reportGenerate(result: GenerateResult, project: Project, log: Lo
   if (isMissing(result)) log.error(msg.restoreMissing(result.missing.tables, result.missing.shared));
   for (const f of result.failed) {
     if (f.unwritten) log.error(msg.subsetUnwritten(`generator.${f.run.kind}`, f.run.argv, f.unwritten));
-    else log.error(failureMessage(f.run.argv, f.result, project.config));
+    else log.error(failureMessage(f.run.argv, f.result, project.config, options.streamed));
   }
-  if (result.blocked.length) log.warn(msg.migrateHint);
+  if (result.blocked.length) log.error(msg.generateBlocked(result.blocked.length));
   return ok ? EXIT.ok : EXIT.failed;
 }
 
@@ -98,37 +98,54 @@ function onStep(step: Step, log: Logger): void {
 
 export function dryRun(result: GenerateResult, log: Logger): void {
   log.info(msg.dryRunHeader);
-  for (const v of result.plan.stale) log.info(`  ${msg.tableLine("REGEN", v.model, v.reasons.map((r) => r.message).join("; "))}`);
+  for (const group of byReasons(result.plan.stale)) {
+    log.info(`  ${msg.tableLine("REGEN", group.length === 1 ? group[0]!.model : msg.tableGroup(group.map((v) => v.table)), group[0]!.reasons.map((r) => r.message).join("; "))}`);
+  }
   for (const d of result.plan.dropped) log.info(`  ${msg.tableLine("DROPPED", d.table)}`);
   for (const run of result.runs) log.info(msg.wouldRun(run.argv));
   if (result.runs.length === 0) log.info(msg.nothingToDo(result.cached.length));
 }
 
+/**
+ * One line per table where the reason is the table's own, one line for
+ * tables that share a reason (a template edit), and the cached tables always
+ * in one line; then the counts. The cache-hit ratio is left out when a table
+ * could not be made current: a failed or blocked table is no hit and no miss.
+ */
 function summarize(result: GenerateResult, log: Logger, shared: string[]): void {
+  const model = (t: string) => result.plan.analysis.tables[t]?.model ?? t;
+  const lines = (tag: Tag, verdicts: TableVerdict[], why: (v: TableVerdict) => string, style?: Style) => {
+    for (const group of byReasons(verdicts)) {
+      log.info(msg.tableLine(tag, group.length === 1 ? group[0]!.model : msg.tableGroup(group.map((v) => v.table)), why(group[0]!)), style);
+    }
+  };
+  const reasons = (v: TableVerdict) => v.reasons.map((r) => r.message).join("; ");
   const regenerated = new Set(result.regenerated.map((v) => v.table));
-  for (const v of result.regenerated) {
-    log.info(msg.tableLine("REGEN", v.model, v.reasons.map((r) => r.message).join("; ")), "green");
-  }
+  lines("REGEN", result.regenerated, reasons, "green");
+  // Restored tables keep a line each: where each came from is its own.
   for (const r of result.restored) log.info(msg.tableLine("RESTORED", r.model, msg.restoredFrom(r.from)), "green");
   if (result.sharedRestored) log.info(msg.sharedRestored(result.sharedRestored, shared), "green");
-  for (const t of result.missing.tables) log.info(msg.tableLine("MISSING", result.plan.analysis.tables[t]?.model ?? t), "red");
-  for (const f of result.failed) for (const t of f.run.tables) log.info(msg.tableLine("FAILED", result.plan.analysis.tables[t]?.model ?? t), "red");
+  const names = (tables: string[]) => (tables.length === 1 ? model(tables[0]!) : msg.tableGroup(tables));
+  if (result.missing.tables.length) log.info(msg.tableLine("MISSING", names(result.missing.tables)), "red");
+  for (const f of result.failed) log.info(msg.tableLine("FAILED", names(f.run.tables)), "red");
+  lines("BLOCKED", result.blocked, reasons, "red");
   for (const d of result.plan.dropped) log.info(msg.tableLine("DROPPED", d.table));
-  const { cached } = result;
-  if (cached.length <= CACHED_LINES) {
-    for (const t of cached) log.info(msg.tableLine("CACHED", result.plan.analysis.tables[t]!.model), "dim");
-  } else {
-    log.info(msg.tableLine("CACHED", `${cached.length} tables`), "dim");
-  }
-  const total = cached.length + regenerated.size + result.restored.length + result.missing.tables.length;
+  if (result.cached.length) log.info(msg.tableLine("CACHED", names(result.cached)), "dim");
+  const failed = result.failed.reduce((n, f) => n + f.run.tables.length, 0);
+  const judged = result.cached.length + regenerated.size + result.restored.length + result.missing.tables.length;
+  const whole = failed === 0 && result.blocked.length === 0 && !isMissing(result) && judged > 0;
   log.info(
     msg.summary({
       regenerated: regenerated.size,
       restored: result.restored.length,
-      cached: cached.length,
+      failed,
+      blocked: result.blocked.length,
+      cached: result.cached.length,
       files: result.filesWritten,
       seconds: result.ms / 1000,
-      hitRatio: total ? (cached.length + result.restored.length) / total : 1,
+      hitRatio: whole ? (result.cached.length + result.restored.length) / judged : null,
     }),
   );
 }
+
+type Tag = Parameters<typeof msg.tableLine>[0];

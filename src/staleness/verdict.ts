@@ -1,3 +1,4 @@
+import picomatch from "picomatch";
 import type { Analysis } from "./analyze.js";
 import { formatComponent, globalComponents, parseComponent } from "./components.js";
 import type { Config } from "../config/load.js";
@@ -86,6 +87,7 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
     const names = [...own.filter((k) => !isNeighbour(k)), ...own.filter(isNeighbour), ...globalChanged];
     changed.set(table, names.length ? names : ["fingerprint"]);
   }
+  const labels = lock && globalChanged.length ? globalLabels(config, lock, analysis) : {};
   const changes = lock && changed.size ? await describeSchemaChanges(config, snapshot, analysis, lock, cache, changed) : new Map<string, Record<string, string[]>>();
 
   for (const [table, now] of Object.entries(analysis.tables)) {
@@ -99,7 +101,7 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
       continue;
     }
     const components = changed.get(table);
-    if (components) reasons.add(table, componentReason(table, components, lock, analysis, changes.get(table) ?? {}));
+    if (components) reasons.add(table, componentReason(table, components, lock, analysis, changes.get(table) ?? {}, labels));
     for (const file of now.outputs) {
       const verdict = outputVerdict(file, before.outputs[file], outputHashes.get(file) ?? null);
       if (verdict) reasons.add(table, verdict);
@@ -240,21 +242,21 @@ class Reasons {
   }
 }
 
-function componentReason(table: string, components: string[], lock: Lock, analysis: Analysis, changes: Record<string, string[]>): Reason {
+function componentReason(table: string, components: string[], lock: Lock, analysis: Analysis, changes: Record<string, string[]>, labels: Record<string, string>): Reason {
   return {
     kind: "component",
-    message: componentMessage(table, components, lock, analysis, changes),
+    message: componentMessage(table, components, lock, analysis, changes, labels),
     components,
     ...(Object.keys(changes).length ? { changes } : {}),
   };
 }
 
 /** "schema changed: + column due_at; new inputs: model app/models/concerns/notable.rb" */
-function componentMessage(table: string, components: string[], lock: Lock, analysis: Analysis, changes: Record<string, string[]> = {}): string {
+function componentMessage(table: string, components: string[], lock: Lock, analysis: Analysis, changes: Record<string, string[]>, labels: Record<string, string>): string {
   const was = { ...globalComponents(lock.global), ...lock.tables[table]?.components };
   const is = { ...globalComponents(analysis.global), ...analysis.tables[table]?.components };
   // The table's own schema block is just "schema": the line already names the table.
-  const label = (c: string) => (c === formatComponent({ scope: "own", kind: "schema", name: table }) ? "schema" : c);
+  const label = (c: string) => (c === formatComponent({ scope: "own", kind: "schema", name: table }) ? "schema" : (labels[c] ?? c));
   const added = components.filter((c) => !(c in was) && c in is);
   const removed = components.filter((c) => c in was && !(c in is));
   return msg.reason.component({
@@ -263,6 +265,26 @@ function componentMessage(table: string, components: string[], lock: Lock, analy
     removed: removed.map(label),
     details: Object.fromEntries(Object.entries(changes).map(([c, d]) => [label(c), d])),
   });
+}
+
+/**
+ * How each global component reads in a reason: "template lib/…/model.ts.tpl"
+ * rather than "global templates", naming the files that changed where the
+ * lock records them (a complete run records every input).
+ */
+function globalLabels(config: Config, lock: Lock, analysis: Analysis): Record<string, string> {
+  const recorded = Object.keys(lock.inputs).length > 0;
+  const changedFiles = (globs: string[], except: string) => {
+    if (!recorded) return [];
+    const isMatch = picomatch(globs, { dot: true });
+    const files = new Set([...Object.keys(lock.inputs), ...Object.keys(analysis.inputs)]);
+    return [...files].filter((f) => f !== except && isMatch(f) && lock.inputs[f] !== analysis.inputs[f]).sort();
+  };
+  const files: Record<string, string[]> = {
+    "templates": changedFiles(config.templates, ""),
+    "global inputs": changedFiles(config.globalInputs, config.inflections),
+  };
+  return Object.fromEntries(Object.keys(analysis.global).map((kind) => [formatComponent({ scope: "global", kind }), msg.reason.globalComponent(kind, files[kind] ?? [])]));
 }
 
 function changedKeys(before: Record<string, string>, now: Record<string, string>): string[] {

@@ -83,11 +83,11 @@ describe("command line", () => {
     expect(plain.stdout).toContain("zero-models: running bin/rails generate zero:active_models");
   });
 
-  it("--explain lists each component of a stale table", () => {
+  it("--explain=all lists each component of a stale table", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
     repo.edit("app/models/tag.rb", (s) => visibleEdit(s));
-    const r = repo.zc(["check", "--explain"]);
+    const r = repo.zc(["check", "--explain=all"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/changed +model app\/models\/tag\.rb +[0-9a-f]{12} -> [0-9a-f]{12}/);
     expect(r.stdout).toMatch(/same +schema tags +([0-9a-f]{12}) -> \1/);

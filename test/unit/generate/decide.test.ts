@@ -102,6 +102,13 @@ describe("decide", () => {
     expect(d.runs.flatMap((r) => r.tables)).toEqual(["b"]);
   });
 
+  it("`only` keeps --all and an untrusted lock to the named tables", () => {
+    const all = decide(input(plan({ tables: ["a", "b", "c"] }), { ...GENERATE_ALL, only: ["b"] }));
+    expect(all.runs.flatMap((r) => r.tables)).toEqual(["b"]);
+    // Stores are asked for the named tables only (a full run may still be cheaper than two table runs).
+    expect(candidates(plan({ tables: ["a", "b", "c"], lock: "missing" }), { ...GENERATE, only: ["a", "c"] })).toEqual(["a", "c"]);
+  });
+
   it("generate --all regenerates every table, uses no store, blocks nothing, and says it was forced", () => {
     const p = plan({ tables: ["a", "b"], stale: { a: ["pending-migration"] } });
     const d = decide(input(p, GENERATE_ALL, store({ a: stored("a"), b: stored("b") })));

@@ -208,11 +208,12 @@ describe("makePlan against the lock of the last generate", () => {
     const app = await generatedApp();
     const template = await app.plan({ [`${TEMPLATES}/model.ts.tpl`]: "export class Changed {}\n" });
     expect(staleTables(template)).toEqual(ALL);
-    for (const v of template.stale) expect(v.reasons).toEqual([{ kind: "component", components: ["global templates"], message: "global templates changed" }]);
+    for (const v of template.stale) expect(v.reasons).toEqual([{ kind: "component", components: ["global templates"], message: `template ${TEMPLATES}/model.ts.tpl changed` }]);
 
     const prettier = await app.plan({ ".prettierrc": '{ "semi": false }\n' });
     expect(staleTables(prettier)).toEqual(ALL);
     expect(reasonsOf(prettier, "tags")[0]!.components).toEqual(["global global inputs"]);
+    expect(reasonsOf(prettier, "tags")[0]!.message).toBe("global input .prettierrc changed");
 
     const generator = await app.plan({}, { config: { ...config, generator: { ...config.generator, all: ["bin/other"] } } });
     expect(staleTables(generator)).toEqual(ALL);
@@ -396,7 +397,7 @@ describe("makePlan and the fingerprint version", () => {
     const app = await generatedApp();
     const plan = await app.plan({}, { lock: parseLock(serializeLock(olderLock(app.lock, 1)), LOCKFILE) });
     expect(staleTables(plan)).toEqual(ALL);
-    for (const v of plan.stale) expect(v.reasons).toEqual([{ kind: "component", components: ["global tool"], message: "global tool changed" }]);
+    for (const v of plan.stale) expect(v.reasons).toEqual([{ kind: "component", components: ["global tool"], message: "zero-models' fingerprint version changed" }]);
   });
 
   it("decides by the recorded hashes, not by the lock's fingerprintVersion field", async () => {
