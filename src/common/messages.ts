@@ -346,7 +346,7 @@ export const initDone = (lines: string[]) => `zero-models init:\n${lines.map((l)
 export const initNoPackageJson = (dir: string) =>
   `no package.json found from ${dir} up to the git top level. Run zero-models init in your Rails app or its frontend folder, or pass --package <dir>.`;
 export const initNoHusky = (pkg: string) =>
-  `husky is not a dependency in ${pkg}. Install it (npm install --save-dev husky) and run zero-models init again, or use the plain hooks: git config core.hooksPath node_modules/zero-models/hooks (see README).`;
+  `husky is not a dependency in ${pkg}. Install it (npm install --save-dev husky) and run zero-models init again, or use the plain hooks: git config core.hooksPath node_modules/zero-models/hooks (see docs/hooks.md in the zero-models package or repository).`;
 export const initHuskyFailed = (why: string) => `husky could not install the hooks: ${why}`;
 export const initConfigCreated = (file: string, example: string) => `${file}: created with every key at its default (every key, its default and what it does: ${example})`;
 /** The head of the config init writes, as YAML comments. */

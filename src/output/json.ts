@@ -4,7 +4,7 @@ import type { View } from "../inputs/snapshot.js";
 import type { Plan, Reason } from "../staleness/verdict.js";
 
 /**
- * The --json shapes. They are a documented interface (README, "JSON output"):
+ * The --json shapes. They are a documented interface (docs/json.md):
  * add fields freely, never rename or remove one without bumping `schemaVersion`.
  */
 export const JSON_SCHEMA_VERSION = 1;

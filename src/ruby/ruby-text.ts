@@ -6,7 +6,7 @@
  * Every regex made here has the `u` flag: it is what gives `\p{...}` classes
  * and, with `i`, Ruby's simple case folding (`/s/i` matches "ſ" in both).
  * Multi-character foldings (Ruby's `/ss/i` matches "ß") have no JavaScript
- * equivalent; words with them can inflect differently (see README).
+ * equivalent; words with them can inflect differently (see docs/rails-fidelity.md).
  */
 
 /** A word character for Ruby's `\b`, which (unlike Ruby's ASCII-only `\w`) counts every letter, mark, digit and connector. */
