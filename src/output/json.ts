@@ -45,6 +45,8 @@ export function planJson(plan: Plan, view: View, fresh: boolean, fix: string | n
     dropped: plan.dropped.map((d) => ({ table: d.table, outputs: Object.keys(d.outputs) })),
     shared: { stale: plan.shared.length > 0, reasons: plan.shared.map(reasonJson) },
     pendingMigrations: plan.pendingMigrations,
+    /** Model files whose bytes changed but whose declarations did not (fingerprint: declarations). */
+    notInputs: plan.notInputs,
     warnings: plan.warnings,
     fix: fresh ? null : fix,
   };

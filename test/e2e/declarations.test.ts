@@ -38,6 +38,9 @@ describe("fingerprint: declarations", () => {
     expect(explain.code).toBe(0);
     expect(explain.stdout).toContain("app/models/person.rb: only method bodies or comments changed: not an input");
     expect(explain.stdout).toContain("app/models/concerns/notable.rb: only method bodies or comments changed: not an input");
+    const json = JSON.parse(bob.zc(["check", "--json"], { env: HOOK_ENV }).stdout) as { fresh: boolean; notInputs: string[] };
+    expect(json.fresh).toBe(true);
+    expect(json.notInputs).toEqual(expect.arrayContaining(["app/models/person.rb", "app/models/concerns/notable.rb"]));
 
     git(bob.dir, "add", "-A");
     const commit = sh(bob.dir, "git", ["commit", "-q", "-m", "reword"]);
