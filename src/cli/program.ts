@@ -146,11 +146,10 @@ function program(handover: Handover): Command {
     .command("doctor")
     .description("check the set-up (git, Node, config, hooks, generator, lock, store, remote) and say how to fix each problem")
     .option("--package <dir>", "the folder of the app's package.json (default: nearest from the working directory, then from the Rails root)")
-    .option("--json", "print a JSON report")
-    .action(async (opts: { package?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { package?: string }, cmd: Command) => {
       const g = globals(cmd);
       const { doctor } = await import("../commands/doctor.js");
-      process.exitCode = await doctor({ cwd: g.cwd ?? process.cwd(), config: g.config, packageDir: opts.package, json: !!opts.json }, createLogger({ ...g, json: opts.json }));
+      process.exitCode = await doctor({ cwd: g.cwd ?? process.cwd(), config: g.config, packageDir: opts.package, json: !!g.json }, createLogger(g));
     });
 
   return cli;

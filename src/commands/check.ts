@@ -7,7 +7,7 @@ import * as msg from "../common/messages.js";
 import { isFresh } from "../staleness/verdict.js";
 import { migrateFirst } from "../staleness/migrate-first.js";
 import { restrictPlan, selectTables } from "../staleness/select.js";
-import { explainFresh, report, type Explain } from "../output/plan-report.js";
+import { explainFresh, explainNotInputs, report, type Explain } from "../output/plan-report.js";
 import { jsonText, planJson } from "../output/json.js";
 
 export interface CheckOptions {
@@ -42,6 +42,7 @@ export async function check(options: CheckOptions, log: Logger): Promise<number>
   const total = plan.stale.length + plan.fresh.length;
   if (fresh) {
     log.info(msg.allFresh(total));
+    if (options.explain) explainNotInputs(plan, log);
     if (options.explain === "all") explainFresh(plan, log);
     return EXIT.ok;
   }

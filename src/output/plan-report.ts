@@ -22,6 +22,7 @@ export function report(plan: Plan, log: Logger, explain: Explain, header: string
   if (plan.shared.length) {
     log.info(`  ${msg.sharedHeader} ${plan.shared.map((r) => r.message).join("; ")}`);
   }
+  if (explain) explainNotInputs(plan, log);
   if (explain === "all") explainFresh(plan, log);
 }
 
@@ -61,9 +62,13 @@ function explainTables(plan: Plan, tables: string[], explain: "changed" | "all",
   }
 }
 
+/** Model files whose edit changed no declaration (--explain, fresh or stale): why they regenerate nothing. */
+export function explainNotInputs(plan: Plan, log: Logger): void {
+  for (const file of plan.notInputs) log.info(`  ${msg.notAnInput(file)}`);
+}
+
 /** Each fresh table with its component count and fingerprint (--explain=all). */
 export function explainFresh(plan: Plan, log: Logger): void {
-  for (const file of plan.notInputs) log.info(`  ${msg.notAnInput(file)}`);
   for (const t of plan.fresh) {
     const a = plan.analysis.tables[t]!;
     log.info(`  ${msg.explainFresh(t, a.model, Object.keys(a.components).length, short(a.fingerprint))}`);
