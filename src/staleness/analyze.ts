@@ -198,13 +198,14 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     const all = reuse ? null : await readAllFacts();
     extended = reuse ? previous.structure.extended : await extendedModules(all!, declarations);
     const unchanged = (file: string) => reuse && previous.inputs[file] === hashes[file] && previous.models[file] !== undefined;
+    const reaching = new Set(extended);
     for (const file of models) {
       if (unchanged(file)) {
         modelComponents[file] = previous!.models[file]!;
         if (previous!.structure.fileNotes[file] !== undefined) fileNotes[file] = previous!.structure.fileNotes[file]!;
         continue;
       }
-      const c = declaredComponent(file, await declarations(file), new Set(extended), hashes[file]!);
+      const c = declaredComponent(file, await declarations(file), reaching, hashes[file]!);
       modelComponents[file] = c.component;
       if (c.note !== null) fileNotes[file] = c.note;
     }
