@@ -20,7 +20,7 @@
 // boot (it does no work), so per-run costs are visible. Each figure is the
 // median of its runs, measured interleaved with its baseline in the same loop.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -155,7 +155,22 @@ function makeRepo(n) {
     git("reset", "-q", "--hard", "HEAD");
     git("clean", "-q", "-fd");
   };
-  return { dir, app, git, reset, c0, c1, fullMs: full.ms };
+  return { dir, app, git, reset, c0, c1, fullMs: full.ms, lockBytes: statSync(path.join(dir, "zero-models.lock")).size };
+}
+
+/** The lock `generate` writes for examples/rails-app itself (issue 21's small app). */
+function exampleLock() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "zero-models-bench-example-"));
+  try {
+    cpSync(example, dir, { recursive: true });
+    symlinkSync(path.join(project, "node_modules"), path.join(dir, "node_modules"));
+    execFileSync("git", ["init", "-q", "-b", "main"], { cwd: dir, env });
+    zc(dir, ["generate", "--all", "-q"]);
+    const lock = JSON.parse(readFileSync(path.join(dir, "zero-models.lock"), "utf8"));
+    return { name: "examples/rails-app", n: Object.keys(lock.tables).length, bytes: statSync(path.join(dir, "zero-models.lock")).size };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function edit(file, change) {
@@ -336,7 +351,7 @@ function benchSize(n) {
     if (options.keep) progress(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
   }
-  return { n, rows, app, fullMs: repo.fullMs };
+  return { n, rows, app, fullMs: repo.fullMs, lockBytes: repo.lockBytes };
 }
 
 // ---- report -------------------------------------------------------------------------
@@ -344,7 +359,7 @@ function benchSize(n) {
 const fmtMs = (ms) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
 /** The targets of issue 22 (which keeps those of issue 5 it does not replace). */
-function targetsFor(results) {
+function targetsFor(results, locks) {
   const targets = [];
   const at = (n) => results.find((r) => r.n === n);
   const ratio = (row) => row.median / row.baseline;
@@ -381,6 +396,9 @@ function targetsFor(results) {
       value: `${Math.round(i2000)} ms vs 25 × ${Math.round(i100)} ms = ${Math.round(25 * i100)} ms`,
       ok: i2000 <= 25 * Math.max(i100, 0),
     });
+  }
+  for (const l of locks.filter((l) => l.name === "examples/rails-app" || l.n === 2000)) {
+    targets.push({ name: `zero-models.lock ≤ 600 bytes per table (${l.name}, ${l.n} tables)`, value: `${Math.round(l.bytes / l.n)} bytes per table`, ok: l.bytes / l.n <= 600 });
   }
   if (r2000) {
     const row = r2000.rows["check peak RSS"];
@@ -431,7 +449,10 @@ execFileSync(process.execPath, [path.join(project, "scripts/build.mjs")], { cwd:
 if (!existsSync(cli)) throw new Error(`no ${cli} after the build`);
 
 const results = [];
+const locks = [];
 try {
+  progress("examples/rails-app: the lock generate writes");
+  locks.push(exampleLock());
   for (const n of options.sizes) results.push(benchSize(n));
 } catch (error) {
   if (!(error instanceof BenchError)) throw error;
@@ -441,7 +462,8 @@ try {
 
 const cpus = os.cpus();
 const totalS = (performance.now() - started) / 1000;
-const targets = targetsFor(results);
+for (const r of results) locks.push({ name: "synthesized", n: r.n, bytes: r.lockBytes });
+const targets = targetsFor(results, locks);
 const command = `node scripts/bench.mjs${process.argv.length > 2 ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
 const md = [
   "# zero-models benchmark",
@@ -456,7 +478,13 @@ const md = [
   "",
   table(results),
   "",
-  "## Targets (issue 22, and those of issue 5 it keeps)",
+  "## Lock size (issue 21)",
+  "",
+  "| app | tables | zero-models.lock | per table |",
+  "| --- | ---: | ---: | ---: |",
+  ...locks.map((l) => `| ${l.name} | ${l.n} | ${l.bytes.toLocaleString("en")} bytes | ${Math.round(l.bytes / l.n)} bytes |`),
+  "",
+  "## Targets (issues 21 and 22, and those of issue 5 they keep)",
   "",
   ...targets.map((t) => `- ${t.ok ? "PASS" : "FAIL"} ${t.name}: ${t.value}`),
   "",

@@ -102,6 +102,8 @@ export const modelNote = {
 export const lockCorrupt = (file: string, why: string) =>
   `${file} cannot be trusted (${why}); every table counts as stale. Run \`zero-models generate --all\` to rebuild it.`;
 
+export const lockOlder = (file: string, version: number) =>
+  `${file} was written by an older zero-models (lock version ${version}); every table counts as stale once. Run \`zero-models generate\` to rewrite it.`;
 export const lockForeignPath = (file: string, where: string, why: string) => `${where} names ${JSON.stringify(file)}, and ${why}`;
 export const notAnOutput = "it is not a file outputs.perTable or outputs.shared generates";
 export const symlinkRefused = (file: string, link: string, action: "read" | "write" | "delete") =>
@@ -121,6 +123,7 @@ export const reason = {
   newTable: "new table (not in the lock file)",
   noLock: "no lock file yet",
   untrustedLock: "lock file cannot be trusted",
+  olderLock: "lock file written by an older zero-models",
   /** "schema changed: + column due_at; model app/models/job.rb changed; new inputs: model app/models/concerns/notable.rb" */
   component: (c: { changed: string[]; added: string[]; removed: string[]; details: Record<string, string[]> }) => {
     const plain = c.changed.filter((n) => !c.details[n]);
@@ -147,6 +150,9 @@ export const reason = {
   },
   sharedRefresh: "regenerated to refresh the shared files",
 };
+
+/** A component the lock records whose name is no longer anywhere in the app or the lock (the lock keeps a tag, not the name). */
+export const unknownComponent = (tag: string) => `an input no longer in the app (tag ${tag})`;
 
 // What of a model, concern or schema block is an input (fingerprint: declarations)
 export const notAnInput = (file: string) => `${file}: only method bodies or comments changed: not an input`;

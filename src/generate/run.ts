@@ -10,7 +10,7 @@ import * as msg from "../common/messages.js";
 import type { Project } from "../config/project.js";
 import { hashDisk, takeSnapshot } from "../inputs/snapshot.js";
 import { FINGERPRINT_VERSION, sharedFingerprint } from "../staleness/analyze.js";
-import { emptyLock, serializeLock, type Lock } from "../staleness/lock.js";
+import { componentTags, emptyLock, serializeLock, shortHash, shortHashes, type Lock } from "../staleness/lock.js";
 import { recordKept } from "../staleness/fresh-record.js";
 import type { Listing } from "../git/listing.js";
 import { noteLockWritten, openCaches, planFor, type Caches } from "../staleness/plan.js";
@@ -219,6 +219,7 @@ class GenerateRun {
     const old = plan.lock.lock;
     this.lock = old ? { ...old, tables: { ...old.tables } } : emptyLock(FINGERPRINT_VERSION);
     this.lock.fingerprintVersion = FINGERPRINT_VERSION;
+    this.lock.perTable = project.config.outputs.perTable;
     this.lockPath = path.join(project.config.root, project.config.lockfile);
   }
 
@@ -229,7 +230,7 @@ class GenerateRun {
       const hit = stored.tables.get(table)!;
       const now = analysis.tables[table]!;
       await this.writeFiles(hit.artifact, hit.hashes);
-      this.lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: now.components, outputs: hit.hashes };
+      this.lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: componentTags(now.components), outputs: hit.hashes };
       this.restored.push({ ...(this.verdict(table) ?? { table, model: now.model, reasons: [] }), from: hit.from });
     }
     if (this.decision.shared === "restore") {
@@ -282,7 +283,7 @@ class GenerateRun {
         if (outputs[file] === null) this.output.onStep?.({ type: "output-absent", table, file });
         if (outputs[file] !== outputHashes.get(file)) this.written.add(file);
       }
-      this.lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: now.components, outputs };
+      this.lock.tables[table] = { model: now.model, fingerprint: now.fingerprint, components: componentTags(now.components), outputs };
       const why = this.decision.forced ? msg.reason.forced : msg.reason.sharedRefresh;
       this.regenerated.push(this.verdict(table) ?? { table, model: now.model, reasons: [{ kind: "forced", message: why }] });
     }
@@ -304,8 +305,8 @@ class GenerateRun {
     // The inputs as the lock records them say what the last whole run saw: a pending migration left
     // blocked, or tables left out, are not part of it (recorded, a blocked migration would read as migrated).
     if (complete && !this.restricted && this.decision.blocked.length === 0) {
-      lock.global = plan.analysis.global;
-      lock.inputs = plan.analysis.inputs;
+      lock.global = shortHashes(plan.analysis.global);
+      lock.inputs = shortHashes(plan.analysis.inputs);
     }
     const text = serializeLock(lock);
     if (plan.lock.status !== "ok" || text !== plan.lock.text) {
@@ -401,7 +402,7 @@ async function runBeforeGenerate(project: Project, plan: Plan, output: Output): 
   if (config.beforeGenerate.length === 0) return false;
   const recorded = plan.lock.lock?.inputs ?? {};
   const changed = Object.entries(plan.analysis.inputs)
-    .filter(([file, hash]) => recorded[file] !== hash)
+    .filter(([file, hash]) => recorded[file] !== shortHash(hash))
     .map(([file]) => file);
   const candidates = [...new Set([...changed, ...plan.pendingMigrations])];
   let ran = false;

@@ -2,6 +2,8 @@ import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import { globalComponents, parseComponent } from "../staleness/components.js";
 import type { Plan, TableVerdict } from "../staleness/verdict.js";
+import { byName, ComponentNames } from "../staleness/component-names.js";
+import { shortHashes } from "../staleness/lock.js";
 
 /** `--explain`: the components that changed in each stale table; "all": every component of every table. */
 export type Explain = "changed" | "all" | null;
@@ -45,10 +47,12 @@ export function byReasons<T extends TableVerdict>(verdicts: T[]): T[][] {
  */
 function explainTables(plan: Plan, tables: string[], explain: "changed" | "all", log: Logger): void {
   const lock = plan.lock.lock;
+  const names = lock ? new ComponentNames(plan.analysis, lock) : null;
   const seen = new Set<string>();
   for (const table of tables) {
-    const now = { ...globalComponents(plan.analysis.global), ...plan.analysis.tables[table]!.components };
-    const before: Record<string, string> = lock ? { ...globalComponents(lock.global), ...lock.tables[table]?.components } : {};
+    // Compared as the lock records them: short hashes (see staleness/lock.ts).
+    const now = { ...globalComponents(shortHashes(plan.analysis.global)), ...byName(plan.analysis.tables[table]!.components) };
+    const before: Record<string, string> = lock ? { ...globalComponents(lock.global), ...names!.recorded(table) } : {};
     const rows: Array<[string, string | undefined, string | undefined]> = Object.entries(now).map(([k, v]) => [k, before[k], v]);
     for (const [k, was] of Object.entries(before)) if (!(k in now)) rows.push([k, was, undefined]);
     for (const [name, was, is] of rows) {

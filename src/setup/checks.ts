@@ -191,7 +191,7 @@ async function checkLockAndMigrations(config: Config): Promise<CheckResult[]> {
     ? result("migrations", "warn", msg.doctorPendingMigrations(plan.pendingMigrations), msg.doctorFixMigrate)
     : result("migrations", "pass", msg.doctorNoPendingMigrations);
   if (plan.lock.status === "missing") return [result("lock", "warn", msg.doctorLockMissing(config.lockfile), msg.doctorFixGenerateAll), migrations];
-  if (plan.lock.status === "corrupt") return [result("lock", "fail", plan.lock.warning, msg.doctorFixGenerateAll), migrations];
+  if (plan.lock.status === "corrupt") return [result("lock", plan.lock.older ? "warn" : "fail", plan.lock.warning, msg.doctorFixGenerateAll), migrations];
   if (!isFresh(plan)) return [result("lock", "warn", msg.doctorStale(config.lockfile, plan.stale.length, plan.stale.length + plan.fresh.length), msg.doctorFixGenerate), migrations];
   return [result("lock", "pass", msg.doctorFresh(config.lockfile, plan.fresh.length)), migrations];
 }

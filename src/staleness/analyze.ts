@@ -9,7 +9,8 @@ import * as msg from "../common/messages.js";
 import type { ParseCache } from "../inputs/parse-cache.js";
 import type { Snapshot } from "../inputs/snapshot.js";
 import { formatComponent, globalComponents, parseComponent } from "./components.js";
-import { blockComponent, declaredComponent, extendedModules } from "./declared.js";
+import { blockComponent, blockKey, declaredComponent, extendedModules } from "./declared.js";
+import { hashTag } from "./lock.js";
 import type { Declarations } from "../ruby/declarations.js";
 import type { ParsedSchema, RubyFileFacts } from "../ruby/types.js";
 import type { Debug } from "../common/log.js";
@@ -180,8 +181,9 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     await readUnparsed([inputs.schema]);
     parsed = await cache.get("schema", hashes[inputs.schema]!, async () => (await import("../ruby/schema.js")).parseSchema(text(inputs.schema), inputs.schema, cache));
     // Kept so that a later run can say what changed in a block ("+ column due_at"); a block the last analysis saw is kept already.
-    const seen = new Set(previous ? Object.values(previous.structure.schema.blocks) : []);
-    await cache.put("block", new Map(parsed.tables.map((t) => [blockComponent(t, config.fingerprint), t.source] as const).filter(([hash]) => !seen.has(hash))));
+    const seen = previous?.structure.schema.blocks ?? {};
+    const blocks = parsed.tables.map((t) => ({ t, hash: blockComponent(t, config.fingerprint) })).filter(({ t, hash }) => seen[t.name] !== hash);
+    await cache.put("block", new Map(blocks.map(({ t, hash }) => [blockKey(t.name, hashTag(hash)), t.source])));
     return parsed;
   };
   const schema = previous && previous.inputs[inputs.schema] === hashes[inputs.schema] ? previous.structure.schema : summarize(await parsedSchema(), config);

@@ -12,6 +12,15 @@ import type { RubyFileFacts, SchemaTable } from "../ruby/types.js";
  * be told with confidence.
  */
 
+/**
+ * Where the parse cache keeps a schema block's source, so a later run can say
+ * what changed in it ("+ column due_at"): by table and the hash tag the lock
+ * records for the block (see lock.ts).
+ */
+export function blockKey(table: string, tag: string): string {
+  return `${table} ${tag}`;
+}
+
 export function blockComponent(table: SchemaTable, mode: Config["fingerprint"]): string {
   return mode === "declarations" ? table.declarations : sha256(table.source);
 }

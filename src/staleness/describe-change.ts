@@ -1,7 +1,8 @@
 import { readAtRevisions } from "../git/objects.js";
 import { sha256 } from "../common/hash.js";
 import type { Config } from "../config/load.js";
-import { blockComponent } from "./declared.js";
+import { blockComponent, blockKey } from "./declared.js";
+import { hashTag } from "./lock.js";
 import type { ParseCache } from "../inputs/parse-cache.js";
 import type { ParsedSchema } from "../ruby/types.js";
 import { decodeUtf8 } from "../common/utf8.js";
@@ -67,7 +68,7 @@ function entry(text: string): BlockEntry {
 }
 
 /**
- * Earlier versions of schema blocks, by the hash the lock recorded: first from
+ * Earlier versions of schema blocks, by blockKey (table and the hash tag the lock recorded): first from
  * blocks analysed before (the parse cache), then from the schema file at
  * ORIG_HEAD and HEAD, which after a pull, merge or checkout usually hold the
  * version the lock was made from.
@@ -82,8 +83,8 @@ export async function findEarlierBlocks(
   const found = new Map<string, string>();
   const search = (schema: ParsedSchema) => {
     for (const t of schema.tables) {
-      const h = blockComponent(t, mode);
-      if (wanted.has(h)) found.set(h, t.source);
+      const key = blockKey(t.name, hashTag(blockComponent(t, mode)));
+      if (wanted.has(key)) found.set(key, t.source);
     }
   };
   for (const h of wanted) {

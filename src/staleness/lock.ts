@@ -1,75 +1,99 @@
+import { createHash } from "node:crypto";
 import * as msg from "../common/messages.js";
 import { unsafePath } from "../common/path-guard.js";
+import { outputPaths } from "../rails/output-paths.js";
+import { plainInflector } from "../ruby/inflector.js";
 
 /**
  * zero-models.lock: what was generated from what. Committed, so it is laid out
- * for merges: one entry per table, stable key order, nothing that changes on
- * every run (no timestamps, no digest of the whole tree), so branches that
- * regenerate different tables merge without conflicts.
+ * for review and merges: one line per table, stable order, nothing that
+ * changes on every run (no timestamps, no digest of the whole tree).
+ *
+ * It is kept small (issue 21: 3.7 MB at 2,000 tables in version 1) by storing
+ * at full strength only what decides freshness, and the rest as short tags:
+ * - fingerprints and output hashes: all 256 bits of SHA-256, base64url (43 characters);
+ * - component, global and input hashes: 48 bits (8 characters). They only say
+ *   which input changed, for reasons and `--explain`; a collision can cost a
+ *   reason's detail, never a false cache hit, since freshness is the full
+ *   fingerprint plus the full output hashes;
+ * - a table's outputs as a list in the order of `perTable` when the patterns
+ *   expand to exactly those paths, else by path.
  */
-export const LOCK_VERSION = 1;
+export const LOCK_VERSION = 2;
 
 export interface LockTable {
   model: string;
+  /** SHA-256, hex. */
   fingerprint: string;
-  /** Component name -> SHA-256, this table's own (globals are in Lock.global). */
+  /** Component tag -> hash tag (see componentTags), this table's own (globals are in Lock.global). */
   components: Record<string, string>;
-  /** Generated file -> SHA-256, null when the generator did not write it. */
+  /** Generated file -> SHA-256 (hex), null when the generator did not write it. */
   outputs: Record<string, string | null>;
 }
 
 export interface Lock {
   version: typeof LOCK_VERSION;
   fingerprintVersion: number;
-  /** Component hashes shared by every table (templates, global inputs, config, schema preamble). */
+  /** outputs.perTable when the lock was written: how a table's list of output hashes maps to paths. */
+  perTable: string[];
+  /** Short hashes of the components shared by every table (templates, global inputs, config, schema preamble). */
   global: Record<string, string>;
-  /** SHA-256 of every input file when the lock was last written in full; tells what changed since. */
+  /** Short hash of every input file when the lock was last written in full; tells what changed since. */
   inputs: Record<string, string>;
   tables: Record<string, LockTable>;
+  /** Shared generated file -> SHA-256 (hex) or null. */
   shared: Record<string, string | null>;
 }
 
-/**
- * Checked by hand rather than with the config's zod schema: the lock is read
- * on every run, and loading zod costs more than the rest of a fresh check.
- * Returns the path of the first thing wrong, or null.
- */
-function problem(data: unknown): string | null {
-  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-  const isHash = (v: unknown) => typeof v === "string" && /^[0-9a-f]{64}$/.test(v);
-  const hashes = (v: unknown, at: string, nullable = false): string | null => {
-    if (!isObject(v)) return at;
-    for (const [k, h] of Object.entries(v)) if (!(isHash(h) || (nullable && h === null))) return `${at}.${k}`;
-    return null;
-  };
-  if (!isObject(data)) return "top level";
-  const keys = ["version", "fingerprintVersion", "global", "inputs", "tables", "shared"];
-  const extra = Object.keys(data).find((k) => !keys.includes(k));
-  if (extra) return extra;
-  if (!Number.isInteger(data.fingerprintVersion)) return "fingerprintVersion";
-  const top = hashes(data.global, "global") ?? hashes(data.inputs, "inputs") ?? hashes(data.shared, "shared", true);
-  if (top) return top;
-  if (!isObject(data.tables)) return "tables";
-  for (const [name, t] of Object.entries(data.tables)) {
-    const at = `tables.${name}`;
-    if (!isObject(t) || typeof t.model !== "string" || !isHash(t.fingerprint)) return at;
-    if (Object.keys(t).length !== 4) return at;
-    const inner = hashes(t.components, `${at}.components`) ?? hashes(t.outputs, `${at}.outputs`, true);
-    if (inner) return inner;
-  }
-  return null;
+/** 48 bits of a hex SHA-256, base64url: how the lock records global components and inputs. */
+export function shortHash(hex: string): string {
+  return Buffer.from(hex.slice(0, 12), "hex").toString("base64url");
 }
+
+export function shortHashes(record: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record)) out[k] = shortHash(v);
+  return out;
+}
+
+/** 24 bits of SHA-256 of a component's name: within one table, and among every name an app has, practically unique. */
+export function componentTag(name: string): string {
+  return createHash("sha256").update(name).digest().subarray(0, 3).toString("base64url");
+}
+
+/** 24 bits of a component's hash: enough to say whether it changed. */
+export function hashTag(hex: string): string {
+  return Buffer.from(hex.slice(0, 6), "hex").toString("base64url");
+}
+
+/** A table's components as the lock records them. */
+export function componentTags(components: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, hash] of Object.entries(components)) out[componentTag(name)] = hashTag(hash);
+  return out;
+}
+
+const FULL = /^[A-Za-z0-9_-]{43}$/;
+const SHORT = /^[A-Za-z0-9_-]{8}$/;
+const TAGS = /^(?:[A-Za-z0-9_-]{8}(?: [A-Za-z0-9_-]{8})*)?$/;
+const fromFull = (b64: string) => Buffer.from(b64, "base64url").toString("hex");
+const toFull = (hex: string) => Buffer.from(hex, "hex").toString("base64url");
 
 export type LockRead =
   | { status: "missing"; lock: null }
   | { status: "ok"; lock: Lock; /** The file's text, to tell whether a lock would be written unchanged. */ text: string }
-  | { status: "corrupt"; lock: null; warning: string };
+  | { status: "corrupt"; lock: null; warning: string; /** Written by an older zero-models, not damaged. */ older?: true };
+
+/** A lock file's content that is not what this version writes: where. */
+class Unexpected extends Error {}
 
 /**
  * `isOutput` tells whether a path is one the config generates; every output
  * path the lock records must be one, and safe to act on (see path-guard.ts),
  * or the whole lock is untrusted: a tampered entry never leads to a file
  * being read or deleted, only to every table being regenerated.
+ * `checkedBefore`: the same bytes passed every check in an earlier run with the
+ * same output patterns, so only the conversion is left.
  */
 export function parseLock(text: string | null, file: string, isOutput: (path: string) => boolean = () => true, checkedBefore = false): LockRead {
   if (text === null) return { status: "missing", lock: null };
@@ -81,17 +105,110 @@ export function parseLock(text: string | null, file: string, isOutput: (path: st
     return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, why) };
   }
   const version = (data as { version?: unknown })?.version;
+  // Upgrading zero-models is not tampering: said plainly, and stale once.
+  if (Number.isInteger(version) && (version as number) >= 1 && (version as number) < LOCK_VERSION) {
+    return { status: "corrupt", lock: null, warning: msg.lockOlder(file, version as number), older: true };
+  }
   if (version !== LOCK_VERSION) {
     return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unknown lock version ${JSON.stringify(version)}, this zero-models writes ${LOCK_VERSION}`) };
   }
-  // The same bytes passed every check below in an earlier run with the same output patterns.
-  if (checkedBefore) return { status: "ok", lock: data as Lock, text };
-  const wrong = problem(data);
-  if (wrong) return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unexpected content at ${wrong}`) };
-  const lock = data as Lock;
-  const bad = foreignOutput(lock, isOutput);
-  if (bad) return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, msg.lockForeignPath(bad.path, bad.where, bad.why)) };
+  let lock: Lock;
+  try {
+    lock = fromFile(data as Record<string, unknown>, !checkedBefore);
+  } catch (error) {
+    if (!(error instanceof Unexpected)) throw error;
+    return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unexpected content at ${error.message}`) };
+  }
+  if (!checkedBefore) {
+    const bad = foreignOutput(lock, isOutput);
+    if (bad) return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, msg.lockForeignPath(bad.path, bad.where, bad.why)) };
+  }
   return { status: "ok", lock, text };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The in-memory lock of a parsed file; throws Unexpected naming the first thing wrong (checked only when `check`). */
+function fromFile(data: Record<string, unknown>, check: boolean): Lock {
+  const expect = (ok: boolean, at: string) => {
+    if (check && !ok) throw new Unexpected(at);
+  };
+  const record = (v: unknown, at: string, value: (x: unknown) => boolean): Record<string, unknown> => {
+    expect(isObject(v), at);
+    const r = v as Record<string, unknown>;
+    if (check) for (const [k, x] of Object.entries(r)) expect(value(x), `${at}.${k}`);
+    return r;
+  };
+  const short = (x: unknown) => typeof x === "string" && SHORT.test(x);
+  const full = (x: unknown) => typeof x === "string" && FULL.test(x);
+  const fullOrNull = (x: unknown) => x === null || full(x);
+  const fullHex = (x: unknown) => (x === null ? null : fromFull(x as string));
+
+  const keys = ["version", "fingerprintVersion", "perTable", "global", "inputs", "shared", "tables"];
+  if (check) {
+    const extra = Object.keys(data).find((k) => !keys.includes(k));
+    expect(extra === undefined, extra ?? "");
+  }
+  expect(Number.isInteger(data.fingerprintVersion), "fingerprintVersion");
+  const perTable = data.perTable;
+  expect(Array.isArray(perTable) && perTable.every((p) => typeof p === "string" && p.length > 0), "perTable");
+  const global = record(data.global, "global", short) as Record<string, string>;
+  const inputs: Record<string, string> = {};
+  for (const [dir, files] of Object.entries(record(data.inputs, "inputs", isObject))) {
+    expect(dir.length > 0, "inputs");
+    for (const [name, hash] of Object.entries(record(files, `inputs.${dir}`, short))) {
+      expect(name.length > 0 && !name.includes("/"), `inputs.${dir}.${name}`);
+      inputs[dir === "." ? name : `${dir}/${name}`] = hash as string;
+    }
+  }
+  const shared: Record<string, string | null> = {};
+  for (const [p, h] of Object.entries(record(data.shared, "shared", fullOrNull))) shared[p] = fullHex(h);
+  const tables: Record<string, LockTable> = {};
+  for (const [name, t] of Object.entries(record(data.tables, "tables", isObject))) {
+    const at = `tables.${name}`;
+    const entry = t as Record<string, unknown>;
+    expect(Object.keys(entry).length === 4 && typeof entry.model === "string" && full(entry.fingerprint) && typeof entry.components === "string" && TAGS.test(entry.components as string), at);
+    tables[name] = {
+      model: entry.model as string,
+      fingerprint: fromFull(entry.fingerprint as string),
+      components: tagRecord(entry.components as string),
+      outputs: outputsOf(entry.outputs, perTable as string[], name, entry.model as string, at, check),
+    };
+  }
+  return { version: LOCK_VERSION, fingerprintVersion: data.fingerprintVersion as number, perTable: perTable as string[], global, inputs, tables, shared };
+}
+
+function tagRecord(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (text) for (const tag of text.split(" ")) out[tag.slice(0, 4)] = tag.slice(4);
+  return out;
+}
+
+/** A table's outputs by path: a list follows the lock's perTable patterns, an object names each path. */
+function outputsOf(value: unknown, perTable: string[], table: string, model: string, at: string, check: boolean): Record<string, string | null> {
+  const valid = (h: unknown) => h === null || (typeof h === "string" && FULL.test(h));
+  const out: Record<string, string | null> = {};
+  if (Array.isArray(value)) {
+    const paths = expand(perTable, table, model);
+    if (!paths || paths.length !== value.length || (check && !value.every(valid))) throw new Unexpected(`${at}.outputs`);
+    paths.forEach((p, i) => (out[p] = value[i] === null ? null : fromFull(value[i] as string)));
+    return out;
+  }
+  if (!isObject(value)) throw new Unexpected(`${at}.outputs`);
+  for (const [p, h] of Object.entries(value)) {
+    if (check && !valid(h)) throw new Unexpected(`${at}.outputs.${p}`);
+    out[p] = h === null ? null : fromFull(h as string);
+  }
+  return out;
+}
+
+/** perTable expanded for a table with the default inflections; null when a name is not one a path can hold. */
+function expand(perTable: string[], table: string, model: string): string[] | null {
+  try {
+    return outputPaths(perTable, table, model, plainInflector(), "", 0);
+  } catch {
+    return null;
+  }
 }
 
 /** The first recorded output path that is unsafe or not one the config generates. */
@@ -107,31 +224,44 @@ function foreignOutput(lock: Lock, isOutput: (path: string) => boolean): { path:
   return null;
 }
 
-export function emptyLock(fingerprintVersion: number): Lock {
-  return { version: LOCK_VERSION, fingerprintVersion, global: {}, inputs: {}, tables: {}, shared: {} };
+export function emptyLock(fingerprintVersion: number, perTable: string[] = []): Lock {
+  return { version: LOCK_VERSION, fingerprintVersion, perTable, global: {}, inputs: {}, tables: {}, shared: {} };
 }
 
-/** JSON with keys sorted at every level, two-space indent, trailing newline. */
+/**
+ * Written by hand, not by JSON.stringify of the whole: a table is one line, so
+ * a review diff shows one line per regenerated table. Keys are sorted, so the
+ * same lock is always the same bytes.
+ */
 export function serializeLock(lock: Lock): string {
-  return `${JSON.stringify(sortKeys(lock), null, 2)}\n`;
+  const json = (v: unknown) => JSON.stringify(v);
+  const sorted = <T>(r: Record<string, T>): Array<[string, T]> => Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const block = (entries: string[], indent: string) => (entries.length ? `{\n${entries.map((e) => `${indent}  ${e}`).join(",\n")}\n${indent}}` : "{}");
+  const inputs: Record<string, Record<string, string>> = {};
+  for (const [p, h] of Object.entries(lock.inputs)) {
+    const slash = p.lastIndexOf("/");
+    const dir = slash === -1 ? "." : p.slice(0, slash);
+    (inputs[dir] ??= {})[p.slice(slash + 1)] = h;
+  }
+  const full = (h: string | null) => (h === null ? null : toFull(h));
+  const lines = [
+    `"version": ${lock.version}`,
+    `"fingerprintVersion": ${lock.fingerprintVersion}`,
+    `"perTable": ${lock.perTable.length ? `[\n${lock.perTable.map((p) => `    ${json(p)}`).join(",\n")}\n  ]` : "[]"}`,
+    `"global": ${block(sorted(lock.global).map(([k, v]) => `${json(k)}: ${json(v)}`), "  ")}`,
+    `"inputs": ${block(sorted(inputs).map(([dir, files]) => `${json(dir)}: ${block(sorted(files).map(([k, v]) => `${json(k)}: ${json(v)}`), "    ")}`), "  ")}`,
+    `"shared": ${block(sorted(lock.shared).map(([k, v]) => `${json(k)}: ${json(full(v))}`), "  ")}`,
+    `"tables": ${block(sorted(lock.tables).map(([name, t]) => `${json(name)}: ${json(tableLine(lock.perTable, name, t))}`), "  ")}`,
+  ];
+  return `{\n${lines.map((l) => `  ${l}`).join(",\n")}\n}\n`;
 }
 
-/** `value` with keys sorted at every level; a subtree already in order is returned as it is, not copied (most of a lock read from disk). */
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const out = value.map(sortKeys);
-    return out.some((v, i) => v !== value[i]) ? out : value;
-  }
-  if (value && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record);
-    const sorted = keys.every((k, i) => i === 0 || keys[i - 1]! <= k);
-    const children = keys.map((k) => sortKeys(record[k]));
-    if (sorted && children.every((v, i) => v === record[keys[i]!])) return value;
-    const byKey = new Map(keys.map((k, i) => [k, children[i]]));
-    const out: Record<string, unknown> = {};
-    for (const key of [...keys].sort()) out[key] = byKey.get(key);
-    return out;
-  }
-  return value;
+function tableLine(perTable: string[], name: string, t: LockTable) {
+  const paths = Object.keys(t.outputs);
+  const expanded = expand(perTable, name, t.model);
+  const hash = (p: string) => (t.outputs[p] === null ? null : toFull(t.outputs[p]!));
+  const listed = expanded !== null && expanded.length === paths.length && expanded.every((p) => p in t.outputs);
+  const outputs = listed ? expanded.map(hash) : Object.fromEntries(paths.sort().map((p) => [p, hash(p)]));
+  const components = Object.entries(t.components).map(([tag, hash]) => tag + hash).sort().join(" ");
+  return { model: t.model, fingerprint: toFull(t.fingerprint), components, outputs };
 }

@@ -4,7 +4,9 @@ import { formatComponent, globalComponents, parseComponent } from "./components.
 import type { Config } from "../config/load.js";
 import { sha256 } from "../common/hash.js";
 import { decodeUtf8 } from "../common/utf8.js";
-import type { Lock, LockRead } from "./lock.js";
+import { componentTag, hashTag, shortHash, shortHashes, type Lock, type LockRead } from "./lock.js";
+import { blockKey } from "./declared.js";
+import { ComponentNames } from "./component-names.js";
 import type { ParseCache } from "../inputs/parse-cache.js";
 import type { Snapshot } from "../inputs/snapshot.js";
 import * as msg from "../common/messages.js";
@@ -78,22 +80,23 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
   const reasons = new Reasons();
   // Which components changed, per table: the table's own first, then its neighbours', then the global ones.
   const changed = new Map<string, string[]>();
-  const globalChanged = lock ? changedKeys(globalComponents(lock.global), globalComponents(analysis.global)) : [];
+  const recorded = lock ? new ComponentNames(analysis, lock) : null;
+  const globalChanged = lock ? changedKeys(globalComponents(lock.global), globalComponents(shortHashes(analysis.global))) : [];
   for (const [table, now] of Object.entries(analysis.tables)) {
     const before = lock?.tables[table];
     if (!before || before.fingerprint === now.fingerprint) continue;
-    const own = changedKeys(before.components, now.components);
+    const own = changedKeys(recorded!.recorded(table), recorded!.current(table));
     const isNeighbour = (k: string) => parseComponent(k).scope === "neighbour";
     const names = [...own.filter((k) => !isNeighbour(k)), ...own.filter(isNeighbour), ...globalChanged];
     changed.set(table, names.length ? names : ["fingerprint"]);
   }
   const labels = lock && globalChanged.length ? globalLabels(config, lock, analysis) : {};
-  const changes = lock && changed.size ? await describeSchemaChanges(config, snapshot, analysis, lock, cache, changed) : new Map<string, Record<string, string[]>>();
+  const changes = recorded && changed.size ? await describeSchemaChanges(config, snapshot, analysis, recorded, cache, changed) : new Map<string, Record<string, string[]>>();
 
   for (const [table, now] of Object.entries(analysis.tables)) {
     const before = lock?.tables[table];
     if (!lock) {
-      reasons.add(table, { kind: "no-lock", message: lockRead.status === "corrupt" ? msg.reason.untrustedLock : msg.reason.noLock });
+      reasons.add(table, { kind: "no-lock", message: lockRead.status !== "corrupt" ? msg.reason.noLock : lockRead.older ? msg.reason.olderLock : msg.reason.untrustedLock });
       continue;
     }
     if (!before) {
@@ -101,7 +104,7 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
       continue;
     }
     const components = changed.get(table);
-    if (components) reasons.add(table, componentReason(table, components, lock, analysis, changes.get(table) ?? {}, labels));
+    if (components) reasons.add(table, componentReason(table, components, lock, recorded!, analysis, changes.get(table) ?? {}, labels));
     for (const file of now.outputs) {
       const verdict = outputVerdict(file, before.outputs[file], outputHashes.get(file) ?? null);
       if (verdict) reasons.add(table, verdict);
@@ -114,8 +117,8 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
     .map(([table, entry]) => ({ table, outputs: entry.outputs }));
 
   const pendingMigrations = pending(analysis);
-  const editedMigrations = lock && lock.inputs[config.schema] === analysis.inputs[config.schema]
-    ? analysis.migrations.filter((m) => lock.inputs[m] && lock.inputs[m] !== analysis.inputs[m])
+  const editedMigrations = lock && lock.inputs[config.schema] === shortHash(analysis.inputs[config.schema]!)
+    ? analysis.migrations.filter((m) => lock.inputs[m] && lock.inputs[m] !== shortHash(analysis.inputs[m]!))
     : [];
   if (pendingMigrations.length || editedMigrations.length) {
     const contents = await snapshot.read([...pendingMigrations, ...editedMigrations]);
@@ -163,17 +166,16 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
 
 /** Model files whose bytes differ from the lock's record while the component the lock records for them is the same. */
 function editedButNotInputs(lock: Lock, analysis: Analysis): string[] {
+  const edited = Object.keys(analysis.models).filter((file) => lock.inputs[file] !== undefined && lock.inputs[file] !== shortHash(analysis.inputs[file]!));
+  if (edited.length === 0) return [];
   const recorded = new Map<string, string>();
-  for (const t of Object.values(lock.tables)) {
-    for (const [name, hash] of Object.entries(t.components)) {
-      const key = parseComponent(name);
-      if (key.scope !== "global" && key.kind === "model") recorded.set(key.name, hash);
-    }
-  }
-  return Object.entries(analysis.models)
-    .filter(([file, hash]) => lock.inputs[file] !== undefined && lock.inputs[file] !== analysis.inputs[file] && recorded.get(file) === hash)
-    .map(([file]) => file)
-    .sort();
+  for (const t of Object.values(lock.tables)) for (const [tag, hash] of Object.entries(t.components)) recorded.set(tag, hash);
+  const same = (file: string) => {
+    const now = hashTag(analysis.models[file]!);
+    const tags = [formatComponent({ scope: "own", kind: "model", name: file }), formatComponent({ scope: "neighbour", kind: "model", name: file })].map(componentTag);
+    return tags.some((t) => recorded.get(t) === now);
+  };
+  return edited.filter(same).sort();
 }
 
 /** True when nothing needs regenerating, deleting or refreshing. */
@@ -189,7 +191,7 @@ function outputVerdict(file: string, recorded: string | null | undefined, curren
 }
 
 /** What changed in each changed schema block ("+ column due_at"), by table and component, where the earlier block can be found. */
-async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysis: Analysis, lock: Lock, cache: ParseCache, changed: Map<string, string[]>) {
+async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysis: Analysis, names: ComponentNames, cache: ParseCache, changed: Map<string, string[]>) {
   const schemaTable = (component: string) => {
     const key = parseComponent(component);
     return key.scope !== "global" && key.kind === "schema" ? key.name : undefined;
@@ -197,9 +199,10 @@ async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysi
   const described = new Map<string, Record<string, string[]>>();
   const wanted = new Set<string>();
   for (const [table, components] of changed) {
+    const recorded = names.recorded(table);
     for (const c of components) {
-      const was = lock.tables[table]?.components[c];
-      if (was && schemaTable(c)) wanted.add(was);
+      const name = schemaTable(c);
+      if (name && recorded[c]) wanted.add(blockKey(name, recorded[c]));
     }
   }
   if (wanted.size === 0) return described;
@@ -210,10 +213,11 @@ async function describeSchemaChanges(config: Config, snapshot: Snapshot, analysi
   const blocks = new Map(schema.tables.map((t) => [t.name, t.source]));
   for (const [table, components] of changed) {
     const changes: Record<string, string[]> = {};
+    const recorded = names.recorded(table);
     for (const c of components) {
       const name = schemaTable(c);
-      const was = lock.tables[table]?.components[c];
-      const before = name && was && earlier.get(was);
+      const was = recorded[c];
+      const before = name && was && earlier.get(blockKey(name, was));
       const after = name && blocks.get(name);
       if (before && after) changes[c] = describeBlockChange(before, after);
     }
@@ -242,19 +246,19 @@ class Reasons {
   }
 }
 
-function componentReason(table: string, components: string[], lock: Lock, analysis: Analysis, changes: Record<string, string[]>, labels: Record<string, string>): Reason {
+function componentReason(table: string, components: string[], lock: Lock, names: ComponentNames, analysis: Analysis, changes: Record<string, string[]>, labels: Record<string, string>): Reason {
   return {
     kind: "component",
-    message: componentMessage(table, components, lock, analysis, changes, labels),
+    message: componentMessage(table, components, lock, names, analysis, changes, labels),
     components,
     ...(Object.keys(changes).length ? { changes } : {}),
   };
 }
 
 /** "schema changed: + column due_at; new inputs: model app/models/concerns/notable.rb" */
-function componentMessage(table: string, components: string[], lock: Lock, analysis: Analysis, changes: Record<string, string[]>, labels: Record<string, string>): string {
-  const was = { ...globalComponents(lock.global), ...lock.tables[table]?.components };
-  const is = { ...globalComponents(analysis.global), ...analysis.tables[table]?.components };
+function componentMessage(table: string, components: string[], lock: Lock, names: ComponentNames, analysis: Analysis, changes: Record<string, string[]>, labels: Record<string, string>): string {
+  const was = { ...globalComponents(lock.global), ...names.recorded(table) };
+  const is = { ...globalComponents(analysis.global), ...names.current(table) };
   // The table's own schema block is just "schema": the line already names the table.
   const label = (c: string) => (c === formatComponent({ scope: "own", kind: "schema", name: table }) ? "schema" : (labels[c] ?? c));
   const added = components.filter((c) => !(c in was) && c in is);
@@ -278,7 +282,8 @@ function globalLabels(config: Config, lock: Lock, analysis: Analysis): Record<st
     if (!recorded) return [];
     const isMatch = picomatch(globs, { dot: true });
     const files = new Set([...Object.keys(lock.inputs), ...Object.keys(analysis.inputs)]);
-    return [...files].filter((f) => f !== except && isMatch(f) && lock.inputs[f] !== analysis.inputs[f]).sort();
+    const now = (f: string) => (analysis.inputs[f] === undefined ? undefined : shortHash(analysis.inputs[f]));
+    return [...files].filter((f) => f !== except && isMatch(f) && lock.inputs[f] !== now(f)).sort();
   };
   const files: Record<string, string[]> = {
     "templates": changedFiles(config.templates, ""),

@@ -47,6 +47,9 @@ test("npm run bench -- --quick measures every figure and writes the results tabl
   expect(md).toMatch(/^- (PASS|FAIL) zero-models' own time for a one-column change ≤ 2\.5 × node -e 0 at 10 tables/m);
   expect(md).toMatch(/^- (PASS|FAIL) check --staged with one model staged ≤ 2\.5 × node -e 0 at 10 tables/m);
   expect(md).toMatch(/^- (PASS|FAIL) generate with nothing stale ≤ 1\.1 × no-op check at 10 tables/m);
+  // The lock's size, per table, on the example app (issue 21).
+  expect(md).toMatch(/^\| examples\/rails-app \| 11 \| [\d,]+ bytes \| \d+ bytes \|$/m);
+  expect(md).toMatch(/^- (PASS|FAIL) zero-models\.lock ≤ 600 bytes per table \(examples\/rails-app, 11 tables\)/m);
   // zero-models' own share comes from generate --json's generatorMs
   expect(md).toMatch(/\| generate, one column changed \| [\d.]+ m?s \(\d+ regenerated, [\d.]+ m?s zero-models' own\) \|/);
 }, 120_000);

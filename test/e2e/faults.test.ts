@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { fullRegeneration } from "../helpers/oracle.js";
 import { CLI, copyExample, makeRepo, PROJECT, type Repo } from "../helpers/repo.js";
+import { lockOf, lockText } from "../helpers/lock-file.js";
 
 /**
  * Fault injection (issue 6, part 2). After each fault: `check` reports no
@@ -110,7 +111,7 @@ function expectNoFalseFresh(repo: Repo, full: Map<string, string>, what: string,
     expect(report.fresh, `${what}: an untrusted lock is never fresh`).toBe(false);
     return r.code;
   }
-  const lock = JSON.parse(repo.read("zero-models.lock"));
+  const lock = lockOf(repo.read("zero-models.lock"));
   const stale = new Set(report.stale.map((t: { table: string }) => t.table));
   const current = repo.tree("frontend");
   for (const [table, entry] of Object.entries(lock.tables as Record<string, { outputs: Record<string, string | null> }>)) {
@@ -245,13 +246,13 @@ describe("a corrupt lock", () => {
     const full = repo.tree("frontend"); // the committed state is a full regeneration
     const next = random(SEED + 2);
     const cuts = Array.from({ length: 2 }, () => 1 + Math.floor(next() * (good.length - 2)));
-    const tampered = JSON.parse(good);
-    tampered.tables.people.outputs["frontend/src/lib/models/person.ts"] = "0".repeat(64);
+    const tampered = lockOf(good);
+    tampered.tables.people!.outputs["frontend/src/lib/models/person.ts"] = "0".repeat(64);
     const variants: Array<[string, string | Buffer]> = [
       ...cuts.map((n): [string, string] => [`truncated at ${n} of ${good.length}`, good.slice(0, n)]),
       ["empty", ""],
       ["binary garbage", Buffer.from(Array.from({ length: 512 }, () => Math.floor(next() * 256)))],
-      ["tampered output hash", JSON.stringify(tampered)],
+      ["tampered output hash", lockText(tampered)],
     ];
     for (const [what, content] of variants) {
       repo.write("zero-models.lock", content);

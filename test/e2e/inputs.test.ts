@@ -104,7 +104,7 @@ describe("lock file trust", () => {
   it("a lock from an unknown future version is not trusted", () => {
     const repo = exampleRepo();
     repo.zc(["generate"]);
-    repo.edit("zero-models.lock", (s) => s.replace('"version": 1', '"version": 99'));
+    repo.edit("zero-models.lock", (s) => s.replace('"version": 2', '"version": 99'));
     const r = repo.zc(["check"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("unknown lock version 99");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exampleRepo } from "../helpers/repo.js";
+import { lockOf, lockText } from "../helpers/lock-file.js";
 
 /** A file the generator writes that no outputs pattern names: warned about, and adopted once the user names it. */
 
@@ -36,7 +37,7 @@ describe("files the generator writes that no pattern names", () => {
     expect(check.code).toBe(0);
     const adopt = JSON.parse(repo.zc(["generate", "--json"], { env: EXTRA }).stdout);
     expect(adopt).toMatchObject({ ok: true, runs: [], regenerated: [], cached: 11, unlisted: [] });
-    const lock = JSON.parse(repo.read("zero-models.lock"));
+    const lock = lockOf(repo.read("zero-models.lock"));
     expect(Object.keys(lock.shared)).toContain(NAMES);
     expect(lock.shared[NAMES]).toMatch(/^[0-9a-f]{64}$/);
     // From now on it is checked like any generated file.

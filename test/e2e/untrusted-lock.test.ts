@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { git, HOOK_ENV, team } from "../helpers/team.js";
+import { lockOf, lockText } from "../helpers/lock-file.js";
 
 /**
  * The committed lock is untrusted input (issue 16, part 1): a teammate's push
@@ -21,14 +22,14 @@ describe("a tampered lock arriving by git pull", () => {
     const victim = path.join(path.dirname(bob.dir), "victim.txt");
     writeFileSync(victim, "a file outside the repository\n");
     const description = path.join(bob.dir, ".git/description");
-    const lock = JSON.parse(alice.read("zero-models.lock")) as { tables: Record<string, unknown> };
+    const lock = lockOf(alice.read("zero-models.lock"));
     lock.tables.ghosts = {
       model: "Ghost",
       fingerprint: "0".repeat(64),
       components: {},
       outputs: { "../victim.txt": sha256(readFileSync(victim)), ".git/description": sha256(readFileSync(description)), ".git/HEAD": sha256(readFileSync(path.join(bob.dir, ".git/HEAD"))) },
     };
-    alice.write("zero-models.lock", `${JSON.stringify(lock, null, 2)}\n`);
+    alice.write("zero-models.lock", lockText(lock));
     git(alice.dir, "commit", "-q", "--no-verify", "-am", "innocent-looking lock update");
     git(alice.dir, "push", "-q");
 
@@ -46,9 +47,9 @@ describe("a tampered lock arriving by git pull", () => {
   it("a lock naming a file no output pattern generates (a source file, by its hash) is not trusted either", () => {
     const { alice } = team();
     const model = "app/models/client.rb";
-    const lock = JSON.parse(alice.read("zero-models.lock")) as { tables: Record<string, unknown> };
+    const lock = lockOf(alice.read("zero-models.lock"));
     lock.tables.ghosts = { model: "Ghost", fingerprint: "0".repeat(64), components: {}, outputs: { [model]: sha256(Buffer.from(alice.read(model))) } };
-    alice.write("zero-models.lock", `${JSON.stringify(lock, null, 2)}\n`);
+    alice.write("zero-models.lock", lockText(lock));
 
     const check = alice.zc(["check"]);
     expect(check.code).toBe(1);

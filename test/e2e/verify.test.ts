@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fullRegeneration } from "../helpers/oracle.js";
 import { exampleRepo } from "../helpers/repo.js";
 import { sha256 } from "../../src/common/hash.js";
+import { lockOf, lockText } from "../helpers/lock-file.js";
 
 /** `zero-models verify`: a full run compared with the incremental state, and `--adapters`: each subset command compared with it. */
 
@@ -34,9 +35,9 @@ describe("zero-models verify", () => {
     expect(repo.zc(["generate", "--all", "--quiet"]).code).toBe(0);
     // A false cache hit as a broken adapter leaves it: a wrong file that the lock vouches for.
     repo.edit(CACTUS, (s) => `${s}export const wrong = 1;\n`);
-    const lock = JSON.parse(repo.read("zero-models.lock"));
-    lock.tables.cacti.outputs[CACTUS] = sha256(Buffer.from(repo.read(CACTUS)));
-    repo.write("zero-models.lock", `${JSON.stringify(lock, null, 2)}\n`);
+    const lock = lockOf(repo.read("zero-models.lock"));
+    lock.tables.cacti!.outputs[CACTUS] = sha256(Buffer.from(repo.read(CACTUS)));
+    repo.write("zero-models.lock", lockText(lock));
     expect(repo.zc(["check"]).code).toBe(0); // nothing else could have seen it
 
     const r = repo.zc(["verify", "--json"]);
@@ -47,9 +48,9 @@ describe("zero-models verify", () => {
 
     expect(repo.zc(["verify"]).code).toBe(0); // the first verify repaired it
     repo.edit(CACTUS, (s) => `${s}export const wrong = 2;\n`);
-    const lock2 = JSON.parse(repo.read("zero-models.lock"));
-    lock2.tables.cacti.outputs[CACTUS] = sha256(Buffer.from(repo.read(CACTUS)));
-    repo.write("zero-models.lock", `${JSON.stringify(lock2, null, 2)}\n`);
+    const lock2 = lockOf(repo.read("zero-models.lock"));
+    lock2.tables.cacti!.outputs[CACTUS] = sha256(Buffer.from(repo.read(CACTUS)));
+    repo.write("zero-models.lock", lockText(lock2));
     const again = repo.zc(["verify"]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`a false cache hit: \`cacti\` was recorded fresh but a full run writes something else: ${CACTUS}`);

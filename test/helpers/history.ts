@@ -22,6 +22,7 @@ import fc from "fast-check";
 import { fullRegenerationOf, GENERATOR_INPUTS, readFiles, walk } from "./oracle.js";
 import { EXAMPLE, type Repo } from "./repo.js";
 import { HOOK_ENV, sh, type Team } from "./team.js";
+import { lockOf } from "./lock-file.js";
 
 // ---------------------------------------------------------------- operations
 
@@ -452,9 +453,9 @@ export class World {
       return true;
     }
     // Precision: a regenerated table whose files are byte-identical before and after did not need it.
-    let lock: { tables: Record<string, { outputs: Record<string, string> }> } = { tables: {} };
+    let lock: { tables: Record<string, { outputs: Record<string, string | null> }> } = { tables: {} };
     try {
-      lock = JSON.parse(repo.read("zero-models.lock"));
+      lock = lockOf(repo.read("zero-models.lock"));
     } catch {
       // no or unreadable lock: precision not measured for this run
     }

@@ -7,6 +7,7 @@ import { builtOnce } from "./once.js";
 import { CLI, copyExample, EXAMPLE, makeRepo, type Repo, type Result } from "./repo.js";
 import { sha256 } from "./remote-server.js";
 import { addTooling, clone, copyTeamTo, expect0, git, HOOK_ENV, TEAM_FOLDER, type Team } from "./team.js";
+import { lockOf } from "./lock-file.js";
 
 /**
  * Teams for the output store tests (issue 7). Unlike team() these do not
@@ -172,7 +173,7 @@ export interface LockFile {
 }
 
 export function readLock(repo: Repo): LockFile {
-  return JSON.parse(repo.read("zero-models.lock")) as LockFile;
+  return lockOf(repo.read("zero-models.lock"));
 }
 
 // ------------------------------------------------------------------ store

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { candidates, decide, sharedLookupNeeded, type Policy, type Stored, type StoredFiles } from "../../../src/generate/decide.js";
-import type { Lock, LockTable } from "../../../src/staleness/lock.js";
+import { LOCK_VERSION, type Lock, type LockTable } from "../../../src/staleness/lock.js";
 import type { Plan, Reason } from "../../../src/staleness/verdict.js";
 
 /**
@@ -33,8 +33,9 @@ interface Setup {
 function plan({ tables, stale = {}, recorded = {}, lock = "ok", dropped = [], sharedStale = false }: Setup): Plan {
   const entry = (t: string, v: number): LockTable => ({ model: t, fingerprint: fp(t, v), components: {}, outputs: { [file(t)]: hash(t, v) } });
   const lockData: Lock = {
-    version: 1,
+    version: LOCK_VERSION,
     fingerprintVersion: 1,
+    perTable: [],
     global: {},
     inputs: {},
     tables: Object.fromEntries(tables.map((t) => [t, entry(t, recorded[t] ?? 1)])),

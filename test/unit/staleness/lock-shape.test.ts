@@ -1,18 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { emptyLock, parseLock, serializeLock, type Lock } from "../../../src/staleness/lock.js";
+import { componentTags, emptyLock, parseLock, serializeLock, shortHashes, type Lock } from "../../../src/staleness/lock.js";
 
-/** Edge cases of the lock's shape check and layout; lock.test.ts has the round trip, conflicts, versions and bad hashes. */
+/** Edge cases of the lock's shape check and layout; lock.test.ts has the round trip, conflicts, versions and sizes. */
 
 const h = (c: string) => c.repeat(64);
+const FULL = Buffer.alloc(32, 1).toString("base64url");
 
 function sample(): Lock {
-  const lock = emptyLock(2);
-  lock.global = { tool: h("1"), config: h("2") };
-  lock.inputs = { "db/schema.rb": h("3") };
-  lock.tables.people = { model: "Person", fingerprint: h("a"), components: { "schema people": h("b") }, outputs: { "x/person.ts": h("c"), "x/gone.ts": null } };
+  const lock = emptyLock(2, ["x/{model_kebab}.ts", "x/{model_kebab}-gone.ts"]);
+  lock.global = shortHashes({ tool: h("1"), config: h("2") });
+  lock.inputs = shortHashes({ "db/schema.rb": h("3") });
+  lock.tables.people = { model: "Person", fingerprint: h("a"), components: componentTags({ "schema people": h("b") }), outputs: { "x/person.ts": h("c"), "x/person-gone.ts": null } };
   lock.shared = { "x/index.ts": h("e"), "x/none.ts": null };
   return lock;
 }
+
+/** The file's JSON, to spoil. */
+const file = () => JSON.parse(serializeLock(sample())) as Record<string, any>;
 
 /** The warning of a lock that does not pass, or null when it does. */
 function problem(data: unknown): string | null {
@@ -22,8 +26,8 @@ function problem(data: unknown): string | null {
 
 describe("parseLock's shape check", () => {
   it("accepts an empty lock and a full one, keeping the text as read", () => {
-    expect(problem(emptyLock(2))).toBeNull();
-    const text = `${JSON.stringify(sample())}\r\n`;
+    expect(problem(serializeLock(emptyLock(2)))).toBeNull();
+    const text = `${JSON.stringify(file())}\r\n`;
     const read = parseLock(text, "l");
     expect(read.status === "ok" && read.text).toBe(text);
     expect(read.lock).toEqual(sample());
@@ -32,11 +36,11 @@ describe("parseLock's shape check", () => {
   it.each([
     ["a number", 42, "unknown lock version undefined"],
     ["null", null, "unknown lock version undefined"],
-    ["an array", [sample()], "unknown lock version undefined"],
-    ["a version as a string", { ...sample(), version: "1" }, 'unknown lock version "1"'],
-    ["no version", { ...sample(), version: undefined }, "unknown lock version undefined"],
+    ["an array", [file()], "unknown lock version undefined"],
+    ["a version as a string", { ...file(), version: "2" }, 'unknown lock version "2"'],
+    ["no version", { ...file(), version: undefined }, "unknown lock version undefined"],
   ])("refuses %s, naming the version it found", (_, data, why) => {
-    expect(problem(data)).toContain(`models.lock cannot be trusted (${why}, this zero-models writes 1)`);
+    expect(problem(data)).toContain(`models.lock cannot be trusted (${why}, this zero-models writes 2)`);
   });
 
   it("refuses an empty file as invalid JSON", () => {
@@ -44,31 +48,47 @@ describe("parseLock's shape check", () => {
   });
 
   const at = (path: string) => `unexpected content at ${path}`;
-  it.each<[string, (l: Record<string, unknown> & Lock) => void, string]>([
+  it.each<[string, (l: Record<string, any>) => void, string]>([
     ["an unknown top-level key", (l) => (l.generatedAt = "2024-01-01"), "generatedAt"],
     ["a fractional fingerprintVersion", (l) => (l.fingerprintVersion = 1.5), "fingerprintVersion"],
-    ["a fingerprintVersion given as a string", (l) => ((l as Record<string, unknown>).fingerprintVersion = "2"), "fingerprintVersion"],
-    ["a null global hash", (l) => ((l.global as Record<string, unknown>).tool = null), "global.tool"],
-    ["an upper-case hash", (l) => (l.inputs["db/schema.rb"] = h("A")), "inputs.db/schema.rb"],
-    ["a null input hash", (l) => ((l.inputs as Record<string, unknown>)["db/schema.rb"] = null), "inputs.db/schema.rb"],
-    ["global as a list", (l) => ((l as Record<string, unknown>).global = []), "global"],
-    ["no shared record", (l) => delete (l as Partial<Lock>).shared, "shared"],
-    ["tables as a list", (l) => ((l as Record<string, unknown>).tables = []), "tables"],
-    ["a table entry with an extra key", (l) => ((l.tables.people as unknown as Record<string, unknown>).note = "x"), "tables.people"],
-    ["a table entry without outputs", (l) => delete (l.tables.people as Partial<Lock["tables"][string]>).outputs, "tables.people"],
-    ["a table entry whose model is not a string", (l) => ((l.tables.people as unknown as Record<string, unknown>).model = null), "tables.people"],
-    ["a null component hash", (l) => ((l.tables.people!.components as Record<string, unknown>)["schema people"] = null), "tables.people.components.schema people"],
-    ["an output hash that is a number", (l) => ((l.tables.people!.outputs as Record<string, unknown>)["x/person.ts"] = 1), "tables.people.outputs.x/person.ts"],
+    ["a fingerprintVersion given as a string", (l) => (l.fingerprintVersion = "2"), "fingerprintVersion"],
+    ["perTable as a string", (l) => (l.perTable = "x/{model_kebab}.ts"), "perTable"],
+    ["a null global hash", (l) => (l.global.tool = null), "global.tool"],
+    ["a global hash of the wrong length", (l) => (l.global.tool = h("a")), "global.tool"],
+    ["a null input hash", (l) => (l.inputs.db["schema.rb"] = null), "inputs.db.schema.rb"],
+    ["an input folder given as a string", (l) => (l.inputs.db = "x"), "inputs.db"],
+    ["an input name with a slash", (l) => (l.inputs.db["a/b.rb"] = l.inputs.db["schema.rb"]), "inputs.db.a/b.rb"],
+    ["global as a list", (l) => (l.global = []), "global"],
+    ["no shared record", (l) => delete l.shared, "shared"],
+    ["a shared hash in hex", (l) => (l.shared["x/index.ts"] = h("e")), "shared.x/index.ts"],
+    ["tables as a list", (l) => (l.tables = []), "tables"],
+    ["a table entry with an extra key", (l) => (l.tables.people.note = "x"), "tables.people"],
+    ["a table entry without outputs", (l) => delete l.tables.people.outputs, "tables.people"],
+    ["a table entry whose model is not a string", (l) => (l.tables.people.model = null), "tables.people"],
+    ["a fingerprint that is not 256 bits", (l) => (l.tables.people.fingerprint = "not-a-hash"), "tables.people"],
+    ["components that are not tags", (l) => (l.tables.people.components = "schema people"), "tables.people"],
+    ["an output hash that is a number", (l) => (l.tables.people.outputs[0] = 1), "tables.people.outputs"],
+    ["more output hashes than patterns", (l) => l.tables.people.outputs.push(FULL), "tables.people.outputs"],
+    ["outputs by path with a hex hash", (l) => (l.tables.people.outputs = { "x/person.ts": h("c") }), "tables.people.outputs.x/person.ts"],
+    ["a model name a path cannot hold", (l) => (l.tables.people.model = "../Evil"), "tables.people.outputs"],
   ])("refuses %s, saying where", (_, spoil, path) => {
-    const lock = sample() as Record<string, unknown> & Lock;
-    spoil(lock);
-    expect(problem(lock)).toContain(at(path));
+    const data = file();
+    spoil(data);
+    expect(problem(data)).toContain(at(path));
   });
 
-  it("accepts null for outputs and shared files the generator did not write, nowhere else", () => {
+  it("accepts null for outputs and shared files the generator did not write", () => {
     const read = parseLock(serializeLock(sample()), "l");
-    expect(read.lock?.tables.people!.outputs["x/gone.ts"]).toBeNull();
+    expect(read.lock?.tables.people!.outputs["x/person-gone.ts"]).toBeNull();
     expect(read.lock?.shared["x/none.ts"]).toBeNull();
+  });
+
+  it("refuses a recorded output path that is unsafe or not generated, naming it", () => {
+    const data = file();
+    data.tables.people.outputs = { "../outside.ts": FULL };
+    expect(problem(data)).toContain('"../outside.ts"');
+    const read = parseLock(serializeLock(sample()), "l", (p) => p !== "x/person.ts");
+    expect(read.status === "corrupt" && read.warning).toContain('tables.people.outputs names "x/person.ts"');
   });
 });
 
@@ -77,25 +97,26 @@ describe("serializeLock", () => {
     const a = sample();
     const b: Lock = {
       shared: { "x/none.ts": null, "x/index.ts": h("e") },
-      tables: { people: { outputs: { "x/gone.ts": null, "x/person.ts": h("c") }, components: { "schema people": h("b") }, fingerprint: h("a"), model: "Person" } },
-      inputs: { "db/schema.rb": h("3") },
-      global: { config: h("2"), tool: h("1") },
+      tables: { people: { outputs: { "x/person-gone.ts": null, "x/person.ts": h("c") }, components: componentTags({ "schema people": h("b") }), fingerprint: h("a"), model: "Person" } },
+      inputs: shortHashes({ "db/schema.rb": h("3") }),
+      global: shortHashes({ config: h("2"), tool: h("1") }),
+      perTable: a.perTable,
       fingerprintVersion: 2,
-      version: 1,
+      version: a.version,
     };
     expect(serializeLock(b)).toBe(serializeLock(a));
   });
 
-  it("puts one table per block, two-space indented, so a table's change is a local diff", () => {
+  it("puts one table per line, so a table's change is a one-line diff", () => {
     const lock = sample();
-    lock.tables.jobs = { model: "Job", fingerprint: h("f"), components: {}, outputs: {} };
+    lock.tables.jobs = { model: "Job", fingerprint: h("f"), components: {}, outputs: { "x/job.ts": h("1"), "x/job-gone.ts": null } };
     const text = serializeLock(lock);
-    expect(text).toContain(`\n    "jobs": {\n      "components": {},\n      "fingerprint": "${h("f")}",\n      "model": "Job",\n      "outputs": {}\n    },\n    "people": {`);
+    expect(text).toContain(`\n    "jobs": {"model":"Job","fingerprint":"`);
     const changed = { ...lock, tables: { ...lock.tables, jobs: { ...lock.tables.jobs!, fingerprint: h("0") } } };
     const before = text.split("\n");
     const after = serializeLock(changed).split("\n");
     expect(after.length).toBe(before.length);
-    expect(after.filter((line, i) => line !== before[i])).toEqual([`      "fingerprint": "${h("0")}",`]);
+    expect(after.filter((line, i) => line !== before[i])).toHaveLength(1);
   });
 
   it("keeps table and path names that sort unusually: upper case, digits, non-ASCII", () => {

@@ -7,7 +7,7 @@ import { sha256 } from "../../../src/common/hash.js";
 import type { Snapshot, View } from "../../../src/inputs/snapshot.js";
 import type { Analysis } from "../../../src/staleness/analyze.js";
 import { FINGERPRINT_VERSION } from "../../../src/common/version.js";
-import { LOCK_VERSION, type Lock } from "../../../src/staleness/lock.js";
+import { componentTags, LOCK_VERSION, shortHashes, type Lock } from "../../../src/staleness/lock.js";
 
 /**
  * Support for the staleness unit tests (not a test file): a small Rails app
@@ -134,14 +134,15 @@ export async function lockAfterGenerate(config: Config, snapshot: Snapshot, anal
   const tables: Lock["tables"] = {};
   for (const [table, t] of Object.entries(analysis.tables)) {
     const hashes = await snapshot.hashes(t.outputs);
-    tables[table] = { model: t.model, fingerprint: t.fingerprint, components: t.components, outputs: Object.fromEntries(t.outputs.map((f) => [f, hashes.get(f) ?? null])) };
+    tables[table] = { model: t.model, fingerprint: t.fingerprint, components: componentTags(t.components), outputs: Object.fromEntries(t.outputs.map((f) => [f, hashes.get(f) ?? null])) };
   }
   const shared = await snapshot.hashes(config.outputs.shared);
   return {
     version: LOCK_VERSION,
     fingerprintVersion: FINGERPRINT_VERSION,
-    global: analysis.global,
-    inputs: analysis.inputs,
+    perTable: config.outputs.perTable,
+    global: shortHashes(analysis.global),
+    inputs: shortHashes(analysis.inputs),
     tables,
     shared: Object.fromEntries(config.outputs.shared.map((f) => [f, shared.get(f) ?? null])),
   };
