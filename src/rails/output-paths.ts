@@ -15,6 +15,9 @@ function placeholders(table: string, model: string, inflector: Inflector): Recor
   };
 }
 
+const PLACEHOLDER = /\{(?:table|model|model_snake|model_kebab)\}/g;
+const NOT_NORMAL = /(?:^|\/)\.{1,2}(?:\/|$)|\/\/|^\/|\/$/;
+
 /** Expands outputs.perTable for one table; refuses names that would write outside the pattern's folder. */
 export function outputPaths(patterns: string[], table: string, model: string, inflector: Inflector, schemaFile: string, line: number): string[] {
   const values = placeholders(table, model, inflector);
@@ -26,9 +29,9 @@ export function outputPaths(patterns: string[], table: string, model: string, in
     if (value.startsWith("-")) throw new InputError(msg.unsafeTableOption(schemaFile, line, table), schemaFile, line);
   }
   return patterns.map((pattern) => {
-    let out = pattern;
-    for (const [key, value] of Object.entries(values)) out = out.split(key).join(value);
-    const file = path.posix.normalize(out);
+    const out = pattern.replace(PLACEHOLDER, (key) => values[key]!);
+    // Values hold no "/" (checked above), so only a pattern written that way needs normalising.
+    const file = NOT_NORMAL.test(out) ? path.posix.normalize(out) : out;
     // A pattern is checked without its table; a table named ".git" (or "git" in ".{table}") only shows here.
     const why = unsafePath(file);
     if (why) throw new InputError(msg.unsafeTableOutput(schemaFile, line, table, file, why), schemaFile, line);

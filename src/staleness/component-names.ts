@@ -1,6 +1,6 @@
 import type { Analysis } from "./analyze.js";
 import { formatComponent } from "./components.js";
-import { componentTag, hashTag, type Lock } from "./lock.js";
+import { componentTag, hashTag, tagsOf, type Lock } from "./lock.js";
 import * as msg from "../common/messages.js";
 
 /**
@@ -24,7 +24,7 @@ export class ComponentNames {
     if (!entry) return {};
     const here = new Map(Object.keys(this.analysis.tables[table]?.components ?? {}).map((n) => [componentTag(n), n]));
     const out: Record<string, string> = {};
-    for (const [tag, hash] of Object.entries(entry.components)) out[here.get(tag) ?? this.find(tag)] = hash;
+    for (const [tag, hash] of Object.entries(tagsOf(entry.components))) out[here.get(tag) ?? this.find(tag)] = hash;
     return out;
   }
 

@@ -25,8 +25,11 @@ export interface LockTable {
   model: string;
   /** SHA-256, hex. */
   fingerprint: string;
-  /** Component tag -> hash tag (see componentTags), this table's own (globals are in Lock.global). */
-  components: Record<string, string>;
+  /**
+   * This table's own components (globals are in Lock.global) as componentTags
+   * writes them; read with tagsOf. Kept as text: only a stale table's reasons need them.
+   */
+  components: string;
   /** Generated file -> SHA-256 (hex), null when the generator did not write it. */
   outputs: Record<string, string | null>;
 }
@@ -66,10 +69,25 @@ export function hashTag(hex: string): string {
   return Buffer.from(hex.slice(0, 6), "hex").toString("base64url");
 }
 
-/** A table's components as the lock records them. */
-export function componentTags(components: Record<string, string>): Record<string, string> {
+/** A table's components as the lock records them: each name's tag and its hash's, sorted, space-separated. */
+export function componentTags(components: Record<string, string>): string {
+  return Object.entries(components)
+    .map(([name, hash]) => componentTag(name) + hashTag(hash))
+    .sort()
+    .join(" ");
+}
+
+/** True when what componentTags wrote records the component `tag` with hash tag `hash`; searched as text, parsing nothing. */
+export function hasTag(text: string, tag: string, hash: string): boolean {
+  const both = tag + hash;
+  for (let i = text.indexOf(both); i !== -1; i = text.indexOf(both, i + 1)) if (i % (both.length + 1) === 0) return true;
+  return false;
+}
+
+/** Component tag -> hash tag, from what componentTags wrote. */
+export function tagsOf(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, hash] of Object.entries(components)) out[componentTag(name)] = hashTag(hash);
+  if (text) for (const tag of text.split(" ")) out[tag.slice(0, 4)] = tag.slice(4);
   return out;
 }
 
@@ -171,17 +189,11 @@ function fromFile(data: Record<string, unknown>, check: boolean): Lock {
     tables[name] = {
       model: entry.model as string,
       fingerprint: fromFull(entry.fingerprint as string),
-      components: tagRecord(entry.components as string),
+      components: entry.components as string,
       outputs: outputsOf(entry.outputs, perTable as string[], name, entry.model as string, at, check),
     };
   }
   return { version: LOCK_VERSION, fingerprintVersion: data.fingerprintVersion as number, perTable: perTable as string[], global, inputs, tables, shared };
-}
-
-function tagRecord(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (text) for (const tag of text.split(" ")) out[tag.slice(0, 4)] = tag.slice(4);
-  return out;
 }
 
 /** A table's outputs by path: a list follows the lock's perTable patterns, an object names each path. */
@@ -262,6 +274,5 @@ function tableLine(perTable: string[], name: string, t: LockTable) {
   const hash = (p: string) => (t.outputs[p] === null ? null : toFull(t.outputs[p]!));
   const listed = expanded !== null && expanded.length === paths.length && expanded.every((p) => p in t.outputs);
   const outputs = listed ? expanded.map(hash) : Object.fromEntries(paths.sort().map((p) => [p, hash(p)]));
-  const components = Object.entries(t.components).map(([tag, hash]) => tag + hash).sort().join(" ");
-  return { model: t.model, fingerprint: toFull(t.fingerprint), components, outputs };
+  return { model: t.model, fingerprint: toFull(t.fingerprint), components: t.components, outputs };
 }

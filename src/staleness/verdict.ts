@@ -4,7 +4,7 @@ import { formatComponent, globalComponents, parseComponent } from "./components.
 import type { Config } from "../config/load.js";
 import { sha256 } from "../common/hash.js";
 import { decodeUtf8 } from "../common/utf8.js";
-import { componentTag, hashTag, shortHash, shortHashes, type Lock, type LockRead } from "./lock.js";
+import { componentTag, hasTag, hashTag, shortHash, shortHashes, type Lock, type LockRead } from "./lock.js";
 import { blockKey } from "./declared.js";
 import { ComponentNames } from "./component-names.js";
 import type { ParseCache } from "../inputs/parse-cache.js";
@@ -168,12 +168,12 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
 function editedButNotInputs(lock: Lock, analysis: Analysis): string[] {
   const edited = Object.keys(analysis.models).filter((file) => lock.inputs[file] !== undefined && lock.inputs[file] !== shortHash(analysis.inputs[file]!));
   if (edited.length === 0) return [];
-  const recorded = new Map<string, string>();
-  for (const t of Object.values(lock.tables)) for (const [tag, hash] of Object.entries(t.components)) recorded.set(tag, hash);
+  const entries = Object.values(lock.tables);
+  // Searched as text: parsing every table's tags costs more than the few files edited.
   const same = (file: string) => {
     const now = hashTag(analysis.models[file]!);
     const tags = [formatComponent({ scope: "own", kind: "model", name: file }), formatComponent({ scope: "neighbour", kind: "model", name: file })].map(componentTag);
-    return tags.some((t) => recorded.get(t) === now);
+    return entries.some((t) => tags.some((tag) => hasTag(t.components, tag, now)));
   };
   return edited.filter(same).sort();
 }

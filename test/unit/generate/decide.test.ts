@@ -31,7 +31,7 @@ interface Setup {
 }
 
 function plan({ tables, stale = {}, recorded = {}, lock = "ok", dropped = [], sharedStale = false }: Setup): Plan {
-  const entry = (t: string, v: number): LockTable => ({ model: t, fingerprint: fp(t, v), components: {}, outputs: { [file(t)]: hash(t, v) } });
+  const entry = (t: string, v: number): LockTable => ({ model: t, fingerprint: fp(t, v), components: "", outputs: { [file(t)]: hash(t, v) } });
   const lockData: Lock = {
     version: LOCK_VERSION,
     fingerprintVersion: 1,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { componentTags, emptyLock, LOCK_VERSION, parseLock, serializeLock, shortHashes } from "../../../src/staleness/lock.js";
+import { componentTag, componentTags, emptyLock, hasTag, hashTag, LOCK_VERSION, parseLock, serializeLock, shortHashes, tagsOf } from "../../../src/staleness/lock.js";
 
 const h = (c: string) => c.repeat(64);
 const PER_TABLE = ["x/{model_kebab}.ts", "x/types/{model_kebab}-data.ts"];
@@ -59,6 +59,16 @@ describe("lock file", () => {
     expect(older.status === "corrupt" && older.warning).toBe("l was written by an older zero-models (lock version 1); every table counts as stale once. Run `zero-models generate` to rewrite it.");
     const text = serializeLock(sample());
     expect(parseLock(text.slice(0, text.length / 2), "l").status).toBe("corrupt");
+  });
+
+  it("finds a component's tag with its hash tag only where componentTags put it", () => {
+    const text = componentTags({ "model a.rb": h("1"), "model b.rb": h("2") });
+    const [a, b] = [componentTag("model a.rb"), componentTag("model b.rb")];
+    expect(hasTag(text, a, hashTag(h("1")))).toBe(true);
+    expect(hasTag(text, b, hashTag(h("2")))).toBe(true);
+    expect(hasTag(text, a, hashTag(h("2")))).toBe(false);
+    expect(hasTag(`x${text}`, a, hashTag(h("1")))).toBe(false);
+    expect(tagsOf(text)).toEqual({ [a]: hashTag(h("1")), [b]: hashTag(h("2")) });
   });
 
   it("reports a missing lock as missing, not corrupt", () => {

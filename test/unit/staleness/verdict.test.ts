@@ -388,7 +388,7 @@ describe("makePlan and the fingerprint version", () => {
   function olderLock(lock: Lock, version: number): Lock {
     const global = { ...lock.global, tool: shortHash(sha256(`zero-models fingerprint v${version}`)) };
     const tables = Object.fromEntries(
-      Object.entries(lock.tables).map(([t, e]) => [t, { ...e, fingerprint: hashRecord({ ...globalComponents(global), ...e.components }) }]),
+      Object.entries(lock.tables).map(([t, e]) => [t, { ...e, fingerprint: hashRecord({ ...globalComponents(global), components: e.components }) }]),
     );
     return { ...lock, fingerprintVersion: version, global, tables };
   }
