@@ -1,3 +1,4 @@
+import { closest } from "../common/closest.js";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../common/errors.js";
@@ -149,28 +150,6 @@ function keysAt(at: PropertyKey[]): string[] {
 }
 
 /** Closest known key by edit distance, for "did you mean" in unknown-key errors. */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(word.length / 2)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 function hasCredentials(url: string): boolean {
   try {
     const parsed = new URL(url);

@@ -1,6 +1,6 @@
 import { EXIT, ZeroModelsError } from "../common/errors.js";
 import * as msg from "../common/messages.js";
-import { closest } from "../config/schema.js";
+import { closest } from "../common/closest.js";
 import type { Plan } from "./verdict.js";
 
 /** The tables a command was restricted to (`check cacti`, `generate --table notes`), and the plan as it concerns them only. */
