@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -41,5 +41,29 @@ describe("the hooks' fast path bundle (dist/cli.cjs)", () => {
       "src/inputs/snapshot.ts",
       "src/staleness/fresh-record.ts",
     ]);
+  });
+});
+
+describe("the commands' chunks (dist/chunks)", () => {
+  const dir = path.resolve(import.meta.dirname, "../../dist/chunks");
+  const files = readdirSync(dir);
+  /** Every chunk a chunk loads before it runs (static imports, not import()). */
+  const closure = (start: string) => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(path.join(dir, file), "utf8").matchAll(/^import (?:[^"'()]*? from )?"\.\/([^"]+)";?$/gm)) visit(m[1]!);
+    };
+    visit(start);
+    return seen;
+  };
+
+  it.each(["check", "generate", "hook", "restore"])("%s loads zod only to validate a config anew (its validation is cached per content)", (command) => {
+    const entry = files.find((f) => f.startsWith(`${command}-`) && f.endsWith(".js"))!;
+    const zod = files.filter((f) => readFileSync(path.join(dir, f), "utf8").includes("node_modules/zod/"));
+    expect(entry).toBeDefined();
+    expect(zod.length).toBeGreaterThan(0);
+    expect([...closure(entry)].filter((f) => zod.includes(f))).toEqual([]);
   });
 });
