@@ -1,5 +1,9 @@
+import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import picomatch from "picomatch";
 import { describe, expect, it } from "vitest";
-import type { Repo } from "../helpers/repo.js";
+import { emptyLock, parseLock, serializeLock, type Lock, type LockTable } from "../../src/staleness/lock.js";
+import { exampleRepo, type Repo } from "../helpers/repo.js";
 import { addColumn, expect0, git, HOOK_ENV, sh, team } from "../helpers/team.js";
 
 /**
@@ -87,5 +91,93 @@ describe("git pull with both sides' lock changes", () => {
     expect(pull.code).not.toBe(0);
     expect(`${pull.stdout}${pull.stderr}`).toContain(`CONFLICT (content): Merge conflict in ${LOCK}`);
     git(bob.dir, "rebase", "--abort");
+  });
+});
+
+describe("zero-models merge-lock, run as git runs it (%O %A %B from the top level)", () => {
+  const h = (c: string) => c.repeat(64);
+  const entry = (model: string, c: string): LockTable => ({
+    model,
+    fingerprint: h(c),
+    components: { [`schema ${model}`]: h(c) },
+    outputs: { [`frontend/src/lib/models/${model.toLowerCase()}.ts`]: h(c) },
+  });
+  const lock = (tables: Record<string, LockTable>): Lock => ({ ...emptyLock(1), tables });
+  const ancestor = lock({ people: entry("Person", "a"), jobs: entry("Job", "a") });
+  const ours = lock({ people: entry("Person", "b"), jobs: entry("Job", "a") });
+  const theirs = lock({ people: entry("Person", "a"), jobs: entry("Job", "c") });
+  const merged = lock({ people: entry("Person", "b"), jobs: entry("Job", "c") });
+  const markers = `<<<<<<< ours\n${serializeLock(ours)}=======\n${serializeLock(theirs)}>>>>>>> theirs\n`;
+
+  /** Writes the three files git would (null: an empty file, git's %O without a common ancestor) and runs the driver. */
+  function driver(repo: Repo, sides: [string | null, string, string], args: string[] = []) {
+    const names = [".merge_file_O", ".merge_file_A", ".merge_file_B"];
+    sides.forEach((text, i) => writeFileSync(path.join(repo.dir, names[i]!), text ?? ""));
+    const r = repo.zc([...args, "merge-lock", ...names]);
+    return { ...r, result: readFileSync(path.join(repo.dir, names[1]!), "utf8") };
+  }
+  const isOutput = picomatch(["frontend/src/lib/models/**"], { dot: true });
+  const parses = (text: string) => parseLock(text, "zero-models.lock", isOutput).status === "ok";
+
+  it("writes the three-way merge over ours, silently, exit 0; it parses with the config's output patterns", () => {
+    const repo = exampleRepo();
+    const r = driver(repo, [serializeLock(ancestor), serializeLock(ours), serializeLock(theirs)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toBe("");
+    expect(r.result).toBe(serializeLock(merged));
+    expect(parses(r.result)).toBe(true);
+    // No common ancestor (git passes an empty file): a table both sides have differently is ours.
+    expect(driver(repo, [null, serializeLock(ours), serializeLock(theirs)]).result).toBe(serializeLock(lock({ people: entry("Person", "b"), jobs: entry("Job", "a") })));
+  });
+
+  it("a side that is not a readable lock (conflict markers, bad JSON, a foreign output path, a symlink) falls back to the other, with one line", () => {
+    const repo = exampleRepo();
+    const foreign = lock({ ...theirs.tables, jobs: { ...entry("Job", "c"), outputs: { "app/models/job.rb": h("c") } } });
+    for (const [bad, which] of [[markers, "merge conflict markers"], ["{ not json", "not valid JSON"], [serializeLock(foreign), "app/models/job.rb"]] as const) {
+      const r = driver(repo, [serializeLock(ancestor), serializeLock(ours), bad]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.result).toBe(serializeLock(ours));
+      expect(r.stderr).toContain("their side of the lock is not a readable lock");
+      expect(r.stderr).toContain(which);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      const back = driver(repo, [serializeLock(ancestor), bad, serializeLock(theirs)]);
+      expect(back.code).toBe(0);
+      expect(back.result).toBe(serializeLock(theirs));
+      expect(parses(back.result)).toBe(true);
+    }
+    writeFileSync(path.join(repo.dir, "elsewhere.json"), serializeLock(ours));
+    writeFileSync(path.join(repo.dir, ".merge_file_A"), serializeLock(ours));
+    writeFileSync(path.join(repo.dir, ".merge_file_O"), serializeLock(ancestor));
+    symlinkSync("elsewhere.json", path.join(repo.dir, ".merge_file_L"));
+    const link = repo.zc(["merge-lock", ".merge_file_O", ".merge_file_A", ".merge_file_L"]);
+    expect(link.code).toBe(0);
+    expect(link.stderr).toContain("symlink");
+    expect(repo.read(".merge_file_A")).toBe(serializeLock(ours));
+  });
+
+  it("neither side readable: exit 1, ours untouched, git reports the conflict", () => {
+    const repo = exampleRepo();
+    const r = driver(repo, [serializeLock(ancestor), markers, "{ not json"]);
+    expect(r.code).toBe(1);
+    expect(r.result).toBe(markers);
+    expect(r.stderr).toContain("neither side is a readable lock");
+    expect(r.stderr).toContain("npx zero-models generate");
+  });
+
+  it("merges when the config does not load (every later read checks the paths again), and never exits 2 or 3", () => {
+    const repo = exampleRepo();
+    repo.write(".zeromodelsrc.json", "{ broken");
+    const r = driver(repo, [serializeLock(ancestor), serializeLock(ours), serializeLock(theirs)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.result).toBe(serializeLock(merged));
+    // An unsafe path is refused even so.
+    const escape = lock({ jobs: { ...entry("Job", "c"), outputs: { "../outside.ts": h("c") } } });
+    const unsafe = driver(repo, [serializeLock(ancestor), serializeLock(ours), serializeLock(escape)]);
+    expect(unsafe.code).toBe(0);
+    expect(unsafe.result).toBe(serializeLock(ours));
+    // Where it cannot write (ours is a folder), a conflict, not a crash.
+    const folder = repo.zc(["merge-lock", ".merge_file_O", "frontend", ".merge_file_B"]);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
