@@ -1,10 +1,11 @@
-import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import picomatch from "picomatch";
 import { describe, expect, it } from "vitest";
 import { emptyLock, parseLock, serializeLock, type Lock, type LockTable } from "../../src/staleness/lock.js";
-import { exampleRepo, type Repo } from "../helpers/repo.js";
-import { addColumn, expect0, git, HOOK_ENV, sh, team } from "../helpers/team.js";
+import { CLI, exampleRepo, type Repo } from "../helpers/repo.js";
+import { addColumn, addTooling, expect0, git, HOOK_ENV, sh, team } from "../helpers/team.js";
 
 /**
  * Two teammates regenerate different tables and commit; one pushes, the
@@ -90,7 +91,20 @@ describe("git pull with both sides' lock changes", () => {
     const pull = sh(bob.dir, "git", ["pull", "--rebase"]);
     expect(pull.code).not.toBe(0);
     expect(`${pull.stdout}${pull.stderr}`).toContain(`CONFLICT (content): Merge conflict in ${LOCK}`);
-    git(bob.dir, "rebase", "--abort");
+    // One fix, the same in every message, and doctor names what is missing.
+    const check = bob.zc(["check"], { env: HOOK_ENV });
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("Fix: npx zero-models generate\n");
+    expect(check.stderr).toContain("Run `npx zero-models generate` to rebuild it. Git merges it by itself once its merge driver is set up: `npx zero-models doctor` says how.");
+    expect(`${check.stdout}${check.stderr}`).not.toContain("--all");
+    const doctor = bob.zc(["doctor"], { env: HOOK_ENV });
+    expect(doctor.stderr).toContain("merge.zero-models.driver is not set in this clone's git config");
+    expect(doctor.stderr).toContain("Fix: npm install (its prepare script sets it up in each clone), or npx zero-models init.");
+    expect0(bob.zc(["generate", "-q"], { env: HOOK_ENV }), "the fix");
+    git(bob.dir, "add", LOCK);
+    expect0(sh(bob.dir, "git", ["-c", "core.editor=true", "rebase", "--continue"]), "rebase --continue");
+    expect0(bob.zc(["check"], { env: HOOK_ENV }), "check after the fix");
+    expectSameAsFullRun(bob);
   });
 });
 
@@ -179,5 +193,36 @@ describe("zero-models merge-lock, run as git runs it (%O %A %B from the top leve
     const folder = repo.zc(["merge-lock", ".merge_file_O", "frontend", ".merge_file_B"]);
     expect(folder.code).toBe(1);
     expect(folder.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("zero-models hook prepare (npm install): never fails the install", () => {
+  const driverOf = (repo: Repo) => sh(repo.dir, "git", ["config", "--get", "merge.zero-models.driver"]).stdout;
+
+  it("sets the driver silently; nothing in CI, with ZERO_MODELS_SKIP, or outside a git checkout; one line when the package's CLI is missing", () => {
+    const repo = exampleRepo();
+    addTooling(repo);
+    for (const env of [{ CI: "true" }, { ZERO_MODELS_SKIP: "1" }]) {
+      const r = repo.zc(["hook", "prepare"], { env: { ...HOOK_ENV, ...env } });
+      expect(r).toMatchObject({ code: 0, stdout: "", stderr: "" });
+      expect(driverOf(repo)).toBe("");
+    }
+    const r = repo.zc(["hook", "prepare"], { env: HOOK_ENV });
+    expect(r).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    expect(driverOf(repo)).toBe("node node_modules/zero-models/dist/cli.cjs merge-lock %O %A %B\n");
+
+    const outside = mkdtempSync(path.join(tmpdir(), "zero-models-no-git-"));
+    try {
+      expect(sh(outside, process.execPath, [CLI, "hook", "prepare"], { GIT_CEILING_DIRECTORIES: tmpdir() })).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+
+    git(repo.dir, "config", "--remove-section", "merge.zero-models");
+    rmSync(path.join(repo.dir, "node_modules/zero-models"));
+    const missing = repo.zc(["hook", "prepare"], { env: HOOK_ENV });
+    expect(missing.code).toBe(0);
+    expect(missing.stderr.trim().split("\n")).toEqual(["zero-models: node_modules/zero-models/dist/cli.cjs is missing, so the lock's merge driver was not set up; `npx zero-models doctor` says more."]);
+    expect(driverOf(repo)).toBe("");
   });
 });

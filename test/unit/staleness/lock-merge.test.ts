@@ -111,3 +111,15 @@ describe("mergeLocks on random locks (fast-check)", () => {
     );
   });
 });
+
+describe("the advice for a lock that cannot be read", () => {
+  it("is one fix, npx zero-models generate; with conflict markers, doctor says how git merges it by itself", () => {
+    const conflicted = parseLock(`<<<<<<< HEAD\n${serializeLock(emptyLock(1))}=======\n{}\n>>>>>>> theirs\n`, "zero-models.lock");
+    const warning = conflicted.status === "corrupt" ? conflicted.warning : "";
+    expect(warning).toContain("Run `npx zero-models generate` to rebuild it.");
+    expect(warning).toContain("`npx zero-models doctor` says how");
+    expect(warning).not.toContain("--all");
+    const truncated = parseLock("{", "zero-models.lock");
+    expect(truncated.status === "corrupt" && truncated.warning).toMatch(/Run `npx zero-models generate` to rebuild it\.$/);
+  });
+});
