@@ -1,3 +1,4 @@
+import path from "node:path";
 import { inspect } from "node:util";
 import { Command, CommanderError } from "commander";
 import { EXIT, ZeroModelsError } from "../common/errors.js";
@@ -108,15 +109,29 @@ function program(handover: Handover): Command {
     });
 
   cli
+    .command("merge-lock")
+    .description("git's merge driver for the lock (init sets it up): merge <ours> and <theirs> entry by entry into <ours>; exit 1 when neither is a readable lock")
+    .argument("<ancestor>", "the common ancestor's lock (git's %O)")
+    .argument("<ours>", "our lock, overwritten with the result (%A)")
+    .argument("<theirs>", "their lock (%B)")
+    .action(async (ancestor: string, ours: string, theirs: string, _opts: unknown, cmd: Command) => {
+      const g = globals(cmd);
+      const { mergeLock } = await import("../commands/merge-lock.js");
+      // git names the files from where it runs the driver, not from -C.
+      const [a, o, t] = [ancestor, ours, theirs].map((f) => path.resolve(f));
+      process.exitCode = await mergeLock({ cwd: g.cwd ?? process.cwd(), config: g.config, ancestor: a!, ours: o!, theirs: t! }, createLogger(g));
+    });
+
+  cli
     .command("hook")
-    .description("run one git hook: post-merge, post-checkout, post-rewrite or pre-commit (husky and hooks/ call this)")
+    .description("run one git hook: post-merge, post-checkout, post-rewrite or pre-commit (husky and hooks/ call this); prepare (npm's, init puts it in package.json) sets up the lock's merge driver")
     .argument("<name>", "the hook")
     .argument("[args...]", "git's arguments to the hook")
     .action(async (name: string, args: string[], _opts: unknown, cmd: Command) => {
       const g = globals(cmd);
       const { hook } = await import("../commands/hook.js");
       process.exitCode = await hook(
-        { cwd: g.cwd ?? process.cwd(), config: g.config, name, args, quiet: !!g.quiet, interrupt: interruptOnSignals() },
+        { cwd: g.cwd ?? process.cwd(), packageDir: process.cwd(), config: g.config, name, args, quiet: !!g.quiet, interrupt: interruptOnSignals() },
         createLogger(g),
       );
     });

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { isCI } from "ci-info";
 import picomatch from "picomatch";
@@ -7,7 +8,8 @@ import { computePlan } from "../staleness/plan.js";
 import { runGenerate } from "../generate/run.js";
 import { openProject, type Project } from "../config/project.js";
 import { EXIT, InterruptedError, ZeroModelsError } from "../common/errors.js";
-import { repoDirs } from "../git/repo.js";
+import { findTopLevel, repoDirs } from "../git/repo.js";
+import { installDriver } from "../hooks/merge-driver.js";
 import { unstagedChanges } from "../git/changes.js";
 import { HOOKS, hookScope, isSkipSet, touchesWatched, type HookName } from "../hooks/scope.js";
 import type { Logger } from "../common/log.js";
@@ -15,13 +17,15 @@ import * as msg from "../common/messages.js";
 import { isFresh, type Plan } from "../staleness/verdict.js";
 import { migrateFirst } from "../staleness/migrate-first.js";
 import { report } from "../output/plan-report.js";
-import { shellWord } from "../hooks/install-edits.js";
+import { DRIVER_CLI, driverCommand, relativeDir, shellWord } from "../hooks/install-edits.js";
 import { locked } from "../generate/run-lock.js";
 import { changedByRun, stageResult } from "../generate/stage.js";
 import { reportGenerate, streams } from "../output/generate-report.js";
 
 export interface HookOptions {
   cwd: string;
+  /** Where the command was started: for `prepare`, npm starts it in the package's folder. */
+  packageDir: string;
   config?: string;
   name: string;
   args: string[];
@@ -41,7 +45,8 @@ export interface HookOptions {
  * refuses the commit.
  */
 export async function hook(options: HookOptions, log: Logger): Promise<number> {
-  if (!(HOOKS as readonly string[]).includes(options.name)) throw new ZeroModelsError(msg.unknownHook(options.name, [...HOOKS]), EXIT.usage);
+  if (options.name === "prepare") return prepare(options, log);
+  if (!(HOOKS as readonly string[]).includes(options.name)) throw new ZeroModelsError(msg.unknownHook(options.name, [...HOOKS, "prepare"]), EXIT.usage);
   const name = options.name as HookName;
   if (isSkipSet()) {
     log.info(msg.hookSkipped(name));
@@ -69,6 +74,29 @@ export async function hook(options: HookOptions, log: Logger): Promise<number> {
     }
     log.error(msg.hookFailed(name, error instanceof Error ? error.message : String(error)));
     if (!(error instanceof ZeroModelsError)) log.debug(String((error as Error).stack));
+  }
+  return EXIT.ok;
+}
+
+/**
+ * npm's `prepare` (every `npm install`): sets up the lock's merge driver in
+ * this clone's git config, which no commit carries. Silent when done, one
+ * line at most otherwise, and exit 0 whatever happens: it must never fail an
+ * install. Nothing to do outside a git checkout or in CI.
+ */
+async function prepare(options: HookOptions, log: Logger): Promise<number> {
+  if (isSkipSet() || isCI) return EXIT.ok;
+  try {
+    const root = findTopLevel(options.packageDir);
+    if (!root) return EXIT.ok;
+    const cli = path.join(options.packageDir, DRIVER_CLI);
+    if (!existsSync(cli)) {
+      log.warn(msg.prepareNoCli(relativeDir(root, cli)));
+      return EXIT.ok;
+    }
+    await installDriver(root, driverCommand(relativeDir(root, options.packageDir), relativeDir(root, path.resolve(options.cwd))));
+  } catch (error) {
+    log.warn(msg.prepareFailed(error));
   }
   return EXIT.ok;
 }

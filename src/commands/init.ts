@@ -11,7 +11,22 @@ import { configValue, isIgnored, repoDirs } from "../git/repo.js";
 import type { Logger } from "../common/log.js";
 import * as msg from "../common/messages.js";
 import { HOOKS } from "../hooks/scope.js";
-import { hasHusky, hookLine, huskyHooksPath, relativeDir, withHookLine, withIgnored, withPrepare } from "../hooks/install-edits.js";
+import {
+  attributeLine,
+  driverCommand,
+  hasHusky,
+  hookLine,
+  huskyHooksPath,
+  prepareStep,
+  relativeDir,
+  withAttribute,
+  withHookLine,
+  withIgnored,
+  withPrepare,
+  withPrepareStep,
+} from "../hooks/install-edits.js";
+import { installDriver } from "../hooks/merge-driver.js";
+import { readTreeFile, writeTreeFile } from "../common/tree-files.js";
 import { findPackageDir, nearest } from "../hooks/package-dir.js";
 
 export interface InitOptions {
@@ -20,8 +35,10 @@ export interface InitOptions {
 }
 
 /**
- * `zero-models init`: config, .gitignore, husky hook files and the prepare
- * script, each only when missing, so running it again changes nothing.
+ * `zero-models init`: config, .gitignore, husky hook files, the prepare
+ * script and the lock's merge driver (.gitattributes and git config), each
+ * only when missing, so running it again changes nothing (and an app set up
+ * by an earlier version gets what is new).
  * Run it in the Rails app (where the config lives or will live).
  */
 export async function init(options: InitOptions, log: Logger): Promise<number> {
@@ -36,10 +53,12 @@ export async function init(options: InitOptions, log: Logger): Promise<number> {
   const pkgText = await readFile(pkgFile, "utf8");
   if (!hasHusky(pkgText)) throw new ConfigError(msg.initNoHusky(pkgFile), pkgFile);
   const packageFromRoot = relativeDir(root, pkgDir);
-  const prepare = withPrepare(pkgText, packageFromRoot);
-  if (prepare) {
-    await writeAtomic(pkgFile, prepare);
-    done.push(`package.json: prepare script runs husky (${relativeDir(root, pkgFile)})`);
+  const withHusky = withPrepare(pkgText, packageFromRoot);
+  const withStep = withPrepareStep(withHusky ?? pkgText, prepareStep(relativeDir(pkgDir, appDir)));
+  if (withHusky || withStep) {
+    await writeAtomic(pkgFile, withStep ?? withHusky!);
+    if (withHusky) done.push(`package.json: prepare script runs husky (${relativeDir(root, pkgFile)})`);
+    if (withStep) done.push(msg.initPrepareStep(relativeDir(root, pkgFile)));
   }
   for (const name of HOOKS) {
     const file = path.join(pkgDir, ".husky", name);
@@ -55,6 +74,7 @@ export async function init(options: InitOptions, log: Logger): Promise<number> {
   if ((await configValue(root, "core.hooksPath")) !== hooksPath || !existsSync(path.join(root, hooksPath, "h"))) {
     installHusky(root, pkgDir, packageFromRoot, done);
   }
+  await ensureMergeDriver(root, config.lockfile, driverCommand(packageFromRoot, relativeDir(root, appDir)), done);
   log.info(msg.initDone(done.length ? done : ["everything was already set up"]));
   return EXIT.ok;
 }
@@ -79,6 +99,22 @@ async function ensureIgnored(root: string, cacheFromRoot: string, done: string[]
   const file = path.join(root, ".gitignore");
   await writeAtomic(file, withIgnored(existsSync(file) ? await readFile(file, "utf8") : "", cacheFromRoot));
   done.push(`.gitignore: ignores /${cacheFromRoot}/`);
+}
+
+/**
+ * The lock's merge driver: the .gitattributes line (committed, so every
+ * clone merges the lock with it) and this clone's git config (each clone's
+ * `npm install` sets its own, through the prepare step).
+ */
+async function ensureMergeDriver(root: string, lockfile: string, command: string, done: string[]): Promise<void> {
+  const line = attributeLine(lockfile);
+  const existing = await readTreeFile(root, ".gitattributes");
+  const next = withAttribute(existing?.toString("utf8") ?? "", line);
+  if (next !== null) {
+    await writeTreeFile(root, ".gitattributes", next);
+    done.push(msg.initAttribute(line, existing === null));
+  }
+  if (await installDriver(root, command)) done.push(msg.initDriver(command));
 }
 
 /** Runs the project's own husky so the hooks work now, not only after the next npm install. */

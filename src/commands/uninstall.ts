@@ -8,7 +8,9 @@ import * as msg from "../common/messages.js";
 import { findConfigFile, MODULE_NAME } from "../config/file.js";
 import { loadConfig } from "../config/load.js";
 import { configValue, repoDirs, unsetConfigValue } from "../git/repo.js";
-import { huskyHooksPath, relativeDir, withoutHookLine, withoutIgnored, withoutPrepare } from "../hooks/install-edits.js";
+import { huskyHooksPath, relativeDir, withoutAttribute, withoutHookLine, withoutIgnored, withoutPrepare, withoutPrepareStep } from "../hooks/install-edits.js";
+import { removeDriver } from "../hooks/merge-driver.js";
+import { readTreeFile, writeTreeFile } from "../common/tree-files.js";
 import { findPackageDir } from "../hooks/package-dir.js";
 import { HOOKS } from "../hooks/scope.js";
 
@@ -21,7 +23,8 @@ export interface UninstallOptions {
 
 /**
  * `zero-models uninstall`: takes back what `init` added (the hook lines, the
- * husky step of `prepare`, and husky's set-up when init made it), and with
+ * husky and merge-driver steps of `prepare`, husky's set-up when init made
+ * it, the .gitattributes line and the driver in git config), and with
  * --purge the files zero-models keeps. What the team wrote stays.
  */
 export async function uninstall(options: UninstallOptions, log: Logger): Promise<number> {
@@ -44,12 +47,25 @@ export async function uninstall(options: UninstallOptions, log: Logger): Promise
 
   const pkgFile = path.join(pkgDir, "package.json");
   const pkgText = existsSync(pkgFile) ? await readFile(pkgFile, "utf8") : null;
-  const prepare = pkgText === null ? null : withoutPrepare(pkgText, packageFromRoot);
+  const withoutStep = pkgText === null ? null : withoutPrepareStep(pkgText);
+  const prepare = pkgText === null ? null : withoutPrepare(withoutStep ?? pkgText, packageFromRoot);
+  if (withoutStep !== null || prepare !== null) {
+    await writeAtomic(pkgFile, prepare ?? withoutStep!);
+    if (withoutStep !== null) done.push(msg.uninstallPrepareStep(relativeDir(root, pkgFile)));
+  }
   if (prepare !== null) {
-    await writeAtomic(pkgFile, prepare);
     done.push(msg.uninstallPrepare(relativeDir(root, pkgFile)));
     if (await removeHuskySetUp(root, pkgDir, packageFromRoot)) done.push(msg.uninstallHusky(relativeDir(root, path.join(pkgDir, ".husky"))));
   }
+
+  const attributes = await readTreeFile(root, ".gitattributes");
+  const kept = attributes === null ? null : withoutAttribute(attributes.toString("utf8"));
+  if (kept !== null) {
+    if (kept.trim() === "") rmSync(path.join(root, ".gitattributes"));
+    else await writeTreeFile(root, ".gitattributes", kept);
+    done.push(msg.uninstallAttribute(kept.trim() === ""));
+  }
+  if (await removeDriver(root)) done.push(msg.uninstallDriver);
 
   if (config) {
     if (config.file) {

@@ -100,10 +100,21 @@ export const modelNote = {
 
 // Lock
 export const lockCorrupt = (file: string, why: string) =>
-  `${file} cannot be trusted (${why}); every table counts as stale. Run \`zero-models generate --all\` to rebuild it.`;
+  `${file} cannot be trusted (${why}); every table counts as stale. Run \`${fixCommand}\` to rebuild it.` +
+  (/conflict markers/.test(why) ? ` Git merges it by itself once its merge driver is set up: \`npx zero-models doctor\` says how.` : "");
 
 export const lockOlder = (file: string, version: number) =>
   `${file} was written by an older zero-models (lock version ${version}); every table counts as stale once. Run \`zero-models generate\` to rewrite it.`;
+// The lock's merge driver (merge-lock, hook prepare)
+export const mergeDriverName = "zero-models lock merge: entry by entry, the side that changed it wins";
+export const mergeLockSideUnreadable = (side: "ours" | "theirs", kept: "ours" | "theirs", why: string) =>
+  `zero-models merge-lock: ${side === "ours" ? "our" : "their"} side of the lock is not a readable lock (${why}); kept ${kept === "ours" ? "ours" : "theirs"}. The hooks regenerate what it leaves stale.`;
+export const mergeLockNeither = (why: string) =>
+  `zero-models merge-lock: neither side is a readable lock (${why}); left for git to report as a conflict. Take either side, then run \`${fixCommand}\`.`;
+export const mergeLockFailed = (error: unknown) =>
+  `zero-models merge-lock failed (${errorText(error)}); left for git to report as a conflict. Take either side, then run \`${fixCommand}\`.`;
+export const prepareFailed = (error: unknown) => `zero-models: could not set up the lock's merge driver (${errorText(error)}); \`npx zero-models doctor\` says more.`;
+export const prepareNoCli = (cli: string) => `zero-models: ${cli} is missing, so the lock's merge driver was not set up; \`npx zero-models doctor\` says more.`;
 export const lockForeignPath = (file: string, where: string, why: string) => `${where} names ${JSON.stringify(file)}, and ${why}`;
 export const notAnOutput = "it is not a file outputs.perTable or outputs.shared generates";
 export const symlinkRefused = (file: string, link: string, action: "read" | "write" | "delete") =>
@@ -348,6 +359,9 @@ export const fixStaged = (files: number) => `zero-models: regenerated the stale 
 export const fixStillStale = "zero-models: commit refused: still stale after regenerating:";
 
 // init
+export const initPrepareStep = (file: string) => `${file}: prepare script sets up the lock's merge driver in each clone (zero-models hook prepare)`;
+export const initAttribute = (line: string, created: boolean) => `.gitattributes: ${created ? "created with" : "added"} \`${line}\` (commit it)`;
+export const initDriver = (command: string) => `git config: merge.zero-models.driver runs ${command}`;
 export const initDone = (lines: string[]) => `zero-models init:\n${lines.map((l) => `  ${l}`).join("\n")}`;
 export const initNoPackageJson = (dir: string) =>
   `no package.json found from ${dir} up to the git top level. Run zero-models init in your Rails app or its frontend folder, or pass --package <dir>.`;
@@ -381,6 +395,9 @@ export const uninstallHusky = (dir: string) => `${dir}: removed husky's hook fol
 export const uninstallRemoved = (file: string, what: string) => `${file}: deleted (${what})`;
 export const uninstallIgnoreLine = (cache: string) => `.gitignore: removed the /${cache}/ line init had added`;
 export const uninstallKeptConfig = "kept the config and the lock file: run zero-models uninstall --purge to delete them too";
+export const uninstallPrepareStep = (file: string) => `${file}: removed zero-models hook prepare from the prepare script (init had added it)`;
+export const uninstallAttribute = (deleted: boolean) => `.gitattributes: ${deleted ? "deleted (it held only the zero-models line)" : "removed the zero-models merge line"}`;
+export const uninstallDriver = "git config: removed the lock's merge driver (merge.zero-models)";
 export const uninstallThen = "Then: npm uninstall zero-models";
 
 // doctor
@@ -392,6 +409,7 @@ export const doctorTitles: Record<string, string> = {
   hooks: "git hooks",
   generator: "generator command",
   lock: "lock file",
+  merge: "lock merge driver",
   migrations: "migrations",
   store: "local store",
   remote: "shared store",
@@ -431,10 +449,18 @@ export const doctorGeneratorMissing = (command: string, argv: string) => `${comm
 export const doctorFixGenerator = (file: string) => `Fix: set generator.all in ${file} to the command that runs your generator, or make that file executable (chmod +x).`;
 export const doctorFixInput = "Fix: correct the file the message names, then run zero-models doctor again.";
 export const doctorLockMissing = (file: string) => `${file} does not exist yet: every table counts as stale`;
-export const doctorFixGenerateAll = "Fix: npx zero-models generate --all, then commit the lock file with the generated files.";
+export const doctorFixRebuildLock = "Fix: npx zero-models generate, then commit the lock file with the generated files.";
 export const doctorStale = (file: string, stale: number, total: number) => `${file} is readable; ${stale} of ${total} tables are stale (npx zero-models check says why)`;
 export const doctorFixGenerate = "Fix: npx zero-models generate";
 export const doctorFresh = (file: string, tables: number) => `${file} is readable and all ${tables} tables are fresh`;
+export const doctorNoMergeAttribute = (lock: string, value: string) =>
+  `git merges ${lock} as text (its merge attribute is ${value}): branches that regenerated different tables conflict in it`;
+export const doctorFixMergeAttribute = (line: string) => `Fix: npx zero-models init (it adds \`${line}\` to .gitattributes), then commit .gitattributes.`;
+export const doctorDriverNotSet = (driver: string | null) =>
+  driver === null ? "merge.zero-models.driver is not set in this clone's git config: git merges the lock as text" : `merge.zero-models.driver is \`${driver}\`, not the command this version sets`;
+export const doctorFixDriver = "Fix: npm install (its prepare script sets it up in each clone), or npx zero-models init.";
+export const doctorDriverMissing = (cli: string) => `the merge driver runs ${cli}, which is missing`;
+export const doctorMergeDriver = (lock: string) => `git merges ${lock} entry by entry (zero-models merge-lock)`;
 export const doctorPendingMigrations = (files: string[]) => `${files.length} migration(s) newer than db/schema.rb: ${files.join(", ")}`;
 export const doctorFixMigrate = "Fix: bin/rails db:migrate (it updates db/schema.rb), then npx zero-models generate.";
 export const doctorNoPendingMigrations = "none pending";

@@ -304,7 +304,9 @@ class GenerateRun {
     }
     // The inputs as the lock records them say what the last whole run saw: a pending migration left
     // blocked, or tables left out, are not part of it (recorded, a blocked migration would read as migrated).
-    if (complete && !this.restricted && this.decision.blocked.length === 0) {
+    // A run that had nothing to do leaves them too: recording inputs that changed no table (a method body,
+    // the other side of a merge) would only leave a modified lock to commit.
+    if (complete && !this.restricted && this.decision.blocked.length === 0 && (this.decision.forced || !isFresh(plan))) {
       lock.global = shortHashes(plan.analysis.global);
       lock.inputs = shortHashes(plan.analysis.inputs);
     }

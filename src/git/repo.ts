@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { InputError } from "../common/errors.js";
 import * as msg from "../common/messages.js";
-import { run, succeeds } from "./exec.js";
+import { raw, run, succeeds } from "./exec.js";
 
 /** Where the repository is and what state it is in. */
 
@@ -117,6 +117,23 @@ export async function gitVersion(cwd: string): Promise<string | null> {
 /** Unsets a key of the repository's own config (.git/config); an unset key is no error. */
 export async function unsetConfigValue(root: string, key: string): Promise<void> {
   await succeeds(root, ["config", "--local", "--unset", key]);
+}
+
+/** Sets a key in the repository's own config (.git/config). */
+export async function setConfigValue(root: string, key: string, value: string): Promise<void> {
+  await raw(root, ["config", "--local", key, value]);
+}
+
+/** Removes a section of the repository's own config (e.g. `merge.zero-models`); false when there was none. */
+export function removeConfigSection(root: string, section: string): Promise<boolean> {
+  return succeeds(root, ["config", "--local", "--remove-section", section]);
+}
+
+/** The value git gives the attribute for this repo-relative path (`git check-attr`): "unspecified" when no .gitattributes line sets it. */
+export async function attributeValue(root: string, attribute: string, file: string): Promise<string> {
+  // -z: path NUL attribute NUL value NUL, whatever the path holds.
+  const [, , value] = (await raw(root, ["check-attr", "-z", attribute, "--", file])).split("\0");
+  return value ?? "unspecified";
 }
 
 /** Whether git ignores this repo-relative path. */

@@ -88,12 +88,49 @@ export function withoutPrepare(pkgText: string, packageFromRoot: string): string
   const prepare = pkg.scripts?.prepare;
   const install = huskyInstall(packageFromRoot);
   if (prepare === undefined || !(prepare === install || prepare.endsWith(` && ${install}`))) return null;
+  return withScript(pkg, pkgText, prepare === install ? "" : prepare.slice(0, -` && ${install}`.length));
+}
+
+/** package.json with `prepare` set to `prepare`, or without it (and without `scripts` if that empties it) when "". */
+function withScript(pkg: { scripts?: Record<string, string> }, like: string, prepare: string): string {
   const scripts: Record<string, string> = { ...pkg.scripts };
-  if (prepare === install) delete scripts.prepare;
-  else scripts.prepare = prepare.slice(0, -` && ${install}`.length);
+  if (prepare === "") delete scripts.prepare;
+  else scripts.prepare = prepare;
   const next: Record<string, unknown> = { ...pkg, scripts };
   if (Object.keys(scripts).length === 0) delete next.scripts;
-  return serialize(next, pkgText);
+  return serialize(next, like);
+}
+
+/**
+ * The step init puts first in `prepare`, so every clone's `npm install` sets
+ * up the lock's merge driver in its own git config (git config is not
+ * committed). First, because npm starts the script in the package's folder
+ * and a husky step for a package in a subfolder cds away from it; -C points
+ * at the app folder, as in the hook lines.
+ */
+export function prepareStep(appFromPackage: string): string {
+  return `zero-models ${appFromPackage ? `-C ${shellWord(appFromPackage)} ` : ""}hook prepare`;
+}
+
+/** prepareStep as written by any version, with its ` && `; anchored at the start of the script, where init puts it. */
+const PREPARE_STEP = /^zero-models (?:-C (?:[^\s'\\]|\\'|'[^']*')+ )?hook prepare(?: && |$)/;
+
+/** package.json with prepareStep first in `prepare`, or null when a zero-models prepare step is already there. */
+export function withPrepareStep(pkgText: string, step: string): string | null {
+  const pkg = JSON.parse(pkgText) as { scripts?: Record<string, string> };
+  const prepare = pkg.scripts?.prepare ?? "";
+  if (/\bzero-models\b[^&|;]*\bhook prepare\b/.test(prepare)) return null;
+  pkg.scripts = { ...pkg.scripts, prepare: prepare ? `${step} && ${prepare}` : step };
+  return serialize(pkg, pkgText);
+}
+
+/** package.json without the step withPrepareStep added, or null when `prepare` does not start with one. */
+export function withoutPrepareStep(pkgText: string): string | null {
+  const pkg = JSON.parse(pkgText) as { scripts?: Record<string, string> };
+  const prepare = pkg.scripts?.prepare;
+  const step = prepare === undefined ? null : PREPARE_STEP.exec(prepare);
+  if (!step) return null;
+  return withScript(pkg, pkgText, prepare!.slice(step[0].length));
 }
 
 /** core.hooksPath as husky sets it for the .husky folder of the package at `packageFromRoot`. */
@@ -133,4 +170,53 @@ const ignoredBlock = (cacheFromRoot: string) => `\n# zero-models' local cache\n/
 export function hasHusky(pkgText: string): boolean {
   const pkg = JSON.parse(pkgText) as { dependencies?: object; devDependencies?: object };
   return Boolean((pkg.devDependencies && "husky" in pkg.devDependencies) || (pkg.dependencies && "husky" in pkg.dependencies));
+}
+
+/** The name of the lock's merge driver in .gitattributes (`merge=zero-models`) and git config (`merge.zero-models.*`). */
+export const MERGE_DRIVER = "zero-models";
+
+/**
+ * The command git runs to merge the lock (`merge.zero-models.driver`): the
+ * package's own copy, by its path from the repository's top level (where git
+ * runs merge drivers), with node, as the hook lines need node too; not npx,
+ * which could fetch and run another version. -C names the app folder, where
+ * the config is found; git quotes %O %A %B itself.
+ */
+export function driverCommand(packageFromRoot: string, appFromRoot: string): string {
+  const cli = shellWord(path.posix.join(packageFromRoot, DRIVER_CLI));
+  return `node ${cli} ${appFromRoot ? `-C ${shellWord(appFromRoot)} ` : ""}merge-lock %O %A %B`;
+}
+
+/** The built CLI, inside the package's folder. */
+export const DRIVER_CLI = "node_modules/zero-models/dist/cli.cjs";
+
+/**
+ * The .gitattributes line (at the top level) that gives the lock to the
+ * driver: its path from the top level, glob characters escaped, and quoted
+ * when it holds a space (git reads C-style quoted patterns).
+ */
+export function attributeLine(lockFromRoot: string): string {
+  const glob = lockFromRoot.replace(/[*?[\\]/g, "\\$&").replace(/^[#!]/, "\\$&");
+  const pattern = /[\s"]/.test(glob) ? `"${glob.replace(/["\\]/g, "\\$&")}"` : glob;
+  return `${pattern} merge=${MERGE_DRIVER}`;
+}
+
+const OUR_ATTRIBUTE = new RegExp(`\\smerge=${MERGE_DRIVER}\\r?$`);
+
+/** .gitattributes with `line` added once, or null when it is there. */
+export function withAttribute(existing: string, line: string): string | null {
+  if (existing.split(/\r?\n/).some((l) => l.trim() === line)) return null;
+  const base = existing === "" || existing.endsWith("\n") ? existing : `${existing}\n`;
+  return `${base}${line}\n`;
+}
+
+/**
+ * .gitattributes without the lines withAttribute adds (for any lock path), or
+ * null when it has none. An empty result means init created the file: the
+ * caller deletes it.
+ */
+export function withoutAttribute(existing: string): string | null {
+  const lines = existing.split("\n");
+  const kept = lines.filter((l) => !OUR_ATTRIBUTE.test(l));
+  return kept.length === lines.length ? null : kept.join("\n");
 }

@@ -5,8 +5,9 @@ import * as msg from "../common/messages.js";
 import { exampleFrom } from "../config/example.js";
 import { findConfigFile } from "../config/file.js";
 import { loadConfig, type Config } from "../config/load.js";
-import { configValue, gitVersion, isIgnored, topLevel } from "../git/repo.js";
-import { hookLine, huskyHooksPath, isOurHookLine, relativeDir } from "../hooks/install-edits.js";
+import { attributeValue, configValue, gitVersion, isIgnored, topLevel } from "../git/repo.js";
+import { attributeLine, driverCommand, DRIVER_CLI, hookLine, huskyHooksPath, isOurHookLine, MERGE_DRIVER, relativeDir } from "../hooks/install-edits.js";
+import { configuredDriver } from "../hooks/merge-driver.js";
 import { nearest } from "../hooks/package-dir.js";
 import { HOOKS } from "../hooks/scope.js";
 import { computePlan } from "../staleness/plan.js";
@@ -22,7 +23,7 @@ import { RemoteCache } from "../store/remote.js";
  */
 
 export type CheckStatus = "pass" | "warn" | "fail" | "skip";
-export type CheckId = "node" | "git" | "config" | "package" | "hooks" | "generator" | "lock" | "migrations" | "store" | "remote";
+export type CheckId = "node" | "git" | "config" | "package" | "hooks" | "merge" | "generator" | "lock" | "migrations" | "store" | "remote";
 
 export interface CheckResult {
   id: CheckId;
@@ -63,10 +64,11 @@ export async function runChecks(options: CheckOptions): Promise<CheckResult[]> {
   const loaded = await checkConfig(options, root);
   results.push(loaded.result);
   const config = loaded.config;
-  if (!config) return [...results, ...(["package", "hooks", "generator", "lock", "migrations", "store", "remote"] as const).map((id) => result(id, "skip", msg.doctorNeedsConfig))];
+  if (!config) return [...results, ...(["package", "hooks", "merge", "generator", "lock", "migrations", "store", "remote"] as const).map((id) => result(id, "skip", msg.doctorNeedsConfig))];
   const pkg = checkPackage(config, options);
   results.push(pkg.result);
   results.push(pkg.dir ? await checkHooks(config, pkg.dir) : result("hooks", "skip", msg.doctorNeedsPackage));
+  results.push(pkg.dir ? await checkMergeDriver(config, pkg.dir) : result("merge", "skip", msg.doctorNeedsPackage));
   results.push(checkGenerator(config, options.env));
   results.push(...(await checkLockAndMigrations(config)));
   results.push(await checkStore(config));
@@ -155,6 +157,21 @@ async function checkHooks(config: Config, pkgDir: string): Promise<CheckResult> 
   return result("hooks", "pass", msg.doctorHooks(wanted));
 }
 
+/**
+ * The lock's merge driver: .gitattributes gives the lock to it, and this
+ * clone's git config runs the command init and `npm install` set, whose
+ * file exists.
+ */
+async function checkMergeDriver(config: Config, pkgDir: string): Promise<CheckResult> {
+  const attribute = await attributeValue(config.root, "merge", config.lockfile);
+  if (attribute !== MERGE_DRIVER) return result("merge", "fail", msg.doctorNoMergeAttribute(config.lockfile, attribute), msg.doctorFixMergeAttribute(attributeLine(config.lockfile)));
+  const driver = await configuredDriver(config.root);
+  if (driver !== driverCommand(relativeDir(config.root, pkgDir), relativeDir(config.root, config.projectDir))) return result("merge", "fail", msg.doctorDriverNotSet(driver), msg.doctorFixDriver);
+  const cli = path.join(pkgDir, DRIVER_CLI);
+  if (!existsSync(cli)) return result("merge", "fail", msg.doctorDriverMissing(relativeDir(config.root, cli)), msg.doctorFixInstall(relativeDir(config.root, pkgDir)));
+  return result("merge", "pass", msg.doctorMergeDriver(config.lockfile));
+}
+
 /** The generator's command as spawn will find it: a path from the Rails root, or a name on PATH. */
 function checkGenerator(config: Config, env: NodeJS.ProcessEnv): CheckResult {
   const command = config.generator.all[0] ?? "";
@@ -190,8 +207,8 @@ async function checkLockAndMigrations(config: Config): Promise<CheckResult[]> {
   const migrations = plan.pendingMigrations.length
     ? result("migrations", "warn", msg.doctorPendingMigrations(plan.pendingMigrations), msg.doctorFixMigrate)
     : result("migrations", "pass", msg.doctorNoPendingMigrations);
-  if (plan.lock.status === "missing") return [result("lock", "warn", msg.doctorLockMissing(config.lockfile), msg.doctorFixGenerateAll), migrations];
-  if (plan.lock.status === "corrupt") return [result("lock", plan.lock.older ? "warn" : "fail", plan.lock.warning, msg.doctorFixGenerateAll), migrations];
+  if (plan.lock.status === "missing") return [result("lock", "warn", msg.doctorLockMissing(config.lockfile), msg.doctorFixRebuildLock), migrations];
+  if (plan.lock.status === "corrupt") return [result("lock", plan.lock.older ? "warn" : "fail", plan.lock.warning, msg.doctorFixRebuildLock), migrations];
   if (!isFresh(plan)) return [result("lock", "warn", msg.doctorStale(config.lockfile, plan.stale.length, plan.stale.length + plan.fresh.length), msg.doctorFixGenerate), migrations];
   return [result("lock", "pass", msg.doctorFresh(config.lockfile, plan.fresh.length)), migrations];
 }

@@ -49,6 +49,9 @@ describe("fingerprint: declarations", () => {
     expect(bob.read("zero-models.lock")).toBe(lock);
     const generate = bob.zc(["generate"], { env: HOOK_ENV });
     expect(generate.stdout).toContain("the generator did not run");
+    // Nothing to do: the lock is not rewritten to record the edited files (nothing to commit).
+    expect(bob.read("zero-models.lock")).toBe(lock);
+    expect(git(bob.dir, "status", "--porcelain")).toBe("");
   });
 
   it("the same edits regenerate with fingerprint: bytes", () => {

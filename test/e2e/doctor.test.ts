@@ -40,11 +40,12 @@ describe("zero-models doctor on a healthy app", () => {
     const { bob } = team();
     const { code, checks, text } = doctor(bob);
     expect(code, text).toBe(0);
-    expect(Object.keys(checks)).toEqual(["node", "git", "config", "package", "hooks", "generator", "lock", "migrations", "store", "remote"]);
+    expect(Object.keys(checks)).toEqual(["node", "git", "config", "package", "hooks", "merge", "generator", "lock", "migrations", "store", "remote"]);
     for (const c of Object.values(checks)) if (c.id !== "remote") expect(c, text).toMatchObject({ status: "pass", fix: null });
     expect(checks.remote!.status).toBe("skip");
     expect(text).toMatch(/^\[ok {2}\] git hooks +pre-commit, post-merge, post-checkout and post-rewrite run zero-models/m);
-    expect(text).toContain("All 9 checks passed.");
+    expect(text).toMatch(/^\[ok {2}\] lock merge driver +git merges zero-models.lock entry by entry \(zero-models merge-lock\)$/m);
+    expect(text).toContain("All 10 checks passed.");
 
     editConfig(bob, (c) => ({ ...c, remote: { url: server.url, team: "doctor" } }));
     const remote = doctor(bob, { ZERO_MODELS_REMOTE_TOKEN: server.token });
@@ -113,6 +114,36 @@ describe("zero-models doctor: each failure with its fix", () => {
     expect(d.checks.hooks!.detail).toContain("core.hooksPath is unset, expected .husky/_");
   });
 
+  it("the lock's merge driver: no .gitattributes line, not in this clone's git config, pointing at a missing file", () => {
+    const { bob } = team();
+    const attributes = bob.read(".gitattributes");
+    bob.write(".gitattributes", "");
+    let d = doctor(bob);
+    expect(d.code).toBe(1);
+    expect(d.checks.merge).toMatchObject({
+      status: "fail",
+      detail: "git merges zero-models.lock as text (its merge attribute is unspecified): branches that regenerated different tables conflict in it",
+      fix: "Fix: npx zero-models init (it adds `zero-models.lock merge=zero-models` to .gitattributes), then commit .gitattributes.",
+    });
+    bob.write(".gitattributes", attributes);
+
+    git(bob.dir, "config", "--remove-section", "merge.zero-models");
+    d = doctor(bob);
+    expect(d.checks.merge).toMatchObject({ status: "fail", detail: expect.stringContaining("merge.zero-models.driver is not set"), fix: "Fix: npm install (its prepare script sets it up in each clone), or npx zero-models init." });
+    // The fix, as a teammate runs it.
+    expect0(sh(bob.dir, "npm", ["run", "prepare", "--silent"]), "npm run prepare");
+    expect(doctor(bob).checks.merge!.status).toBe("pass");
+
+    git(bob.dir, "config", "merge.zero-models.driver", "node old/cli.cjs merge-lock %O %A %B");
+    expect(doctor(bob).checks.merge).toMatchObject({ status: "fail", detail: "merge.zero-models.driver is `node old/cli.cjs merge-lock %O %A %B`, not the command this version sets" });
+    expect0(bob.zc(["init"], { env: HOOK_ENV }), "init");
+
+    rmSync(path.join(bob.dir, "node_modules/zero-models"));
+    d = doctor(bob);
+    expect(d.checks.merge).toMatchObject({ status: "fail", detail: "the merge driver runs node_modules/zero-models/dist/cli.cjs, which is missing" });
+    expect(d.checks.merge!.fix).toContain("npm install");
+  });
+
   it("the config: missing (warning), invalid (failure naming the example's path; what needs it is skipped)", () => {
     const { bob } = team();
     const config = bob.read(".zeromodelsrc.json");
@@ -126,7 +157,7 @@ describe("zero-models doctor: each failure with its fix", () => {
     expect(d.checks.config!.status).toBe("fail");
     expect(d.checks.config!.detail).toContain("unknown key `outptus`");
     expect(d.checks.config!.fix).toMatch(/^Fix: edit .*\.zeromodelsrc\.json as the message says \(every key and its default: .*\.zeromodelsrc\.example\)\.$/);
-    for (const id of ["package", "hooks", "generator", "lock", "migrations", "store", "remote"]) expect(d.checks[id]!.status).toBe("skip");
+    for (const id of ["package", "hooks", "merge", "generator", "lock", "migrations", "store", "remote"]) expect(d.checks[id]!.status).toBe("skip");
   });
 
   it("the generator command, the cache folder not ignored, the remote unreachable", async () => {
@@ -166,7 +197,8 @@ describe("zero-models doctor: each failure with its fix", () => {
     bob.write("zero-models.lock", "<<<<<<< HEAD\n{}\n");
     d = doctor(bob);
     expect(d.code).toBe(1);
-    expect(d.checks.lock).toMatchObject({ status: "fail", fix: "Fix: npx zero-models generate --all, then commit the lock file with the generated files." });
+    expect(d.checks.lock).toMatchObject({ status: "fail", fix: "Fix: npx zero-models generate, then commit the lock file with the generated files." });
+    expect(d.checks.lock!.detail).toContain("Git merges it by itself once its merge driver is set up: `npx zero-models doctor` says how.");
     expect(d.checks.lock!.detail).toContain("merge conflict markers");
 
     bob.remove("zero-models.lock");

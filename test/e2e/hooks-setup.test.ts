@@ -20,7 +20,10 @@ describe("zero-models init", () => {
 
     const first = expect0(repo.zc(["init"], { env: HOOK_ENV }), "init");
     expect(first.stdout).toContain(".zeromodelsrc: created with every key at its default");
-    expect(JSON.parse(repo.read("package.json")).scripts.prepare).toBe("echo ready && husky .husky");
+    expect(JSON.parse(repo.read("package.json")).scripts.prepare).toBe("zero-models hook prepare && echo ready && husky .husky");
+    expect(repo.read(".gitattributes")).toBe("zero-models.lock merge=zero-models\n");
+    expect(git(repo.dir, "config", "merge.zero-models.driver")).toBe("node node_modules/zero-models/dist/cli.cjs merge-lock %O %A %B\n");
+    expect(git(repo.dir, "check-attr", "merge", "--", "zero-models.lock")).toBe("zero-models.lock: merge: zero-models\n");
     expect(repo.read(".husky/pre-commit")).toMatch(/^echo team-hook-ran\n\(if command -v node .*zero-models hook pre-commit "\$@"/);
     for (const name of ["post-merge", "post-checkout", "post-rewrite"]) expect(repo.read(`.husky/${name}`)).toContain(`zero-models hook ${name} "$@"`);
     expect(git(repo.dir, "config", "core.hooksPath")).toBe(".husky/_\n");
@@ -51,7 +54,16 @@ describe("zero-models init", () => {
     addTooling(repo, "frontend");
     expect0(repo.zc(["generate", "--all", "-q"], { env: HOOK_ENV }), "generate");
     expect0(repo.zc(["init", "--package", "frontend"], { env: HOOK_ENV }), "init");
-    expect(JSON.parse(repo.read("frontend/package.json")).scripts.prepare).toBe("cd .. && husky frontend/.husky");
+    expect(JSON.parse(repo.read("frontend/package.json")).scripts.prepare).toBe("zero-models -C .. hook prepare && cd .. && husky frontend/.husky");
+    // The driver runs the package's CLI from the top level; a teammate's npm install (in frontend/) sets the same.
+    const driver = "node frontend/node_modules/zero-models/dist/cli.cjs merge-lock %O %A %B";
+    expect(git(repo.dir, "config", "merge.zero-models.driver")).toBe(`${driver}\n`);
+    git(repo.dir, "config", "--remove-section", "merge.zero-models");
+    expect(expect0(sh(path.join(repo.dir, "frontend"), "npm", ["run", "prepare", "--silent"]), "npm run prepare").stderr).toBe("");
+    expect(git(repo.dir, "config", "merge.zero-models.driver")).toBe(`${driver}\n`);
+    for (const f of ["O", "A", "B"]) repo.write(`.merge_file_${f}`, repo.read("zero-models.lock"));
+    expect0(sh(repo.dir, "sh", ["-c", driver.replace("%O %A %B", ".merge_file_O .merge_file_A .merge_file_B")]), "the driver as git runs it");
+    for (const f of ["O", "A", "B"]) repo.remove(`.merge_file_${f}`);
     expect(repo.read("frontend/.husky/pre-commit")).toContain("cd frontend && if command -v node");
     expect(repo.read("frontend/.husky/pre-commit")).toContain('zero-models -C .. hook pre-commit "$@"');
     expect(git(repo.dir, "config", "core.hooksPath")).toBe("frontend/.husky/_\n");

@@ -20,12 +20,14 @@ function teamApp(options: { keepConfig?: boolean; packageDir?: string } = {}): R
   return repo;
 }
 
-/** What uninstall must give back: git's view of the work tree, every hook file byte for byte, and git's hooks path. */
+/** What uninstall must give back: git's view of the work tree, every hook file byte for byte, git's hooks path and merge drivers. */
 function state(repo: Repo, pkg = "") {
   const husky = path.join(repo.dir, pkg, ".husky");
   const hooks = existsSync(husky) ? readdirSync(husky).filter((n) => n !== "_").map((n) => [n, readFileSync(path.join(husky, n))]) : [];
   const hooksPath = sh(repo.dir, "git", ["config", "--get", "core.hooksPath"]).stdout;
-  return { status: git(repo.dir, "status", "--porcelain", "--untracked-files=all"), hooks, hooksPath, huskyScripts: existsSync(path.join(husky, "_")) };
+  const mergeDrivers = sh(repo.dir, "git", ["config", "--local", "--get-regexp", "^merge\\."]).stdout;
+  const attributes = existsSync(path.join(repo.dir, ".gitattributes")) ? repo.read(".gitattributes") : null;
+  return { status: git(repo.dir, "status", "--porcelain", "--untracked-files=all"), hooks, hooksPath, mergeDrivers, attributes, huskyScripts: existsSync(path.join(husky, "_")) };
 }
 
 describe("init writes only what differs from the defaults", () => {
@@ -84,6 +86,41 @@ describe("zero-models uninstall", () => {
     expect(r.stdout).toContain("uninstall --purge");
     expect(state(repo, "frontend")).toEqual(before);
     expect(repo.zc(["uninstall", "--package", "frontend"], { env: HOOK_ENV }).stdout).toContain("nothing of zero-models was set up here");
+  });
+
+  it("keeps the team's .gitattributes and merge drivers, taking back only the lock's line and driver", () => {
+    const repo = teamApp({ keepConfig: true });
+    repo.write(".gitattributes", "*.png binary\nGemfile.lock merge=bundler");
+    git(repo.dir, "config", "merge.bundler.driver", "bundle-merge %O %A %B");
+    git(repo.dir, "add", "-A");
+    git(repo.dir, "commit", "-q", "--no-verify", "-m", "attributes");
+    const before = state(repo);
+    expect0(repo.zc(["init"], { env: HOOK_ENV }), "init");
+    expect(repo.read(".gitattributes")).toBe("*.png binary\nGemfile.lock merge=bundler\nzero-models.lock merge=zero-models\n");
+    expect(state(repo).mergeDrivers).toContain("merge.zero-models.driver");
+    const r = expect0(repo.zc(["uninstall"], { env: HOOK_ENV }), "uninstall");
+    expect(r.stdout).toContain(".gitattributes: removed the zero-models merge line");
+    expect(r.stdout).toContain("merge.zero-models");
+    // The final newline init had to add after the team's last line stays, as in the hook files.
+    expect(repo.read(".gitattributes")).toBe("*.png binary\nGemfile.lock merge=bundler\n");
+    repo.write(".gitattributes", "*.png binary\nGemfile.lock merge=bundler");
+    expect(state(repo)).toEqual(before);
+  });
+
+  it("init again gives an app set up before the merge driver existed the driver, then changes nothing", () => {
+    const repo = teamApp({ keepConfig: true });
+    expect0(repo.zc(["init"], { env: HOOK_ENV }), "init");
+    const current = state(repo);
+    // What an earlier init left: no prepare step, no .gitattributes, no driver in git config.
+    repo.write("package.json", repo.read("package.json").replace("zero-models hook prepare && ", ""));
+    repo.remove(".gitattributes");
+    git(repo.dir, "config", "--remove-section", "merge.zero-models");
+    const again = expect0(repo.zc(["init"], { env: HOOK_ENV }), "init again");
+    expect(again.stdout).toContain("prepare script sets up the lock's merge driver");
+    expect(again.stdout).toContain(".gitattributes: created with `zero-models.lock merge=zero-models` (commit it)");
+    expect(again.stdout).toContain("git config: merge.zero-models.driver runs node node_modules/zero-models/dist/cli.cjs merge-lock %O %A %B");
+    expect(state(repo)).toEqual(current);
+    expect(expect0(repo.zc(["init"], { env: HOOK_ENV }), "init a third time").stdout).toContain("everything was already set up");
   });
 
   it("keeps husky when the team had it before init", () => {

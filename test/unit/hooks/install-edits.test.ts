@@ -3,7 +3,24 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSy
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { hasHusky, hookLine, relativeDir, withHookLine, withIgnored, withoutHookLine, withoutIgnored, withoutPrepare, withPrepare } from "../../../src/hooks/install-edits.js";
+import {
+  attributeLine,
+  driverCommand,
+  hasHusky,
+  hookLine,
+  prepareStep,
+  relativeDir,
+  withAttribute,
+  withHookLine,
+  withIgnored,
+  withoutAttribute,
+  withoutHookLine,
+  withoutIgnored,
+  withoutPrepare,
+  withoutPrepareStep,
+  withPrepare,
+  withPrepareStep,
+} from "../../../src/hooks/install-edits.js";
 
 function tempDir(): string {
   const dir = realpathSync(mkdtempSync(path.join(tmpdir(), "zero-models-setup-")));
@@ -286,8 +303,59 @@ describe("the edits undone (uninstall)", () => {
     expect(withoutPrepare(pkg({ scripts: { prepare: "npm run build && husky" } }), "")).toBeNull();
   });
 
+  it("withoutPrepareStep removes only the step withPrepareStep added, after or before withoutPrepare", () => {
+    const cases = [[{ name: "app" }, "", ""], [{ scripts: { prepare: "echo ready" } }, "", ""], [{ scripts: { prepare: "svelte-kit sync" } }, "frontend", ".."], [{ name: "x" }, "it's", "../rails app"]] as const;
+    for (const [before, sub, app] of cases) {
+      const text = pkg(before, "\t");
+      const set = withPrepareStep(withPrepare(text, sub)!, prepareStep(app))!;
+      expect(withoutPrepare(withoutPrepareStep(set)!, sub)).toBe(text);
+    }
+    // A prepare script that does not start with the step is the team's.
+    expect(withoutPrepareStep(pkg({ scripts: { prepare: "husky && zero-models hook prepare" } }))).toBeNull();
+    expect(withoutPrepareStep(pkg({ scripts: { prepare: "husky" } }))).toBeNull();
+  });
+
+  it("withoutAttribute gives back what withAttribute was given, or empty for a file it created", () => {
+    for (const before of ["", "*.png binary\n", "Gemfile.lock -diff\n\n"]) {
+      expect(withoutAttribute(withAttribute(before, attributeLine("zero-models.lock"))!)).toBe(before);
+    }
+    expect(withoutAttribute("*.png binary\n")).toBeNull();
+  });
+
   it("withoutIgnored removes the cache lines withIgnored added", () => {
     expect(withoutIgnored(withIgnored("node_modules/\n", "tmp/zero-models"), "tmp/zero-models")).toBe("node_modules/\n");
     expect(withoutIgnored("node_modules/\n", "tmp/zero-models")).toBeNull();
+  });
+});
+
+describe("the merge driver's set-up", () => {
+  it("prepare runs the step first, where npm starts it (the package folder), once", () => {
+    const pkg = (scripts: object) => `${JSON.stringify({ name: "app", scripts }, null, 2)}\n`;
+    const prepareOf = (text: string | null) => (JSON.parse(text!) as { scripts: { prepare: string } }).scripts.prepare;
+    expect(prepareStep("")).toBe("zero-models hook prepare");
+    expect(prepareStep("..")).toBe("zero-models -C .. hook prepare");
+    expect(prepareOf(withPrepareStep(pkg({ prepare: "cd .. && husky frontend/.husky" }), prepareStep("..")))).toBe("zero-models -C .. hook prepare && cd .. && husky frontend/.husky");
+    expect(prepareOf(withPrepareStep(pkg({}), prepareStep("")))).toBe("zero-models hook prepare");
+    // Any version's step counts, wherever it is.
+    expect(withPrepareStep(pkg({ prepare: "husky && zero-models -C app hook prepare" }), prepareStep(""))).toBeNull();
+  });
+
+  it("the driver runs the package's own CLI from the top level, paths quoted for sh, with git's %O %A %B", () => {
+    expect(driverCommand("", "")).toBe("node node_modules/zero-models/dist/cli.cjs merge-lock %O %A %B");
+    expect(driverCommand("frontend", "")).toBe("node frontend/node_modules/zero-models/dist/cli.cjs merge-lock %O %A %B");
+    expect(driverCommand("my app", "rails app")).toBe("node 'my app/node_modules/zero-models/dist/cli.cjs' -C 'rails app' merge-lock %O %A %B");
+  });
+
+  it("the .gitattributes line gives exactly the lock to the driver, as git reads it", () => {
+    const root = tempDir();
+    spawnSync("git", ["init", "-q"], { cwd: root });
+    const locks = ["zero-models.lock", "backend/zero-models.lock", "my app/models [v2].lock", "#odd*.lock"];
+    writeFileSync(path.join(root, ".gitattributes"), locks.map((l) => `${attributeLine(l)}\n`).join(""));
+    const attr = (file: string) => spawnSync("git", ["check-attr", "merge", "--", file], { cwd: root, encoding: "utf8" }).stdout.trim().split(": ").pop();
+    for (const lock of locks) expect(attr(lock), lock).toBe("zero-models");
+    expect(attr("backend/other.lock")).toBe("unspecified");
+    expect(attr("my app/models v.lock")).toBe("unspecified");
+    expect(attr("#oddity.lock")).toBe("unspecified");
+    expect(attributeLine("zero-models.lock")).toBe("zero-models.lock merge=zero-models");
   });
 });
