@@ -144,6 +144,9 @@ export function parseLock(text: string | null, file: string, isOutput: (path: st
   return { status: "ok", lock, text };
 }
 
+/** A record without a prototype: a table or path named "__proto__" stays an entry (the lock is untrusted). */
+const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The in-memory lock of a parsed file; throws Unexpected naming the first thing wrong (checked only when `check`). */
@@ -170,8 +173,8 @@ function fromFile(data: Record<string, unknown>, check: boolean): Lock {
   expect(Number.isInteger(data.fingerprintVersion), "fingerprintVersion");
   const perTable = data.perTable;
   expect(Array.isArray(perTable) && perTable.every((p) => typeof p === "string" && p.length > 0), "perTable");
-  const global = record(data.global, "global", short) as Record<string, string>;
-  const inputs: Record<string, string> = {};
+  const global = Object.assign(dict<string>(), record(data.global, "global", short)) as Record<string, string>;
+  const inputs = dict<string>();
   for (const [dir, files] of Object.entries(record(data.inputs, "inputs", isObject))) {
     expect(dir.length > 0, "inputs");
     for (const [name, hash] of Object.entries(record(files, `inputs.${dir}`, short))) {
@@ -179,9 +182,9 @@ function fromFile(data: Record<string, unknown>, check: boolean): Lock {
       inputs[dir === "." ? name : `${dir}/${name}`] = hash as string;
     }
   }
-  const shared: Record<string, string | null> = {};
+  const shared = dict<string | null>();
   for (const [p, h] of Object.entries(record(data.shared, "shared", fullOrNull))) shared[p] = fullHex(h);
-  const tables: Record<string, LockTable> = {};
+  const tables = dict<LockTable>();
   for (const [name, t] of Object.entries(record(data.tables, "tables", isObject))) {
     const at = `tables.${name}`;
     const entry = t as Record<string, unknown>;
@@ -199,7 +202,7 @@ function fromFile(data: Record<string, unknown>, check: boolean): Lock {
 /** A table's outputs by path: a list follows the lock's perTable patterns, an object names each path. */
 function outputsOf(value: unknown, perTable: string[], table: string, model: string, at: string, check: boolean): Record<string, string | null> {
   const valid = (h: unknown) => h === null || (typeof h === "string" && FULL.test(h));
-  const out: Record<string, string | null> = {};
+  const out = dict<string | null>();
   if (Array.isArray(value)) {
     const paths = expand(perTable, table, model);
     if (!paths || paths.length !== value.length || (check && !value.every(valid))) throw new Unexpected(`${at}.outputs`);

@@ -119,6 +119,14 @@ describe("serializeLock", () => {
     expect(after.filter((line, i) => line !== before[i])).toHaveLength(1);
   });
 
+  it("keeps a table named __proto__ as an entry, in the file and read back", () => {
+    const lock = sample();
+    const text = serializeLock(lock).replace('"people": {', '"__proto__": {');
+    const read = parseLock(text, "l");
+    expect(Object.keys(read.lock!.tables)).toEqual(["__proto__"]);
+    expect(serializeLock(read.lock!)).toBe(text);
+  });
+
   it("keeps table and path names that sort unusually: upper case, digits, non-ASCII", () => {
     const lock = sample();
     for (const t of ["Zebra", "10_things", "2_things", "ünïcode"]) lock.tables[t] = { model: "M", fingerprint: h("a"), components: "", outputs: {} };
