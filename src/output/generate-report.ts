@@ -106,6 +106,9 @@ export function dryRun(result: GenerateResult, log: Logger): void {
   if (result.runs.length === 0) log.info(msg.nothingToDo(result.cached.length));
 }
 
+/** Restored tables shown one per line up to this many per store. */
+const RESTORED_LINES = 20;
+
 /**
  * One line per table where the reason is the table's own, one line for
  * tables that share a reason (a template edit), and the cached tables always
@@ -122,8 +125,13 @@ function summarize(result: GenerateResult, log: Logger, shared: string[]): void 
   const reasons = (v: TableVerdict) => v.reasons.map((r) => r.message).join("; ");
   const regenerated = new Set(result.regenerated.map((v) => v.table));
   lines("REGEN", result.regenerated, reasons, "green");
-  // Restored tables keep a line each: where each came from is its own.
-  for (const r of result.restored) log.info(msg.tableLine("RESTORED", r.model, msg.restoredFrom(r.from)), "green");
+  // Restored tables keep a line each, where each came from being its own; past a screenful (every table
+  // after an upgrade of zero-models, a branch switch in a large app) one line per store says it.
+  for (const from of ["local", "remote"] as const) {
+    const restored = result.restored.filter((r) => r.from === from);
+    if (restored.length > RESTORED_LINES) log.info(msg.tableLine("RESTORED", msg.tableGroup(restored.map((r) => r.table)), msg.restoredFrom(from)), "green");
+    else for (const r of restored) log.info(msg.tableLine("RESTORED", r.model, msg.restoredFrom(from)), "green");
+  }
   if (result.sharedRestored) log.info(msg.sharedRestored(result.sharedRestored, shared), "green");
   const names = (tables: string[]) => (tables.length === 1 ? model(tables[0]!) : msg.tableGroup(tables));
   if (result.missing.tables.length) log.info(msg.tableLine("MISSING", names(result.missing.tables)), "red");
