@@ -12,6 +12,8 @@ import * as msg from "../common/messages.js";
  */
 export class ComponentNames {
   private universe: Map<string, string> | null = null;
+  /** Per table: a verdict, its reason and --explain all ask, and each costs a hash per component. */
+  private readonly recordedOf = new Map<string, Record<string, string>>();
 
   constructor(
     private readonly analysis: Analysis,
@@ -20,6 +22,12 @@ export class ComponentNames {
 
   /** The lock's record of a table's components: name -> hash tag. */
   recorded(table: string): Record<string, string> {
+    let out = this.recordedOf.get(table);
+    if (!out) this.recordedOf.set(table, (out = this.resolve(table)));
+    return out;
+  }
+
+  private resolve(table: string): Record<string, string> {
     const entry = this.lock.tables[table];
     if (!entry) return {};
     const here = new Map(Object.keys(this.analysis.tables[table]?.components ?? {}).map((n) => [componentTag(n), n]));
