@@ -69,7 +69,7 @@ async function readLock(file: string, isOutput: (file: string) => boolean): Prom
     const bytes = await readTreeFile(path.dirname(file), path.basename(file), MAX_FILE_BYTES);
     const read = parseLock(bytes === null ? null : decodeUtf8(bytes, file), path.basename(file), isOutput);
     if (read.status === "ok") return { lock: read.lock };
-    return { lock: null, why: read.status === "missing" ? `${file} is missing` : (/cannot be trusted \((.*)\); every table/.exec(read.warning)?.[1] ?? read.warning) };
+    return { lock: null, why: read.status === "missing" ? `${file} is missing` : read.why };
   } catch (error) {
     return { lock: null, why: (error as Error).message };
   }

@@ -103,8 +103,9 @@ export const lockCorrupt = (file: string, why: string) =>
   `${file} cannot be trusted (${why}); every table counts as stale. Run \`${fixCommand}\` to rebuild it.` +
   (/conflict markers/.test(why) ? ` Git merges it by itself once its merge driver is set up: \`npx zero-models doctor\` says how.` : "");
 
+export const lockOlderWhy = (version: number) => `written by an older zero-models (lock version ${version})`;
 export const lockOlder = (file: string, version: number) =>
-  `${file} was written by an older zero-models (lock version ${version}); every table counts as stale once. Run \`zero-models generate\` to rewrite it.`;
+  `${file} was ${lockOlderWhy(version)}; every table counts as stale once. Run \`zero-models generate\` to rewrite it.`;
 // The lock's merge driver (merge-lock, hook prepare)
 export const mergeDriverName = "zero-models lock merge: entry by entry, the side that changed it wins";
 export const mergeLockSideUnreadable = (side: "ours" | "theirs", kept: "ours" | "theirs", why: string) =>

@@ -100,7 +100,7 @@ const toFull = (hex: string) => Buffer.from(hex, "hex").toString("base64url");
 export type LockRead =
   | { status: "missing"; lock: null }
   | { status: "ok"; lock: Lock; /** The file's text, to tell whether a lock would be written unchanged. */ text: string }
-  | { status: "corrupt"; lock: null; warning: string; /** Written by an older zero-models, not damaged. */ older?: true };
+  | { status: "corrupt"; lock: null; warning: string; /** What is wrong, as the warning says it. */ why: string; /** Written by an older zero-models, not damaged. */ older?: true };
 
 /** A lock file's content that is not what this version writes: where. */
 class Unexpected extends Error {}
@@ -115,31 +115,32 @@ class Unexpected extends Error {}
  */
 export function parseLock(text: string | null, file: string, isOutput: (path: string) => boolean = () => true, checkedBefore = false): LockRead {
   if (text === null) return { status: "missing", lock: null };
+  const corrupt = (why: string): LockRead => ({ status: "corrupt", lock: null, warning: msg.lockCorrupt(file, why), why });
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     const why = /^(<<<<<<<|=======|>>>>>>>)/m.test(text) ? "it has merge conflict markers" : `it is not valid JSON: ${(error as Error).message}`;
-    return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, why) };
+    return corrupt(why);
   }
   const version = (data as { version?: unknown })?.version;
   // Upgrading zero-models is not tampering: said plainly, and stale once.
   if (Number.isInteger(version) && (version as number) >= 1 && (version as number) < LOCK_VERSION) {
-    return { status: "corrupt", lock: null, warning: msg.lockOlder(file, version as number), older: true };
+    return { status: "corrupt", lock: null, warning: msg.lockOlder(file, version as number), why: msg.lockOlderWhy(version as number), older: true };
   }
   if (version !== LOCK_VERSION) {
-    return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unknown lock version ${JSON.stringify(version)}, this zero-models writes ${LOCK_VERSION}`) };
+    return corrupt(`unknown lock version ${JSON.stringify(version)}, this zero-models writes ${LOCK_VERSION}`);
   }
   let lock: Lock;
   try {
     lock = fromFile(data as Record<string, unknown>, !checkedBefore);
   } catch (error) {
     if (!(error instanceof Unexpected)) throw error;
-    return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, `unexpected content at ${error.message}`) };
+    return corrupt(`unexpected content at ${error.message}`);
   }
   if (!checkedBefore) {
     const bad = foreignOutput(lock, isOutput);
-    if (bad) return { status: "corrupt", lock: null, warning: msg.lockCorrupt(file, msg.lockForeignPath(bad.path, bad.where, bad.why)) };
+    if (bad) return corrupt(msg.lockForeignPath(bad.path, bad.where, bad.why));
   }
   return { status: "ok", lock, text };
 }

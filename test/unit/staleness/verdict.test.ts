@@ -417,7 +417,7 @@ describe("isFresh", () => {
     expect(isFresh({ ...plan, dropped: [{ table: "t", outputs: {} }] })).toBe(false);
     expect(isFresh({ ...plan, shared: [{ kind: "output-missing", message: "m" }] })).toBe(false);
     expect(isFresh({ ...plan, lock: { status: "missing", lock: null } })).toBe(false);
-    expect(isFresh({ ...plan, lock: { status: "corrupt", lock: null, warning: "w" } })).toBe(false);
+    expect(isFresh({ ...plan, lock: { status: "corrupt", lock: null, warning: "w", why: "w" } })).toBe(false);
     // Warnings and pending migrations alone do not decide.
     expect(isFresh({ ...plan, warnings: ["w"], pendingMigrations: ["db/migrate/1_x.rb"] })).toBe(true);
   });
