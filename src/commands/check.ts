@@ -29,7 +29,8 @@ export async function check(options: CheckOptions, log: Logger): Promise<number>
   const project = await openProject(options.cwd, options.config, log.debug);
   // dist/cli.cjs has already answered "fresh" if the last fresh verdict still holds (cli/fast-check.ts).
   const view = options.staged ? "index" : "worktree";
-  const whole = await computePlan(project, view, options.listing);
+  // A verdict and its reasons may come from what changed since the last fresh one; --json and --explain list every table.
+  const whole = await computePlan(project, view, options.listing, !options.json && !options.explain);
   const plan = options.tables ? restrictPlan(whole, selectTables(whole, options.tables)) : whole;
   const fresh = isFresh(plan);
   const generate = options.staged ? msg.fixStagedCommand : msg.fixCommand;

@@ -129,7 +129,7 @@ async function postHook(name: Exclude<HookName, "pre-commit">, options: HookOpti
 }
 
 async function warnIfStale(project: Project, name: string, log: Logger): Promise<void> {
-  const plan = await computePlan(project, "worktree");
+  const plan = await computePlan(project, "worktree", undefined, true);
   if (isFresh(plan)) return;
   log.warn(msg.hookStale(name));
   report(plan, log, null, msg.staleHeader(plan.stale.length, plan.stale.length + plan.fresh.length));
@@ -163,7 +163,7 @@ async function preCommit(options: HookOptions, log: Logger): Promise<number> {
   if (!(await touchesWatched(scope, peekWatchedGlobs(options.cwd, dirs.root, options.config), log.debug))) return EXIT.ok;
   const project = await openProject(options.cwd, options.config, log.debug);
   if (await restorePending(project.config.root)) log.warn(msg.setAsideRestored);
-  const plan = await computePlan(project, "index");
+  const plan = await computePlan(project, "index", undefined, true);
   if (isFresh(plan)) return EXIT.ok;
   if (project.config.hooks.preCommit === "check") {
     report(plan, log, null, header(plan));

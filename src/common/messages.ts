@@ -166,6 +166,10 @@ export const reason = {
 /** A component the lock records whose name is no longer anywhere in the app or the lock (the lock keeps a tag, not the name). */
 export const unknownComponent = (tag: string) => `an input no longer in the app (tag ${tag})`;
 
+/** --debug: check judged only what changed since the last fresh verdict (staleness/since-fresh.ts). */
+export const sinceFresh = (files: number, judged: number, tables: number) =>
+  `since the last fresh verdict: ${files} ${files === 1 ? "file" : "files"} changed, ${judged} of ${tables} tables judged, the others fresh as they were`;
+
 // What of a model, concern or schema block is an input (fingerprint: declarations)
 export const notAnInput = (file: string) => `${file}: only method bodies or comments changed: not an input`;
 export const countedByBytes = (file: string, why: string) => `${file}: counted byte for byte (${why})`;

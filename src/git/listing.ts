@@ -76,9 +76,13 @@ export function worktreeFiles(list: ListingText): { paths: string[]; blobs: Map<
 // "H": cached, neither assume-unchanged ("h") nor skip-worktree ("S"); a regular file at stage 0.
 const isVouched = (tag: string, mode: string, stage: string) => tag === "H" && stage === "0" && (mode === "100644" || mode === "100755");
 
-/** True when every entry of an index listing is vouched for (see worktreeFiles). */
+const vouched = new WeakMap<ListingText, boolean>();
+
+/** True when every entry of an index listing is vouched for (see worktreeFiles). Asked of one listing by the fast path and again by the full check. */
 export function allVouched(list: ListingText): boolean {
-  return !/(?:^|\0)(?!H 100(?:644|755) [0-9a-f]{40,64} 0\t)[^\0]/.test(list.index);
+  let answer = vouched.get(list);
+  if (answer === undefined) vouched.set(list, (answer = !/(?:^|\0)(?!H 100(?:644|755) [0-9a-f]{40,64} 0\t)[^\0]/.test(list.index)));
+  return answer;
 }
 
 /**

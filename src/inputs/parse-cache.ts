@@ -40,6 +40,8 @@ export class ParseCache {
   private shards = new Map<string, Promise<Shard>>();
   private transient = new Map<string, unknown>();
   private analyses = new Map<string, { key: string; analysis: unknown }>();
+  /** Per view, the key of the analysis its file holds once this run's are saved. */
+  private analysisKeys = new Map<string, string>();
   private lockChecked: string | null = null;
 
   private constructor(
@@ -131,6 +133,7 @@ export class ParseCache {
       const eol = text.indexOf("\n");
       const [version, storedKey, storedSetting] = text.slice(0, Math.max(eol, 0)).split(" ");
       if (version !== CACHE_VERSION || storedSetting !== setting) return null;
+      if (storedKey === key) this.analysisKeys.set(view, key);
       return { exact: storedKey === key, analysis: JSON.parse(text.slice(eol + 1)) };
     } catch {
       return null; // missing or corrupt: analyse again
@@ -139,6 +142,25 @@ export class ParseCache {
 
   keepAnalysis(view: string, key: string, setting: string, analysis: unknown): void {
     this.analyses.set(view, { key: `${key} ${setting}`, analysis });
+    this.analysisKeys.set(view, key);
+  }
+
+  /** The key of the analysis this view's file holds after this run (see analysis), if this run made or read one. */
+  analysisKey(view: string): string | undefined {
+    return this.analysisKeys.get(view);
+  }
+
+  /** The analysis this view's file holds if it is the one made with `key`, whatever the inputs are now. */
+  async analysisMadeWith(view: string, key: string): Promise<unknown> {
+    if (!this.dir) return null;
+    try {
+      const text = await readFile(path.join(this.dir, `analysis-${view}.json`), "utf8");
+      const eol = text.indexOf("\n");
+      const [version, storedKey] = text.slice(0, Math.max(eol, 0)).split(" ");
+      return version === CACHE_VERSION && storedKey === key ? JSON.parse(text.slice(eol + 1)) : null;
+    } catch {
+      return null;
+    }
   }
 
   /** The key of the last lock that passed every check (see parseLock). */

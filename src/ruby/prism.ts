@@ -95,6 +95,13 @@ async function loadPrismOnce(): Promise<LoadedPrism> {
   }
 }
 
+/** Starts loading Prism, for a run that will parse once what it is reading now has arrived. */
+export function warmUpPrism(): void {
+  prism().catch(() => {
+    // the parse that follows loads it again, and reports the error
+  });
+}
+
 async function prism(): Promise<LoadedPrism> {
   if (loaded) return loaded;
   if (!loading) {

@@ -287,6 +287,79 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
   return { ...common, structure, tables, excluded, notes: notesOf(app.notes) };
 }
 
+/**
+ * The analysis after `changed` files changed since `previous` was made, when
+ * they are model or concern files and schema.rb (`contents`: what each
+ * holds now) whose structure (see
+ * Structure) did not change: only the tables one of their components reaches
+ * get new hashes and fingerprints, and nothing else is read or parsed. Null
+ * when anything else may differ (a file added or removed, a new association,
+ * a table or enum added, the schema's version or preamble): then the full
+ * analysis decides. `test/unit/staleness/incremental-analysis.test.ts` checks
+ * that it equals the full analysis wherever it answers.
+ */
+export async function analyzeChange(config: Config, contents: Map<string, Buffer>, cache: ParseCache, previous: Analysis, changed: string[]): Promise<{ analysis: Analysis; affected: Set<string> } | null> {
+  const inputs = { ...previous.inputs };
+  for (const file of changed) {
+    const bytes = contents.get(file);
+    if (!bytes || previous.inputs[file] === undefined) return null;
+    inputs[file] = sha256(bytes);
+  }
+  const text = (file: string) => decodeUtf8(contents.get(file)!, file);
+  const declared = config.fingerprint === "declarations";
+  const models = { ...previous.models };
+  const fileNotes = { ...previous.structure.fileNotes };
+  let schema = previous.structure.schema;
+  const reached = new Set<string>();
+  const reach = (kind: "schema" | "enum" | "model", name: string) => {
+    reached.add(formatComponent({ scope: "own", kind, name }));
+    reached.add(formatComponent({ scope: "neighbour", kind, name }));
+  };
+  for (const file of changed) {
+    const hash = inputs[file]!;
+    if (file === config.schema) {
+      const parsed = await cache.get("schema", hash, async () => (await import("../ruby/schema.js")).parseSchema(text(file), file, cache));
+      const now = summarize(parsed, config);
+      const sameKeys = (a: Record<string, string>, b: Record<string, string>) => Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => k in b);
+      if (now.structure !== schema.structure || now.version !== schema.version || now.preamble !== schema.preamble || !sameKeys(now.blocks, schema.blocks) || !sameKeys(now.enums, schema.enums)) return null;
+      const blocks = parsed.tables.filter((t) => now.blocks[t.name] !== schema.blocks[t.name]);
+      for (const t of blocks) reach("schema", t.name);
+      for (const name of Object.keys(now.enums)) if (now.enums[name] !== schema.enums[name]) reach("enum", name);
+      await cache.put("block", new Map(blocks.map((t) => [blockKey(t.name, hashTag(now.blocks[t.name]!)), t.source])));
+      schema = now;
+      continue;
+    }
+    if (models[file] === undefined) return null;
+    const facts = await cache.get("model", hash, async () => (await import("../ruby/models.js")).parseModelFile(text(file), file));
+    const declarations = declared ? await cache.get("declarations", hash, async () => (await import("../ruby/declarations.js")).declarationsOf(text(file), file)) : null;
+    if (structureDigest(facts, declarations) !== previous.structure.files[file]) return null;
+    const c = declarations ? declaredComponent(file, declarations, new Set(previous.structure.extended), hash) : { component: hash, note: null };
+    delete fileNotes[file];
+    if (c.note !== null) fileNotes[file] = c.note;
+    if (c.component !== models[file]) reach("model", file);
+    models[file] = c.component;
+  }
+
+  const componentHash = (kind: "schema" | "enum" | "model", name: string): string =>
+    kind === "schema" ? schema.blocks[name]! : kind === "enum" ? (schema.enums[name] ?? sha256(`missing enum ${name}`)) : models[name]!;
+  const globalEntries = globalComponents(previous.global);
+  const tables = { ...previous.tables };
+  const affected = new Set<string>();
+  for (const [table, t] of Object.entries(previous.tables)) {
+    if (!Object.keys(t.components).some((name) => reached.has(name))) continue;
+    affected.add(table);
+    const components: Record<string, string> = {};
+    for (const name of Object.keys(t.components)) {
+      const c = parseComponent(name);
+      components[name] = componentHash(c.kind as "schema" | "enum" | "model", (c as { name: string }).name);
+    }
+    tables[table] = { model: t.model, components, fingerprint: hashRecord({ ...globalEntries, ...components }), outputs: t.outputs };
+  }
+  const structure: Structure = { ...previous.structure, schema, fileNotes };
+  const notes = [...structure.appNotes, ...Object.keys(models).filter((f) => fileNotes[f] !== undefined).map((f) => fileNotes[f]!)];
+  return { analysis: { ...previous, inputs, models, structure, tables, notes }, affected };
+}
+
 /** A cache file written by another build of the same version may lack a part: then it is not used. */
 function looksLikeAnalysis(value: unknown): value is Analysis {
   const a = value as Partial<Analysis> | null;

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config/load.js";
-import { allVouched, listing, trackedUnder, type Listing } from "../git/listing.js";
+import { allVouched, listing, trackedUnder, type Listing, type ListingText } from "../git/listing.js";
 import { symlinkOnTheWay } from "../common/path-guard.js";
 import { cacheFolder, hashDisk, watchedBases, type Snapshot, type View } from "../inputs/snapshot.js";
 import { FINGERPRINT_VERSION, VERSION } from "../common/version.js";
@@ -119,7 +119,7 @@ async function stillHolds(record: FreshRecord, config: Config, view: View, list:
  * holds. Contents come from the snapshot, so they are what the verdict saw.
  * Never throws: the record is optional.
  */
-export async function recordFresh(config: Config, snapshot: Snapshot, tables: number): Promise<string | null> {
+export async function recordFresh(config: Config, snapshot: Snapshot, tables: number, analysisKey?: string): Promise<string | null> {
   try {
     // A .js config can compute anything: its file content does not decide the config.
     if (!allVouched(snapshot.listing) || (config.file !== null && config.fileSha === null)) return null;
@@ -136,10 +136,60 @@ export async function recordFresh(config: Config, snapshot: Snapshot, tables: nu
       tables,
     };
     const { writeAtomic } = await import("../common/atomic.js");
+    // The base first: a record without its base is only a missed shortcut, a base without its record is never read.
+    const base: FreshBase = { digest: record.digest, analysisKey: analysisKey ?? null, index: snapshot.listing.index, differing: snapshot.listing.differing, contents: Object.fromEntries(contents) };
+    await writeAtomic(baseFile(config.cacheDir, snapshot.view), JSON.stringify(base));
     await writeAtomic(recordFile(config.cacheDir, snapshot.view), JSON.stringify(record));
     return record.digest;
   } catch {
     // a read-only or full cacheDir, a file changed meanwhile: the next check is a full one
     return null;
   }
+}
+
+/**
+ * What a fresh verdict was made from, in full (its record holds only a
+ * digest): git's listing, the contents hashed beside it, and the key of the
+ * analysis it used. Lets the next `check` judge only what changed since
+ * (staleness/since-fresh.ts). Read only when the record's digest no longer holds.
+ */
+interface FreshBase {
+  digest: string;
+  analysisKey: string | null;
+  index: string;
+  differing: string;
+  /** Path -> SHA-256 (null: absent) of each file the verdict hashed outside git's listing. */
+  contents: Record<string, string | null>;
+}
+
+const baseFile = (cacheDir: string, view: View) => path.join(cacheDir, `fresh-${view}-base.json`);
+
+/** The last fresh verdict of this view made with this config: what it saw, and the paths whose state differs now. Null: none usable. */
+export async function sinceFresh(config: Config, snapshot: Snapshot): Promise<{ analysisKey: string; changed: string[] } | null> {
+  const record = await readRecord(config.cacheDir, snapshot.view);
+  if (!record || record.config !== JSON.stringify(config) || !allVouched(snapshot.listing)) return null;
+  let base: FreshBase;
+  try {
+    base = JSON.parse(await readFile(baseFile(config.cacheDir, snapshot.view), "utf8")) as FreshBase;
+  } catch {
+    return null;
+  }
+  if (base?.digest !== record.digest || typeof base.analysisKey !== "string" || typeof base.index !== "string" || typeof base.differing !== "string" || typeof base.contents !== "object" || base.contents === null) return null;
+  const differingNow = differing(snapshot.listing);
+  const hashed = await snapshot.hashes([...differingNow, ...record.extra]);
+  const before = states(base, new Map(Object.entries(base.contents)));
+  const now = states(snapshot.listing, hashed);
+  const changed = [...new Set([...before.keys(), ...now.keys()])].filter((p) => before.get(p) !== now.get(p));
+  return { analysisKey: base.analysisKey, changed: changed.sort() };
+}
+
+/** Each path's state: git's index record, or the hash of what is on disk where git does not vouch for it. */
+function states(list: ListingText, contents: Map<string, string | null>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const record of list.index.split("\0")) {
+    const tab = record.indexOf("\t");
+    if (tab !== -1) out.set(record.slice(tab + 1), record.slice(0, tab));
+  }
+  for (const [p, hash] of contents) out.set(p, `disk ${hash ?? "absent"}`);
+  return out;
 }

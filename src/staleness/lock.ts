@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { watched } from "../config/file.js";
+import type { Config } from "../config/load.js";
+import { sha256 } from "../common/hash.js";
 import * as msg from "../common/messages.js";
 import { unsafePath } from "../common/path-guard.js";
 import { outputPaths } from "../rails/output-paths.js";
@@ -102,6 +105,11 @@ export type LockRead =
   | { status: "ok"; lock: Lock; /** The file's text, to tell whether a lock would be written unchanged. */ text: string }
   | { status: "corrupt"; lock: null; warning: string; /** What is wrong, as the warning says it. */ why: string; /** Written by an older zero-models, not damaged. */ older?: true };
 
+/** The key under which a lock's content counts as checked (see parseLock's `checkedBefore`): its bytes and the output patterns. */
+export function lockCheckKey(config: Config, text: string | Buffer): string {
+  return sha256(JSON.stringify([sha256(text), watched(config).outputs]));
+}
+
 /** A lock file's content that is not what this version writes: where. */
 class Unexpected extends Error {}
 
@@ -111,9 +119,10 @@ class Unexpected extends Error {}
  * or the whole lock is untrusted: a tampered entry never leads to a file
  * being read or deleted, only to every table being regenerated.
  * `checkedBefore`: the same bytes passed every check in an earlier run with the
- * same output patterns, so only the conversion is left.
+ * same output patterns, so only the conversion is left. `only` (with
+ * `checkedBefore`): convert only these tables' entries, leaving the others out.
  */
-export function parseLock(text: string | null, file: string, isOutput: (path: string) => boolean = () => true, checkedBefore = false): LockRead {
+export function parseLock(text: string | null, file: string, isOutput: (path: string) => boolean = () => true, checkedBefore = false, only?: Set<string>): LockRead {
   if (text === null) return { status: "missing", lock: null };
   const corrupt = (why: string): LockRead => ({ status: "corrupt", lock: null, warning: msg.lockCorrupt(file, why), why });
   let data: unknown;
@@ -133,7 +142,7 @@ export function parseLock(text: string | null, file: string, isOutput: (path: st
   }
   let lock: Lock;
   try {
-    lock = fromFile(data as Record<string, unknown>, !checkedBefore);
+    lock = fromFile(data as Record<string, unknown>, !checkedBefore, checkedBefore ? only : undefined);
   } catch (error) {
     if (!(error instanceof Unexpected)) throw error;
     return corrupt(`unexpected content at ${error.message}`);
@@ -151,7 +160,7 @@ const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The in-memory lock of a parsed file; throws Unexpected naming the first thing wrong (checked only when `check`). */
-function fromFile(data: Record<string, unknown>, check: boolean): Lock {
+function fromFile(data: Record<string, unknown>, check: boolean, only?: Set<string>): Lock {
   const expect = (ok: boolean, at: string) => {
     if (check && !ok) throw new Unexpected(at);
   };
@@ -187,6 +196,7 @@ function fromFile(data: Record<string, unknown>, check: boolean): Lock {
   for (const [p, h] of Object.entries(record(data.shared, "shared", fullOrNull))) shared[p] = fullHex(h);
   const tables = dict<LockTable>();
   for (const [name, t] of Object.entries(record(data.tables, "tables", isObject))) {
+    if (only && !only.has(name)) continue;
     const at = `tables.${name}`;
     const entry = t as Record<string, unknown>;
     expect(Object.keys(entry).length === 4 && typeof entry.model === "string" && full(entry.fingerprint) && typeof entry.components === "string" && TAGS.test(entry.components as string), at);

@@ -9,16 +9,23 @@ import { takeSnapshot, type Snapshot, type View } from "../inputs/snapshot.js";
 import * as msg from "../common/messages.js";
 import { analyze } from "./analyze.js";
 import { recordFresh } from "./fresh-record.js";
-import { parseLock } from "./lock.js";
-import { sha256 } from "../common/hash.js";
+import { planSinceFresh } from "./since-fresh.js";
+import { lockCheckKey, parseLock } from "./lock.js";
 import { isFresh, makePlan, type Plan } from "./verdict.js";
 
 /** The verdict for every table of one view: analysis, lock and generated files compared. */
 
-/** Everything `check` needs: the verdict for every table in one view (work tree or index); `earlier`: git's listing if the fast path made one. */
-export async function computePlan(project: Project, view: View, earlier?: Listing): Promise<Plan> {
+/**
+ * Everything `check` needs: the verdict for every table in one view (work
+ * tree or index); `earlier`: git's listing if the fast path made one.
+ * `sinceFresh`: a plan that may judge only what changed since the last fresh
+ * verdict (since-fresh.ts), whose lock holds only the tables judged: for a
+ * verdict and its reasons, not for --explain or --json.
+ */
+export async function computePlan(project: Project, view: View, earlier?: Listing, sinceFresh = false): Promise<Plan> {
   const caches = await openCaches(project);
-  return planFor(project, await takeSnapshot(project.config, view, caches.blobs, earlier), caches);
+  const snapshot = await takeSnapshot(project.config, view, caches.blobs, earlier);
+  return (sinceFresh ? await planSinceFresh(project, snapshot, caches) : null) ?? planFor(project, snapshot, caches);
 }
 
 export interface Caches {
@@ -31,10 +38,6 @@ export async function openCaches({ config, debug }: Project): Promise<Caches> {
   return { parsed, blobs };
 }
 
-/** The key under which a lock's content counts as checked (see parseLock). */
-function lockCheckKey(config: Config, text: string | Buffer): string {
-  return sha256(JSON.stringify([sha256(text), watched(config).outputs]));
-}
 
 /** A lock this run wrote from checked entries needs no check when the next run reads it. Never throws. */
 export async function noteLockWritten(config: Config, caches: Caches, text: string): Promise<void> {
@@ -56,7 +59,7 @@ export async function planFor(project: Project, snapshot: Snapshot, caches: Cach
   if (lock.status === "ok" && !checkedBefore && checkKey) cache.keepCheckedLock(checkKey);
   const plan = await makePlan(config, snapshot, analysis, lock, cache);
   const tables = Object.keys(analysis.tables).length;
-  const [, , digest] = await Promise.all([cache.save(), caches.blobs.save(), isFresh(plan) && plan.warnings.length === 0 ? recordFresh(config, snapshot, tables) : null]);
+  const [, , digest] = await Promise.all([cache.save(), caches.blobs.save(), isFresh(plan) && plan.warnings.length === 0 ? recordFresh(config, snapshot, tables, cache.analysisKey(snapshot.view)) : null]);
   if (digest && snapshot.view === "worktree") plan.freshDigest = digest;
   debug(`${tables} tables, ${plan.stale.length} stale, ${plan.dropped.length} dropped; lock ${lock.status}`);
   for (const note of analysis.notes) debug(note);

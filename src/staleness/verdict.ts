@@ -1,5 +1,5 @@
 import picomatch from "picomatch";
-import type { Analysis } from "./analyze.js";
+import type { Analysis, TableAnalysis } from "./analyze.js";
 import { formatComponent, globalComponents, parseComponent } from "./components.js";
 import type { Config } from "../config/load.js";
 import { sha256 } from "../common/hash.js";
@@ -68,11 +68,17 @@ export interface Plan {
   freshDigest?: string;
 }
 
-export async function makePlan(config: Config, snapshot: Snapshot, analysis: Analysis, lockRead: LockRead, cache: ParseCache): Promise<Plan> {
+/**
+ * `judged`: judge only these tables, the others being fresh as the last fresh
+ * verdict found them (staleness/since-fresh.ts, with a lock read for these
+ * tables only); undefined: every table.
+ */
+export async function makePlan(config: Config, snapshot: Snapshot, analysis: Analysis, lockRead: LockRead, cache: ParseCache, judged?: Set<string>): Promise<Plan> {
   const lock = lockRead.lock;
   const warnings = lockRead.status === "corrupt" ? [lockRead.warning] : [];
+  const judging = judged ? [...judged].filter((t) => analysis.tables[t]).map((t): [string, TableAnalysis] => [t, analysis.tables[t]!]) : Object.entries(analysis.tables);
   const outputHashes = await snapshot.hashes([
-    ...Object.values(analysis.tables).flatMap((t) => t.outputs),
+    ...judging.flatMap(([, t]) => t.outputs),
     ...config.outputs.shared,
     ...Object.values(lock?.tables ?? {}).flatMap((t) => Object.keys(t.outputs)),
   ]);
@@ -82,7 +88,7 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
   const changed = new Map<string, string[]>();
   const recorded = lock ? new ComponentNames(analysis, lock) : null;
   const globalChanged = lock ? changedKeys(globalComponents(lock.global), globalComponents(shortHashes(analysis.global))) : [];
-  for (const [table, now] of Object.entries(analysis.tables)) {
+  for (const [table, now] of judging) {
     const before = lock?.tables[table];
     if (!before || before.fingerprint === now.fingerprint) continue;
     const own = changedKeys(recorded!.recorded(table), recorded!.current(table));
@@ -93,7 +99,7 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
   const labels = lock && globalChanged.length ? globalLabels(config, lock, analysis) : {};
   const changes = recorded && changed.size ? await describeSchemaChanges(config, snapshot, analysis, recorded, cache, changed) : new Map<string, Record<string, string[]>>();
 
-  for (const [table, now] of Object.entries(analysis.tables)) {
+  for (const [table, now] of judging) {
     const before = lock?.tables[table];
     if (!lock) {
       reasons.add(table, { kind: "no-lock", message: lockRead.status !== "corrupt" ? msg.reason.noLock : lockRead.older ? msg.reason.olderLock : msg.reason.untrustedLock });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, onTestFinished } from "vitest";
@@ -354,8 +354,9 @@ describe("a read-only cacheDir", () => {
     changePeople(repo);
     const full = fullRegeneration(repo);
     const cache = path.join(repo.dir, "tmp/zero-models");
-    const lock = () => void (readOnly === "chattr" ? spawnSync("chattr", ["+i", cache]) : chmodSync(cache, 0o555));
-    const unlock = () => void (readOnly === "chattr" ? spawnSync("chattr", ["-i", cache]) : chmodSync(cache, 0o755));
+    // All of it: a folder made read-only alone leaves its subfolders (parsed/, store/) writable.
+    const lock = () => void (readOnly === "chattr" ? spawnSync("chattr", ["-R", "+i", cache]) : spawnSync("chmod", ["-R", "a-w", cache]));
+    const unlock = () => void (readOnly === "chattr" ? spawnSync("chattr", ["-R", "-i", cache]) : spawnSync("chmod", ["-R", "u+w", cache]));
     lock();
     onTestFinished(unlock);
     const before = repo.tree("", true);
