@@ -16,3 +16,18 @@ export async function writeAtomic(file: string, data: string | Buffer): Promise<
     throw new ZeroModelsError(msg.cannotWrite(file, error), EXIT.input, { cause: error });
   }
 }
+
+/**
+ * A file of cacheDir's, whose loss costs only work: atomic like writeAtomic,
+ * but not flushed to disk first (an fsync per file is most of a small run's
+ * writing time). After a power cut it may be missing or unreadable, which
+ * every reader of the cache takes for absent.
+ */
+export async function writeCacheFile(file: string, data: string | Buffer): Promise<void> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, data, { fsync: false });
+  } catch (error) {
+    throw new ZeroModelsError(msg.cannotWrite(file, error), EXIT.input, { cause: error });
+  }
+}

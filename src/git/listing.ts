@@ -40,15 +40,46 @@ export function answers(list: Listing, root: string, view: "worktree" | "index",
   return JSON.stringify(list.asked) === JSON.stringify({ root, view, bases, cacheDir });
 }
 
-/** The paths git tracks at or under `folder` (repo-relative). */
-export function trackedUnder(list: ListingText, folder: string): string[] {
-  const found: string[] = [];
-  if (folder === "" || folder.startsWith("..")) return found;
+/** One record of an index listing. */
+interface Record {
+  tag: string;
+  mode: string;
+  oid: string;
+  stage: string;
+  path: string;
+}
+
+const records = new WeakMap<ListingText, Record[]>();
+
+/** The records of an index listing, split once: the checks below each read all of them (11,000 at 2,000 tables). */
+function recordsOf(list: ListingText): Record[] {
+  let out = records.get(list);
+  if (out) return out;
+  out = [];
   for (const record of list.index.split("\0")) {
-    const file = record.slice(record.indexOf("\t") + 1);
-    if (record && (file === folder || file.startsWith(`${folder}/`))) found.push(file);
+    if (!record) continue;
+    const tab = record.indexOf("\t");
+    const [tag, mode, oid, stage] = record.slice(0, tab).split(" ");
+    out.push({ tag: tag!, mode: mode!, oid: oid!, stage: stage!, path: record.slice(tab + 1) });
   }
-  return found;
+  records.set(list, out);
+  return out;
+}
+
+/** The paths git tracks at or under `folder` (repo-relative). Searched as text: asked on every run, and almost always none. */
+export function trackedUnder(list: ListingText, folder: string): string[] {
+  if (folder === "" || folder.startsWith("..")) return [];
+  const found = new Set<string>();
+  for (const needle of [`\t${folder}/`, `\t${folder}\0`]) {
+    for (let at = list.index.indexOf(needle); at !== -1; at = list.index.indexOf(needle, at + 1)) {
+      // A path holds no NUL, so a tab followed by the folder is the start of a record's path, or inside one.
+      const start = list.index.lastIndexOf("\0", at) + 1;
+      const record = list.index.slice(start, list.index.indexOf("\0", at));
+      const file = record.slice(record.indexOf("\t") + 1);
+      if (file === folder || file.startsWith(`${folder}/`)) found.add(file);
+    }
+  }
+  return [...found];
 }
 
 /**
@@ -61,13 +92,9 @@ export function worktreeFiles(list: ListingText): { paths: string[]; blobs: Map<
   const unsure = new Set(list.differing.split("\0").filter(Boolean));
   const paths = new Set(unsure);
   const blobs = new Map<string, string>();
-  for (const record of list.index.split("\0")) {
-    if (!record) continue;
-    const tab = record.indexOf("\t");
-    const [tag, mode, oid, stage] = record.slice(0, tab).split(" ");
-    const file = record.slice(tab + 1);
+  for (const { tag, mode, oid, stage, path: file } of recordsOf(list)) {
     paths.add(file);
-    if (isVouched(tag!, mode!, stage!) && !unsure.has(file)) blobs.set(file, oid!);
+    if (isVouched(tag, mode, stage) && !unsure.has(file)) blobs.set(file, oid);
     else blobs.delete(file);
   }
   return { paths: [...paths], blobs };
@@ -92,10 +119,8 @@ export function allVouched(list: ListingText): boolean {
  */
 export function nestedRepos(list: ListingText): string[] {
   const found = new Set<string>();
-  for (const record of list.index.split("\0")) {
-    const tab = record.indexOf("\t");
-    if (tab !== -1 && record.slice(0, tab).split(" ")[1] === "160000") found.add(record.slice(tab + 1));
-  }
+  // Searched as text first: a listing almost never holds a gitlink.
+  if (/(?:^|\0)[A-Za-z] 160000 /.test(list.index)) for (const r of recordsOf(list)) if (r.mode === "160000") found.add(r.path);
   for (const file of list.differing.split("\0")) if (file.endsWith("/")) found.add(file.slice(0, -1));
   return [...found];
 }
@@ -114,14 +139,47 @@ export async function listIndex(root: string): Promise<IndexEntry[]> {
 export function indexEntries(list: ListingText, root: string): IndexEntry[] {
   const entries: IndexEntry[] = [];
   const unmerged: string[] = [];
-  for (const record of list.index.split("\0")) {
-    if (!record) continue;
-    const tab = record.indexOf("\t");
-    const [, mode, oid, stage] = record.slice(0, tab).split(" ");
-    const path = record.slice(tab + 1);
+  for (const { mode, oid, stage, path } of recordsOf(list)) {
     if (stage !== "0") unmerged.push(path);
-    else entries.push({ mode: mode!, oid: oid!, path });
+    else entries.push({ mode, oid, path });
   }
   if (unmerged.length) throw new InputError(msg.unmergedInIndex([...new Set(unmerged)]), root);
   return entries;
+}
+
+/**
+ * The paths whose index record differs between two listings of the same
+ * question (either has it, or the two differ). git lists by path, so the
+ * records before the first difference and after the last one are the same in
+ * both: only the part between is split and compared.
+ */
+export function changedRecords(before: string, now: string): string[] {
+  if (before === now) return [];
+  const shortest = Math.min(before.length, now.length);
+  // Compared a block at a time (a comparison of equal slices is a memcmp), then character by character.
+  const BLOCK = 4096;
+  let head = 0;
+  while (head + BLOCK <= shortest && before.slice(head, head + BLOCK) === now.slice(head, head + BLOCK)) head += BLOCK;
+  while (head < shortest && before.charCodeAt(head) === now.charCodeAt(head)) head++;
+  head = before.lastIndexOf("\0", head - 1) + 1; // back to the start of the record it is in
+  let tail = 0;
+  const left = shortest - head;
+  while (tail + BLOCK <= left && before.slice(before.length - tail - BLOCK, before.length - tail) === now.slice(now.length - tail - BLOCK, now.length - tail)) tail += BLOCK;
+  while (tail < left && before.charCodeAt(before.length - 1 - tail) === now.charCodeAt(now.length - 1 - tail)) tail++;
+  // Forward to the end of a record: the common tail is whole records, each ending in NUL.
+  const end = (text: string) => {
+    const from = text.length - tail;
+    return from === 0 || text[from - 1] === "\0" ? from : text.indexOf("\0", from) + 1 || text.length;
+  };
+  const middle = (text: string) => {
+    const out = new Map<string, string>();
+    for (const record of text.slice(head, end(text)).split("\0")) {
+      const tab = record.indexOf("\t");
+      if (tab !== -1) out.set(record.slice(tab + 1), record.slice(0, tab));
+    }
+    return out;
+  };
+  const a = middle(before);
+  const b = middle(now);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p));
 }

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { writeAtomic } from "../common/atomic.js";
+import { writeCacheFile } from "../common/atomic.js";
 import type { Debug } from "../common/log.js";
 
 /**
@@ -71,7 +71,7 @@ export class BlobHashes {
       lines.push(`${oid} ${this.map.get(oid)!}`);
     }
     try {
-      await writeAtomic(this.file, `${lines.join("\n")}\n`);
+      await writeCacheFile(this.file, `${lines.join("\n")}\n`);
     } catch (error) {
       this.debug(`blob hashes not saved: ${(error as Error).message}`);
     }

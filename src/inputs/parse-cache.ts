@@ -1,6 +1,6 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { writeAtomic } from "../common/atomic.js";
+import { writeAtomic, writeCacheFile } from "../common/atomic.js";
 import type { Debug } from "../common/log.js";
 import { VERSION } from "../common/version.js";
 
@@ -17,7 +17,8 @@ import { VERSION } from "../common/version.js";
  */
 // A new zero-models may parse differently: never reuse facts another version produced.
 // 5: schema statements carry their canonical form; model files their declarations; facts in shards.
-const CACHE_VERSION = `5:${VERSION}`;
+// 6: an analysis keeps one table a line.
+const CACHE_VERSION = `6:${VERSION}`;
 /** Per shard: 16 shards a kind (by the hash's first digit), so the bound on all facts of one kind is 16 times this. */
 const MAX_SHARD_ENTRIES = 2000;
 const MAX_STATEMENT_ENTRIES = 20000;
@@ -134,7 +135,7 @@ export class ParseCache {
       const [version, storedKey, storedSetting] = text.slice(0, Math.max(eol, 0)).split(" ");
       if (version !== CACHE_VERSION || storedSetting !== setting) return null;
       if (storedKey === key) this.analysisKeys.set(view, key);
-      return { exact: storedKey === key, analysis: JSON.parse(text.slice(eol + 1)) };
+      return { exact: storedKey === key, analysis: analysisFrom(text, eol) };
     } catch {
       return null; // missing or corrupt: analyse again
     }
@@ -157,7 +158,7 @@ export class ParseCache {
       const text = await readFile(path.join(this.dir, `analysis-${view}.json`), "utf8");
       const eol = text.indexOf("\n");
       const [version, storedKey] = text.slice(0, Math.max(eol, 0)).split(" ");
-      return version === CACHE_VERSION && storedKey === key ? JSON.parse(text.slice(eol + 1)) : null;
+      return version === CACHE_VERSION && storedKey === key ? analysisFrom(text, eol) : null;
     } catch {
       return null;
     }
@@ -182,17 +183,18 @@ export class ParseCache {
   async save(): Promise<void> {
     if (!this.dir) return;
     try {
-      if (this.lockChecked) await writeAtomic(path.join(this.dir, "lock-checked.txt"), `${CACHE_VERSION} ${this.lockChecked}`);
+      if (this.lockChecked) await writeCacheFile(path.join(this.dir, "lock-checked.txt"), `${CACHE_VERSION} ${this.lockChecked}`);
       this.lockChecked = null;
       for (const [view, { key, analysis }] of this.analyses) {
-        await writeAtomic(path.join(this.dir, `analysis-${view}.json`), `${CACHE_VERSION} ${key}\n${JSON.stringify(analysis)}`);
+        // Flushed, unlike the other cache files: its tables are parsed only when read, so a file torn by a power cut would fail late, not read as absent.
+        await writeAtomic(path.join(this.dir, `analysis-${view}.json`), `${CACHE_VERSION} ${key}\n${analysisText(analysis)}`);
       }
       this.analyses.clear();
       for (const [name, pending] of this.shards) {
         const shard = await pending;
         if (!shard.dirty) continue;
         await mkdir(path.join(this.dir, "parsed"), { recursive: true });
-        await writeAtomic(path.join(this.dir, "parsed", `${name}.json`), JSON.stringify({ version: CACHE_VERSION, entries: kept(shard, name === "schema-statement" ? MAX_STATEMENT_ENTRIES : MAX_SHARD_ENTRIES) }));
+        await writeCacheFile(path.join(this.dir, "parsed", `${name}.json`), JSON.stringify({ version: CACHE_VERSION, entries: kept(shard, name === "schema-statement" ? MAX_STATEMENT_ENTRIES : MAX_SHARD_ENTRIES) }));
         shard.dirty = false;
       }
     } catch (error) {
@@ -213,4 +215,59 @@ function kept(shard: Shard, max: number): Record<string, unknown> {
     }
   }
   return entries;
+}
+
+/**
+ * An analysis as kept: all but its tables as one JSON line, then each table
+ * on its own line (its name and entry as JSON, a tab between), so that a run
+ * judging a few tables parses only theirs (staleness/since-fresh.ts): at
+ * 2,000 tables the entries are two thirds of 3.7 MB.
+ */
+function analysisText(analysis: unknown): string {
+  const { tables, ...rest } = analysis as { tables: Record<string, unknown> };
+  return [JSON.stringify(rest), ...Object.entries(tables).map(([name, entry]) => `${JSON.stringify(name)}\t${JSON.stringify(entry)}`)].join("\n");
+}
+
+/** What analysisText wrote (after the header line ending at `eol`), with the tables parsed one by one as they are first read. */
+function analysisFrom(text: string, eol: number): unknown {
+  const next = text.indexOf("\n", eol + 1);
+  const rest = JSON.parse(text.slice(eol + 1, next === -1 ? undefined : next)) as Record<string, unknown>;
+  const lines = next === -1 ? [] : text.slice(next + 1).split("\n");
+  return { ...rest, tables: lazyRecord(lines) };
+}
+
+/**
+ * A record of `name<TAB>entry` lines, each entry parsed when first read.
+ * A Proxy, so that every reader (Object.keys, `in`, lookups, iteration,
+ * JSON.stringify) sees an ordinary record; writes replace an entry.
+ */
+function lazyRecord(lines: string[]): Record<string, unknown> {
+  const target: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const raw = new Set<string>();
+  for (const line of lines) {
+    const tab = line.indexOf("\t");
+    const quoted = line.slice(0, tab);
+    const name = quoted.includes("\\") ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
+    target[name] = line.slice(tab + 1);
+    raw.add(name);
+  }
+  const read = (name: string) => {
+    if (raw.delete(name)) target[name] = JSON.parse(target[name] as string);
+    return target[name];
+  };
+  return new Proxy(target, {
+    get: (t, key) => (typeof key === "string" && Object.hasOwn(t, key) ? read(key) : undefined),
+    set: (t, key, value) => {
+      if (typeof key === "string") raw.delete(key);
+      t[key as string] = value;
+      return true;
+    },
+    deleteProperty: (t, key) => {
+      if (typeof key === "string") raw.delete(key);
+      return delete t[key as string];
+    },
+    // An accessor, so that listing the keys (Object.keys asks whether each is enumerable) parses nothing.
+    getOwnPropertyDescriptor: (t, key) =>
+      typeof key === "string" && Object.hasOwn(t, key) ? { get: () => read(key), set: undefined, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(t, key),
+  });
 }

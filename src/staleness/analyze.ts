@@ -43,6 +43,12 @@ export interface Analysis {
   notes: string[];
   /** What the tables' component names were derived from; lets the next analysis reuse them (see structureOf). */
   structure: Structure;
+  /**
+   * Each schema block, enum and model file ("model app/models/x.rb", as an
+   * own component is named) -> the tables with it among their own or their
+   * neighbours' components: what a change to it reaches, without reading every table.
+   */
+  usedBy: Record<string, string[]>;
 }
 
 /**
@@ -239,7 +245,7 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
     debug("analysis: same models, tables and associations as the last analysis: its components reused, their hashes recomputed");
     const sameGlobals = hashRecord(previous.global) === hashRecord(global);
     structure.appNotes = previous.structure.appNotes;
-    return { ...common, structure, tables: reuseTables(previous.tables, sameGlobals, componentHash, fingerprint), excluded: previous.excluded, notes: notesOf(structure.appNotes) };
+    return { ...common, structure, tables: reuseTables(previous.tables, sameGlobals, componentHash, fingerprint), excluded: previous.excluded, notes: notesOf(structure.appNotes), usedBy: previous.usedBy };
   }
 
   const sources = await readAllFacts();
@@ -284,7 +290,22 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
       outputs: outputPaths(config.outputs.perTable, table.name, model, inflector, inputs.schema, table.line),
     };
   }
-  return { ...common, structure, tables, excluded, notes: notesOf(app.notes) };
+  return { ...common, structure, tables, excluded, notes: notesOf(app.notes), usedBy: usersOf(tables) };
+}
+
+/** Analysis.usedBy of these tables. */
+function usersOf(tables: Record<string, TableAnalysis>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [table, t] of Object.entries(tables)) {
+    for (const name of Object.keys(t.components)) {
+      const c = parseComponent(name);
+      if (c.scope === "global") continue;
+      const own = formatComponent({ scope: "own", kind: c.kind as "schema" | "enum" | "model", name: c.name });
+      const users = (out[own] ??= []);
+      if (users[users.length - 1] !== table) users.push(table);
+    }
+  }
+  return out;
 }
 
 /**
@@ -296,7 +317,8 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
  * when anything else may differ (a file added or removed, a new association,
  * a table or enum added, the schema's version or preamble): then the full
  * analysis decides. `test/unit/staleness/incremental-analysis.test.ts` checks
- * that it equals the full analysis wherever it answers.
+ * that it equals the full analysis wherever it answers. `previous` is used
+ * up: its tables are updated in place.
  */
 export async function analyzeChange(config: Config, contents: Map<string, Buffer>, cache: ParseCache, previous: Analysis, changed: string[]): Promise<{ analysis: Analysis; affected: Set<string> } | null> {
   const inputs = { ...previous.inputs };
@@ -311,10 +333,7 @@ export async function analyzeChange(config: Config, contents: Map<string, Buffer
   const fileNotes = { ...previous.structure.fileNotes };
   let schema = previous.structure.schema;
   const reached = new Set<string>();
-  const reach = (kind: "schema" | "enum" | "model", name: string) => {
-    reached.add(formatComponent({ scope: "own", kind, name }));
-    reached.add(formatComponent({ scope: "neighbour", kind, name }));
-  };
+  const reach = (kind: "schema" | "enum" | "model", name: string) => reached.add(formatComponent({ scope: "own", kind, name }));
   for (const file of changed) {
     const hash = inputs[file]!;
     if (file === config.schema) {
@@ -343,11 +362,11 @@ export async function analyzeChange(config: Config, contents: Map<string, Buffer
   const componentHash = (kind: "schema" | "enum" | "model", name: string): string =>
     kind === "schema" ? schema.blocks[name]! : kind === "enum" ? (schema.enums[name] ?? sha256(`missing enum ${name}`)) : models[name]!;
   const globalEntries = globalComponents(previous.global);
-  const tables = { ...previous.tables };
-  const affected = new Set<string>();
-  for (const [table, t] of Object.entries(previous.tables)) {
-    if (!Object.keys(t.components).some((name) => reached.has(name))) continue;
-    affected.add(table);
+  // Updated in place: the last analysis's tables may be read lazily (see ParseCache.analysis), and a copy would read them all.
+  const tables = previous.tables;
+  const affected = new Set([...reached].flatMap((name) => previous.usedBy[name] ?? []));
+  for (const table of affected) {
+    const t = tables[table]!;
     const components: Record<string, string> = {};
     for (const name of Object.keys(t.components)) {
       const c = parseComponent(name);
@@ -363,7 +382,7 @@ export async function analyzeChange(config: Config, contents: Map<string, Buffer
 /** A cache file written by another build of the same version may lack a part: then it is not used. */
 function looksLikeAnalysis(value: unknown): value is Analysis {
   const a = value as Partial<Analysis> | null;
-  return typeof a?.tables === "object" && typeof a.inputs === "object" && typeof a.structure?.files === "object" && typeof a.structure.schema?.blocks === "object" && typeof a.models === "object" && Array.isArray(a.structure.extended) && typeof a.structure.fileNotes === "object";
+  return typeof a?.tables === "object" && typeof a.inputs === "object" && typeof a.structure?.files === "object" && typeof a.structure.schema?.blocks === "object" && typeof a.models === "object" && Array.isArray(a.structure.extended) && typeof a.structure.fileNotes === "object" && typeof a.usedBy === "object";
 }
 
 /** The last analysis's tables with each component's hash recomputed, and the fingerprint of those where one changed. */

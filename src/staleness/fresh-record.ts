@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../config/load.js";
-import { allVouched, listing, trackedUnder, type Listing, type ListingText } from "../git/listing.js";
+import { allVouched, changedRecords, listing, trackedUnder, type Listing, type ListingText } from "../git/listing.js";
 import { symlinkOnTheWay } from "../common/path-guard.js";
 import { cacheFolder, hashDisk, watchedBases, type Snapshot, type View } from "../inputs/snapshot.js";
 import { FINGERPRINT_VERSION, VERSION } from "../common/version.js";
@@ -49,7 +49,7 @@ function digest(config: Config, view: View, list: Listing, contents: Map<string,
   return hash.digest("hex");
 }
 
-const differing = (list: Listing) => list.differing.split("\0").filter(Boolean);
+const differing = (list: ListingText) => list.differing.split("\0").filter(Boolean);
 
 /** What the fast path found: the number of tables when the last fresh verdict still holds, and git's listing when it made one. */
 export interface KnownFresh {
@@ -99,8 +99,8 @@ export async function keptFresh(root: string, cacheDir: string, configFile: stri
 /** Notes that the stores hold everything the fresh verdict `digest` covers (see keptFresh). Never throws. */
 export async function recordKept(config: Config, digest: string): Promise<void> {
   try {
-    const { writeAtomic } = await import("../common/atomic.js");
-    await writeAtomic(keptFile(config.cacheDir), `${VERSION_TAG} ${digest}`);
+    const { writeCacheFile } = await import("../common/atomic.js");
+    await writeCacheFile(keptFile(config.cacheDir), `${VERSION_TAG} ${digest}`);
   } catch {
     // the next generate takes the long way, and records it then
   }
@@ -135,11 +135,10 @@ export async function recordFresh(config: Config, snapshot: Snapshot, tables: nu
       extra,
       tables,
     };
-    const { writeAtomic } = await import("../common/atomic.js");
+    const { writeCacheFile } = await import("../common/atomic.js");
     // The base first: a record without its base is only a missed shortcut, a base without its record is never read.
-    const base: FreshBase = { digest: record.digest, analysisKey: analysisKey ?? null, index: snapshot.listing.index, differing: snapshot.listing.differing, contents: Object.fromEntries(contents) };
-    await writeAtomic(baseFile(config.cacheDir, snapshot.view), JSON.stringify(base));
-    await writeAtomic(recordFile(config.cacheDir, snapshot.view), JSON.stringify(record));
+    await writeCacheFile(baseFile(config.cacheDir, snapshot.view), baseText(record.digest, analysisKey ?? null, snapshot.listing, contents));
+    await writeCacheFile(recordFile(config.cacheDir, snapshot.view), JSON.stringify(record));
     return record.digest;
   } catch {
     // a read-only or full cacheDir, a file changed meanwhile: the next check is a full one
@@ -151,45 +150,44 @@ export async function recordFresh(config: Config, snapshot: Snapshot, tables: nu
  * What a fresh verdict was made from, in full (its record holds only a
  * digest): git's listing, the contents hashed beside it, and the key of the
  * analysis it used. Lets the next `check` judge only what changed since
- * (staleness/since-fresh.ts). Read only when the record's digest no longer holds.
+ * (staleness/since-fresh.ts). Read only when the record's digest no longer
+ * holds. Written as a JSON line, then the listing as git printed it.
  */
-interface FreshBase {
+interface BaseHeader {
   digest: string;
   analysisKey: string | null;
-  index: string;
-  differing: string;
+  /** Length of the index listing that follows the header line; the work tree's differing paths follow it. */
+  index: number;
   /** Path -> SHA-256 (null: absent) of each file the verdict hashed outside git's listing. */
   contents: Record<string, string | null>;
 }
 
-const baseFile = (cacheDir: string, view: View) => path.join(cacheDir, `fresh-${view}-base.json`);
+const baseFile = (cacheDir: string, view: View) => path.join(cacheDir, `fresh-${view}-base.txt`);
 
-/** The last fresh verdict of this view made with this config: what it saw, and the paths whose state differs now. Null: none usable. */
+function baseText(digest: string, analysisKey: string | null, list: ListingText, contents: Map<string, string | null>): string {
+  const header: BaseHeader = { digest, analysisKey, index: list.index.length, contents: Object.fromEntries(contents) };
+  return `${JSON.stringify(header)}\n${list.index}${list.differing}`;
+}
+
+/** The last fresh verdict of this view made with this config: the key of its analysis, and the paths whose state differs now. Null: none usable. */
 export async function sinceFresh(config: Config, snapshot: Snapshot): Promise<{ analysisKey: string; changed: string[] } | null> {
   const record = await readRecord(config.cacheDir, snapshot.view);
   if (!record || record.config !== JSON.stringify(config) || !allVouched(snapshot.listing)) return null;
-  let base: FreshBase;
+  let header: BaseHeader;
+  let before: ListingText;
   try {
-    base = JSON.parse(await readFile(baseFile(config.cacheDir, snapshot.view), "utf8")) as FreshBase;
+    const text = await readFile(baseFile(config.cacheDir, snapshot.view), "utf8");
+    const eol = text.indexOf("\n");
+    header = JSON.parse(text.slice(0, eol)) as BaseHeader;
+    before = { index: text.slice(eol + 1, eol + 1 + header.index), differing: text.slice(eol + 1 + header.index) };
   } catch {
     return null;
   }
-  if (base?.digest !== record.digest || typeof base.analysisKey !== "string" || typeof base.index !== "string" || typeof base.differing !== "string" || typeof base.contents !== "object" || base.contents === null) return null;
-  const differingNow = differing(snapshot.listing);
-  const hashed = await snapshot.hashes([...differingNow, ...record.extra]);
-  const before = states(base, new Map(Object.entries(base.contents)));
-  const now = states(snapshot.listing, hashed);
-  const changed = [...new Set([...before.keys(), ...now.keys()])].filter((p) => before.get(p) !== now.get(p));
-  return { analysisKey: base.analysisKey, changed: changed.sort() };
-}
-
-/** Each path's state: git's index record, or the hash of what is on disk where git does not vouch for it. */
-function states(list: ListingText, contents: Map<string, string | null>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const record of list.index.split("\0")) {
-    const tab = record.indexOf("\t");
-    if (tab !== -1) out.set(record.slice(tab + 1), record.slice(0, tab));
-  }
-  for (const [p, hash] of contents) out.set(p, `disk ${hash ?? "absent"}`);
-  return out;
+  if (header?.digest !== record.digest || typeof header.analysisKey !== "string" || typeof header.contents !== "object" || header.contents === null) return null;
+  const changed = new Set(changedRecords(before.index, snapshot.listing.index));
+  // Files git does not vouch for, then or now: the same only when hashed alike both times.
+  const unsure = [...new Set([...differing(before), ...differing(snapshot.listing), ...record.extra])];
+  const now = await snapshot.hashes(unsure);
+  for (const p of unsure) if (!Object.hasOwn(header.contents, p) || !now.has(p) || header.contents[p] !== now.get(p)) changed.add(p);
+  return { analysisKey: header.analysisKey, changed: [...changed].sort() };
 }

@@ -68,7 +68,7 @@ describe("check from the last fresh verdict", () => {
         if (staged) repo.git("add", "-A");
         const args = staged ? ["check", "--staged"] : ["check"];
         const quick = repo.zc([...args, "--debug"]);
-        const base = path.join(cache, `fresh-${staged ? "index" : "worktree"}-base.json`);
+        const base = path.join(cache, `fresh-${staged ? "index" : "worktree"}-base.txt`);
         renameSync(base, `${base}.away`);
         const full = repo.zc([...args, "--debug"]);
         renameSync(`${base}.away`, base);

@@ -52,6 +52,7 @@ function plan({ tables, stale = {}, recorded = {}, lock = "ok", dropped = [], sh
       models: {},
       notes: [],
       structure: { key: "", files: {}, schema: { version: null, preamble: "", blocks: {}, enums: {}, structure: "" }, extended: [], appNotes: [], fileNotes: {} },
+      usedBy: {},
     },
     lock: lock === "ok" ? { status: "ok", lock: lockData, text: "" } : { status: "missing", lock: null },
     stale: Object.entries(stale).map(([table, kinds]) => ({ table, model: table, reasons: kinds.map((kind) => ({ kind, message: kind })) })),

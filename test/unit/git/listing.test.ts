@@ -2,7 +2,8 @@ import { chmodSync, mkdtempSync, realpathSync, rmSync, symlinkSync, unlinkSync }
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allVouched, answers, indexEntries, listIndex, listing, nestedRepos, trackedUnder, worktreeFiles, type ListingText } from "../../../src/git/listing.js";
+import fc from "fast-check";
+import { allVouched, answers, changedRecords, indexEntries, listIndex, listing, nestedRepos, trackedUnder, worktreeFiles, type ListingText } from "../../../src/git/listing.js";
 import { InputError } from "../../../src/common/errors.js";
 import { makeRepo, type Repo } from "../../helpers/repo.js";
 
@@ -289,5 +290,29 @@ describe("trackedUnder", () => {
   it("never answers for the whole tree or a folder outside it", () => {
     expect(trackedUnder(list("app/x.rb"), "")).toEqual([]);
     expect(trackedUnder(list("app/x.rb"), "../elsewhere")).toEqual([]);
+  });
+});
+
+describe("changedRecords", () => {
+  const render = (entries: Map<string, string>) => [...entries.keys()].sort().map((p) => `H 100644 ${entries.get(p)} 0\t${p}\0`).join("");
+  const naive = (a: Map<string, string>, b: Map<string, string>) => [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p)).sort();
+  const oid = fc.constantFrom("a".repeat(40), "b".repeat(40), "c".repeat(40));
+  const name = fc.constantFrom("a", "ab", "a/b", "a\tb", "b", "b.rb", "c/d.rb", "c/d.rbx", "z", "é", "a b");
+  const listing = fc.dictionary(name, oid).map((d) => new Map(Object.entries(d)));
+
+  it("names exactly the paths added, removed or changed, whatever the two listings", () => {
+    fc.assert(
+      fc.property(listing, listing, (a, b) => {
+        expect(changedRecords(render(a), render(b)).sort()).toEqual(naive(a, b));
+      }),
+      { numRuns: 2000, seed: 20261203 },
+    );
+  });
+
+  it("finds one changed record among many, and none between equal listings", () => {
+    const many = new Map(Array.from({ length: 3000 }, (_, i) => [`app/models/m${String(i).padStart(4, "0")}.rb`, "a".repeat(40)]));
+    const one = new Map(many).set("app/models/m1500.rb", "b".repeat(40));
+    expect(changedRecords(render(many), render(one))).toEqual(["app/models/m1500.rb"]);
+    expect(changedRecords(render(many), render(many))).toEqual([]);
   });
 });

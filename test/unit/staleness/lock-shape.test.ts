@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { componentTags, emptyLock, parseLock, serializeLock, shortHashes, type Lock } from "../../../src/staleness/lock.js";
+import { componentTags, emptyLock, hashTag, parseLock, serializeLock, shortHash, shortHashes, type Lock } from "../../../src/staleness/lock.js";
 
 /** Edge cases of the lock's shape check and layout; lock.test.ts has the round trip, conflicts, versions and sizes. */
 
@@ -132,5 +133,18 @@ describe("serializeLock", () => {
     for (const t of ["Zebra", "10_things", "2_things", "ünïcode"]) lock.tables[t] = { model: "M", fingerprint: h("a"), components: "", outputs: {} };
     const read = parseLock(serializeLock(lock), "l");
     expect(Object.keys(read.lock!.tables)).toEqual(["10_things", "2_things", "Zebra", "people", "ünïcode"]);
+  });
+});
+
+describe("short hashes and tags", () => {
+  it("are the leading bits of the hash in base64url, as Buffer writes them", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (bytes) => {
+        const hex = Buffer.from(bytes).toString("hex");
+        expect(shortHash(hex)).toBe(Buffer.from(bytes.subarray(0, 6)).toString("base64url"));
+        expect(hashTag(hex)).toBe(Buffer.from(bytes.subarray(0, 3)).toString("base64url"));
+      }),
+      { numRuns: 2000, seed: 20261203 },
+    );
   });
 });
