@@ -235,8 +235,25 @@ export interface ParsedRuby {
   magicComments: Array<{ key: string; value: string }>;
 }
 
+/**
+ * The last few parses, by file and text: a changed model file is read twice,
+ * for its facts and for its declarations, from one tree (nothing changes a
+ * parsed tree). Errors are not kept; they are thrown again.
+ */
+const recent = new Map<string, ParsedRuby>();
+
 /** Parse Ruby; returns the program and the (LF-normalized) source for slicing. Throws InputError on syntax errors. */
 export async function parseRubySource(text: string, file: string): Promise<ParsedRuby> {
+  const key = `${file}\0${text}`;
+  const known = recent.get(key);
+  if (known) return known;
+  const parsed = await parseUncached(text, file);
+  recent.set(key, parsed);
+  if (recent.size > 4) recent.delete(recent.keys().next().value!);
+  return parsed;
+}
+
+async function parseUncached(text: string, file: string): Promise<ParsedRuby> {
   const source = new RubySource(text);
   const result = await parseWithPrism(source.text, file);
   if (result.errors.length > 0) {
