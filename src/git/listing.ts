@@ -56,11 +56,19 @@ function recordsOf(list: ListingText): Record[] {
   let out = records.get(list);
   if (out) return out;
   out = [];
-  for (const record of list.index.split("\0")) {
-    if (!record) continue;
-    const tab = record.indexOf("\t");
-    const [tag, mode, oid, stage] = record.slice(0, tab).split(" ");
-    out.push({ tag: tag!, mode: mode!, oid: oid!, stage: stage!, path: record.slice(tab + 1) });
+  // Sliced by position ("<tag> <mode> <oid> <stage>\t<path>\0"): an array per record from split costs more, 11,000 times.
+  const text = list.index;
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf("\0", start);
+    const stop = end === -1 ? text.length : end;
+    const tab = text.indexOf("\t", start);
+    const first = text.indexOf(" ", start);
+    const second = text.indexOf(" ", first + 1);
+    const third = text.indexOf(" ", second + 1);
+    if (tab !== -1 && tab < stop && third !== -1 && third < tab) {
+      out.push({ tag: text.slice(start, first), mode: text.slice(first + 1, second), oid: text.slice(second + 1, third), stage: text.slice(third + 1, tab), path: text.slice(tab + 1, stop) });
+    }
+    start = stop + 1;
   }
   records.set(list, out);
   return out;
@@ -103,13 +111,23 @@ export function worktreeFiles(list: ListingText): { paths: string[]; blobs: Map<
 // "H": cached, neither assume-unchanged ("h") nor skip-worktree ("S"); a regular file at stage 0.
 const isVouched = (tag: string, mode: string, stage: string) => tag === "H" && stage === "0" && (mode === "100644" || mode === "100755");
 
-const vouched = new WeakMap<ListingText, boolean>();
-
-/** True when every entry of an index listing is vouched for (see worktreeFiles). Asked of one listing by the fast path and again by the full check. */
+/**
+ * True when every entry of an index listing is vouched for (see
+ * worktreeFiles): each record "H 100644 <oid> 0\t<path>" (or 100755), a
+ * regular file at stage 0 with nothing git was told to assume.
+ */
 export function allVouched(list: ListingText): boolean {
-  let answer = vouched.get(list);
-  if (answer === undefined) vouched.set(list, (answer = !/(?:^|\0)(?!H 100(?:644|755) [0-9a-f]{40,64} 0\t)[^\0]/.test(list.index)));
-  return answer;
+  const text = list.index;
+  // Matched at each record's start only (sticky): one pattern over the whole text tried every position.
+  const vouched = /H 100(?:644|755) [0-9a-f]{40,64} 0\t[^\0]/y;
+  for (let start = 0; start < text.length; ) {
+    vouched.lastIndex = start;
+    if (!vouched.test(text)) return false;
+    const end = text.indexOf("\0", start);
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return true;
 }
 
 /**
