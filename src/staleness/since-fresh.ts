@@ -47,9 +47,14 @@ export async function planSinceFresh(project: Project, snapshot: Snapshot, cache
   const judged = new Set([...change.affected, ...outputsOf]);
   const lock = parseLock(lockText.toString("utf8"), config.lockfile, undefined, true, judged);
   if (lock.status !== "ok") return null;
+  const models = previous.models;
   const plan = await makePlan(config, snapshot, change.analysis, lock, caches.parsed, judged);
+  // Edited since the fresh verdict, yet entering fingerprints as they did: only method bodies or comments changed.
+  plan.notInputs = split.inputs.filter((f) => models[f] !== undefined && models[f] === change.analysis.models[f]);
   await Promise.all([caches.parsed.save(), caches.blobs.save()]);
   debug(msg.sinceFresh(since.changed.length, judged.size, Object.keys(change.analysis.tables).length));
+  for (const note of change.analysis.notes) debug(note);
+  for (const file of plan.notInputs) debug(msg.notAnInput(file));
   return plan;
 }
 

@@ -164,7 +164,8 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
     dropped,
     shared,
     pendingMigrations,
-    notInputs: lock ? editedButNotInputs(lock, analysis) : [],
+    // Judging a few tables, the caller knows which edited files changed no declaration (see since-fresh.ts).
+    notInputs: lock && !judged ? editedButNotInputs(lock, analysis) : [],
     outputHashes,
     warnings,
   };

@@ -95,4 +95,13 @@ describe("check from the last fresh verdict", () => {
     expect(r.stderr).toMatch(/since the last fresh verdict: 1 file changed, 3 of 11 tables judged/);
     expect(r.stdout).toContain("tags (Tag): model app/models/tag.rb changed");
   });
+
+  it("says which edited files changed no declaration, as the full check does", () => {
+    const { repo } = freshRepo();
+    repo.edit("app/models/person.rb", (s) => `# who works on jobs\n${s}`);
+    const r = repo.zc(["check", "--debug"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(USED);
+    expect(r.stderr).toContain("app/models/person.rb: only method bodies or comments changed: not an input");
+  });
 });
