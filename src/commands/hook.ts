@@ -189,7 +189,11 @@ async function unstagedInputs(project: Project): Promise<string[]> {
 }
 
 const header = (plan: Plan) =>
-  plan.stale.length === 0 && plan.dropped.length === 0 ? msg.commitRefusedShared : msg.commitRefused(plan.stale.length + plan.dropped.length, plan.stale.length + plan.fresh.length);
+  plan.stale.length > 0 || plan.dropped.length > 0
+    ? msg.commitRefused(plan.stale.length + plan.dropped.length, plan.stale.length + plan.fresh.length)
+    : plan.shared.length > 0
+      ? msg.commitRefusedShared
+      : msg.commitRefusedLeftovers;
 
 /**
  * preCommit: "fix": regenerate and stage the result with the commit. The

@@ -2,6 +2,7 @@ import { unlink } from "node:fs/promises";
 import path from "node:path";
 import picomatch from "picomatch";
 import { writeAtomic } from "../common/atomic.js";
+import { recordGenerated } from "../staleness/generated-ledger.js";
 import { GeneratorError, InterruptedError } from "../common/errors.js";
 import { crossesSymlink } from "../common/path-guard.js";
 import { removeTreeFile, writeTreeFile } from "../common/tree-files.js";
@@ -315,6 +316,9 @@ class GenerateRun {
       await writeAtomic(this.lockPath, text);
       await noteLockWritten(config, caches, text);
     }
+    // What this run generated or put back, as the lock records it: a later run can tell these files from hand-written ones.
+    const generated = [...this.regenerated, ...this.restored].flatMap((v) => Object.entries(lock.tables[v.table]?.outputs ?? {}));
+    await recordGenerated(config.cacheDir, generated.filter((e): e is [string, string] => e[1] !== null));
     if (store && complete && this.decision.blocked.length === 0) {
       const kept = await store.keep(config.root, this.toKeep());
       // Nothing was stale and everything is stored: the next `generate` can say so from git's listing alone.
@@ -324,8 +328,9 @@ class GenerateRun {
 
   /**
    * Deletes generated files nothing generates any more: the recorded outputs of
-   * dropped tables, and the old paths of regenerated tables whose model was
-   * renamed. Files edited by hand since they were generated are kept.
+   * dropped tables, the old paths of regenerated tables whose model was
+   * renamed, and files an earlier run generated that nothing names now
+   * (plan.leftovers). Files edited by hand since they were generated are kept.
    */
   private async removeOrphans(): Promise<void> {
     const { config } = this.project;
@@ -333,7 +338,7 @@ class GenerateRun {
     const live = new Set([...Object.values(plan.analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared]);
     const recorded = plan.lock.lock?.tables ?? {};
     const touched = [...plan.dropped.map((d) => d.table), ...this.regenerated.map((v) => v.table), ...this.restored.map((v) => v.table)];
-    const candidates = touched.flatMap((t) => Object.entries(recorded[t]?.outputs ?? {})).filter(([file, hash]) => hash !== null && !live.has(file));
+    const candidates = [...touched.flatMap((t) => Object.entries(recorded[t]?.outputs ?? {})), ...Object.entries(plan.leftovers)].filter(([file, hash]) => hash !== null && !live.has(file));
     const orphans: typeof candidates = [];
     for (const [file, hash] of candidates) {
       if (crossesSymlink(config.root, file)) this.output.onStep?.({ type: "warning", text: msg.orphanThroughSymlink(file) });

@@ -14,6 +14,7 @@ export function resultPaths(project: Project, result: GenerateResult): Set<strin
     ...config.outputs.shared,
     ...[...result.regenerated, ...result.restored].flatMap((v) => [...analysis.tables[v.table]!.outputs, ...Object.keys(lock.lock?.tables[v.table]?.outputs ?? {})]),
     ...result.plan.dropped.flatMap((d) => Object.keys(d.outputs)),
+    ...Object.keys(result.plan.leftovers),
   ]);
 }
 

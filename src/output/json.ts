@@ -47,6 +47,8 @@ export function planJson(plan: Plan, view: View, fresh: boolean, fix: string | n
     pendingMigrations: plan.pendingMigrations,
     /** Model files whose bytes changed but whose declarations did not (fingerprint: declarations). */
     notInputs: plan.notInputs,
+    /** Generated files nothing generates any more, left from an earlier run: generate deletes them. */
+    leftovers: Object.keys(plan.leftovers),
     warnings: plan.warnings,
     fix: fresh ? null : fix,
   };

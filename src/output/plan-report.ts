@@ -21,6 +21,7 @@ export function report(plan: Plan, log: Logger, explain: Explain, header: string
     if (explain) explainTables(plan, group.map((v) => v.table), explain, log);
   }
   for (const d of plan.dropped) log.info(`  ${d.table}: ${msg.reason.droppedTable(Object.values(d.outputs).filter(Boolean).length)}`);
+  for (const file of Object.keys(plan.leftovers)) log.info(`  ${file}: ${msg.reason.leftover}`);
   if (plan.shared.length) {
     log.info(`  ${msg.sharedHeader} ${plan.shared.map((r) => r.message).join("; ")}`);
   }

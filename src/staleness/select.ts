@@ -35,6 +35,7 @@ export function restrictPlan(plan: Plan, tables: string[]): Plan {
     fresh: plan.fresh.filter((t) => only.has(t)),
     dropped: plan.dropped.filter((d) => only.has(d.table)),
     shared: [],
+    leftovers: {},
     // A run over some tables stores only theirs: it never vouches for the whole work tree (see recordKept).
     freshDigest: undefined,
   };

@@ -2,6 +2,7 @@ import picomatch from "picomatch";
 import type { Analysis, TableAnalysis } from "./analyze.js";
 import { formatComponent, globalComponents, parseComponent } from "./components.js";
 import type { Config } from "../config/load.js";
+import { watched } from "../config/file.js";
 import { sha256 } from "../common/hash.js";
 import { decodeUtf8 } from "../common/utf8.js";
 import { componentTag, hasTag, hashTag, shortHash, shortHashes, type Lock, type LockRead } from "./lock.js";
@@ -61,6 +62,8 @@ export interface Plan {
   pendingMigrations: string[];
   /** Model and concern files edited since the lock whose declarations did not change (`fingerprint: declarations`): not an input. */
   notInputs: string[];
+  /** Generated files no table or lock names any more, as an earlier run generated them (see generated-ledger.ts): path -> SHA-256. */
+  leftovers: Record<string, string>;
   /** Current hash of every output path (null: absent), for summaries and orphan handling. */
   outputHashes: Map<string, string | null>;
   warnings: string[];
@@ -166,6 +169,8 @@ export async function makePlan(config: Config, snapshot: Snapshot, analysis: Ana
     pendingMigrations,
     // Judging a few tables, the caller knows which edited files changed no declaration (see since-fresh.ts).
     notInputs: lock && !judged ? editedButNotInputs(lock, analysis) : [],
+    // Judging a few tables: the fresh verdict had none, and a generated file no table names changing takes the full check.
+    leftovers: judged ? {} : await leftoverFiles(config, snapshot, analysis, lock),
     outputHashes,
     warnings,
   };
@@ -187,7 +192,18 @@ function editedButNotInputs(lock: Lock, analysis: Analysis): string[] {
 
 /** True when nothing needs regenerating, deleting or refreshing. */
 export function isFresh(plan: Plan): boolean {
-  return plan.stale.length === 0 && plan.dropped.length === 0 && plan.shared.length === 0 && plan.lock.status === "ok";
+  return plan.stale.length === 0 && plan.dropped.length === 0 && plan.shared.length === 0 && Object.keys(plan.leftovers).length === 0 && plan.lock.status === "ok";
+}
+
+/** Files of the view in the output patterns that nothing names (no table now, no shared file, no lock entry) and that an earlier run generated as they are. */
+async function leftoverFiles(config: Config, snapshot: Snapshot, analysis: Analysis, lock: Lock | null): Promise<Record<string, string>> {
+  const isOutput = picomatch(watched(config).outputs, { dot: true });
+  const named = new Set([...Object.values(analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared, ...Object.values(lock?.tables ?? {}).flatMap((t) => Object.keys(t.outputs))]);
+  const candidates = snapshot.paths.filter((p) => !named.has(p) && p !== config.lockfile && isOutput(p));
+  if (candidates.length === 0) return {};
+  const hashes = await snapshot.hashes(candidates);
+  const { generatedBefore } = await import("./generated-ledger.js");
+  return Object.fromEntries((await generatedBefore(config.cacheDir, hashes)).map((file) => [file, hashes.get(file)!]));
 }
 
 function outputVerdict(file: string, recorded: string | null | undefined, current: string | null): Reason | null {

@@ -61,6 +61,7 @@ function plan({ tables, stale = {}, recorded = {}, lock = "ok", dropped = [], sh
     shared: sharedStale ? [{ kind: "output-edited", message: "edited" }] : [],
     pendingMigrations: [],
     notInputs: [],
+    leftovers: {},
     outputHashes: new Map(),
     warnings: [],
   };
