@@ -168,8 +168,8 @@ export const reason = {
 export const unknownComponent = (tag: string) => `an input no longer in the app (tag ${tag})`;
 
 /** --debug: check judged only what changed since the last fresh verdict (staleness/since-fresh.ts). */
-export const sinceFresh = (files: number, judged: number, tables: number) =>
-  `since the last fresh verdict: ${files} ${files === 1 ? "file" : "files"} changed, ${judged} of ${tables} tables judged, the others fresh as they were`;
+export const sinceFresh = (view: "worktree" | "index", files: number, judged: number, tables: number) =>
+  `since the last fresh verdict (${view === "index" ? "of the index" : "of the work tree"}): ${files} ${files === 1 ? "file" : "files"} changed, ${judged} of ${tables} tables judged, the others fresh as they were`;
 
 // What of a model, concern or schema block is an input (fingerprint: declarations)
 export const notAnInput = (file: string) => `${file}: only method bodies or comments changed: not an input`;

@@ -169,14 +169,19 @@ function baseText(digest: string, analysisKey: string | null, list: ListingText,
   return `${JSON.stringify(header)}\n${list.index}${list.differing}`;
 }
 
-/** The last fresh verdict of this view made with this config: the key of its analysis, and the paths whose state differs now. Null: none usable. */
-export async function sinceFresh(config: Config, snapshot: Snapshot): Promise<{ analysisKey: string; changed: string[] } | null> {
-  const record = await readRecord(config.cacheDir, snapshot.view);
+/**
+ * The last fresh verdict of view `base` made with this config: the key of
+ * its analysis, and the paths whose content differs in `snapshot` (of either
+ * view: a verdict depends on contents, not on where they were read). Null:
+ * none usable.
+ */
+export async function sinceFresh(config: Config, snapshot: Snapshot, base: View): Promise<{ analysisKey: string; changed: string[] } | null> {
+  const record = await readRecord(config.cacheDir, base);
   if (!record || record.config !== JSON.stringify(config) || !allVouched(snapshot.listing)) return null;
   let header: BaseHeader;
   let before: ListingText;
   try {
-    const text = await readFile(baseFile(config.cacheDir, snapshot.view), "utf8");
+    const text = await readFile(baseFile(config.cacheDir, base), "utf8");
     const eol = text.indexOf("\n");
     header = JSON.parse(text.slice(0, eol)) as BaseHeader;
     before = { index: text.slice(eol + 1, eol + 1 + header.index), differing: text.slice(eol + 1 + header.index) };

@@ -2,7 +2,7 @@ import picomatch from "picomatch";
 import type { Config } from "../config/load.js";
 import { watched } from "../config/file.js";
 import type { Project } from "../config/project.js";
-import type { Snapshot } from "../inputs/snapshot.js";
+import type { Snapshot, View } from "../inputs/snapshot.js";
 import * as msg from "../common/messages.js";
 import { analyzeChange, type Analysis } from "./analyze.js";
 import { sinceFresh } from "./fresh-record.js";
@@ -26,14 +26,24 @@ import { makePlan, type Plan } from "./verdict.js";
  * the full plan decides.
  */
 export async function planSinceFresh(project: Project, snapshot: Snapshot, caches: { parsed: ParseCache; blobs: BlobHashes }): Promise<Plan | null> {
+  // The view's own last fresh verdict first; then the other view's: a commit usually follows a
+  // fresh work tree (the hooks' generate), and the index then differs from it by what was staged.
+  for (const base of snapshot.view === "index" ? (["index", "worktree"] as const) : (["worktree", "index"] as const)) {
+    const plan = await planFrom(base, project, snapshot, caches);
+    if (plan) return plan;
+  }
+  return null;
+}
+
+async function planFrom(base: View, project: Project, snapshot: Snapshot, caches: { parsed: ParseCache; blobs: BlobHashes }): Promise<Plan | null> {
   const { config, debug } = project;
-  const since = await sinceFresh(config, snapshot);
+  const since = await sinceFresh(config, snapshot, base);
   if (!since || since.changed.length === 0) return null;
   const split = sortChanges(config, since.changed);
   if (!split) return null;
   // Prism loads while git reads the files and the last analysis is read.
   if (split.inputs.length) (await import("../ruby/prism.js")).warmUpPrism();
-  const [stored, contents] = await Promise.all([caches.parsed.analysisMadeWith(snapshot.view, since.analysisKey), snapshot.read([...split.inputs, config.lockfile])]);
+  const [stored, contents] = await Promise.all([caches.parsed.analysisMadeWith(base, since.analysisKey), snapshot.read([...split.inputs, config.lockfile])]);
   const previous = stored as Analysis | null;
   if (!previous?.tables || !previous.structure) return null;
   const outputsOf = ownersOf(previous, split.outputs);
@@ -52,7 +62,7 @@ export async function planSinceFresh(project: Project, snapshot: Snapshot, cache
   // Edited since the fresh verdict, yet entering fingerprints as they did: only method bodies or comments changed.
   plan.notInputs = split.inputs.filter((f) => models[f] !== undefined && models[f] === change.analysis.models[f]);
   await Promise.all([caches.parsed.save(), caches.blobs.save()]);
-  debug(msg.sinceFresh(since.changed.length, judged.size, Object.keys(change.analysis.tables).length));
+  debug(msg.sinceFresh(base, since.changed.length, judged.size, Object.keys(change.analysis.tables).length));
   for (const note of change.analysis.notes) debug(note);
   for (const file of plan.notInputs) debug(msg.notAnInput(file));
   return plan;
