@@ -5,6 +5,7 @@ import type { Config } from "../config/load.js";
 import { watched } from "../config/file.js";
 import { sha256 } from "../common/hash.js";
 import { decodeUtf8 } from "../common/utf8.js";
+import { unsafePath } from "../common/path-guard.js";
 import { componentTag, hasTag, hashTag, shortHash, shortHashes, type Lock, type LockRead } from "./lock.js";
 import { blockKey } from "./declared.js";
 import { ComponentNames } from "./component-names.js";
@@ -199,7 +200,8 @@ export function isFresh(plan: Plan): boolean {
 async function leftoverFiles(config: Config, snapshot: Snapshot, analysis: Analysis, lock: Lock | null): Promise<Record<string, string>> {
   const isOutput = picomatch(watched(config).outputs, { dot: true });
   const named = new Set([...Object.values(analysis.tables).flatMap((t) => t.outputs), ...config.outputs.shared, ...Object.values(lock?.tables ?? {}).flatMap((t) => Object.keys(t.outputs))]);
-  const candidates = snapshot.paths.filter((p) => !named.has(p) && p !== config.lockfile && isOutput(p));
+  // Paths from git's listing, deleted only through removeOrphans' checks; refused here too if one could leave the tree.
+  const candidates = snapshot.paths.filter((p) => !named.has(p) && p !== config.lockfile && isOutput(p) && unsafePath(p) === null);
   if (candidates.length === 0) return {};
   const hashes = await snapshot.hashes(candidates);
   const { generatedBefore } = await import("./generated-ledger.js");
