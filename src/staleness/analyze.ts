@@ -233,9 +233,7 @@ async function analyzeFiles(config: Config, snapshot: Snapshot, cache: ParseCach
   };
   if (inflections) global["inflections"] = hashes[inflections]!;
 
-  /** Every component's hash follows from its kind and name alone, so the same names always give the same hashes. */
-  const componentHash = (kind: "schema" | "enum" | "model", name: string): string =>
-    kind === "schema" ? schema.blocks[name]! : kind === "enum" ? (schema.enums[name] ?? sha256(`missing enum ${name}`)) : modelComponents[name]!;
+  const componentHash = hashByName(schema, modelComponents);
   const notesOf = (appNotes: string[]) => [...appNotes, ...models.filter((f) => fileNotes[f] !== undefined).map((f) => fileNotes[f]!)];
   const globalEntries = globalComponents(global);
   const fingerprint = (components: Record<string, string>) => hashRecord({ ...globalEntries, ...components });
@@ -359,19 +357,14 @@ export async function analyzeChange(config: Config, contents: Map<string, Buffer
     models[file] = c.component;
   }
 
-  const componentHash = (kind: "schema" | "enum" | "model", name: string): string =>
-    kind === "schema" ? schema.blocks[name]! : kind === "enum" ? (schema.enums[name] ?? sha256(`missing enum ${name}`)) : models[name]!;
+  const componentHash = hashByName(schema, models);
   const globalEntries = globalComponents(previous.global);
   // Updated in place: the last analysis's tables may be read lazily (see ParseCache.analysis), and a copy would read them all.
   const tables = previous.tables;
   const affected = new Set([...reached].flatMap((name) => previous.usedBy[name] ?? []));
   for (const table of affected) {
     const t = tables[table]!;
-    const components: Record<string, string> = {};
-    for (const name of Object.keys(t.components)) {
-      const c = parseComponent(name);
-      components[name] = componentHash(c.kind as "schema" | "enum" | "model", (c as { name: string }).name);
-    }
+    const components = rehashed(t.components, componentHash);
     tables[table] = { model: t.model, components, fingerprint: hashRecord({ ...globalEntries, ...components }), outputs: t.outputs };
   }
   const structure: Structure = { ...previous.structure, schema, fileNotes };
@@ -385,24 +378,30 @@ function looksLikeAnalysis(value: unknown): value is Analysis {
   return typeof a?.tables === "object" && typeof a.inputs === "object" && typeof a.structure?.files === "object" && typeof a.structure.schema?.blocks === "object" && typeof a.models === "object" && Array.isArray(a.structure.extended) && typeof a.structure.fileNotes === "object" && typeof a.usedBy === "object";
 }
 
+type ComponentHash = (kind: "schema" | "enum" | "model", name: string) => string;
+
+/** Every component's hash follows from its kind and name alone, so the same names always give the same hashes. */
+function hashByName(schema: SchemaSummary, models: Record<string, string>): ComponentHash {
+  return (kind, name) => (kind === "schema" ? schema.blocks[name]! : kind === "enum" ? (schema.enums[name] ?? sha256(`missing enum ${name}`)) : models[name]!);
+}
+
+/** A table's components (names as it has them) with each hash recomputed. */
+function rehashed(components: Record<string, string>, componentHash: ComponentHash): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(components)) {
+    const c = parseComponent(name);
+    if (c.scope === "global") throw new Error(`a table's own component is global: ${name}`);
+    out[name] = componentHash(c.kind as "schema" | "enum" | "model", c.name);
+  }
+  return out;
+}
+
 /** The last analysis's tables with each component's hash recomputed, and the fingerprint of those where one changed. */
-function reuseTables(
-  tables: Record<string, TableAnalysis>,
-  sameGlobals: boolean,
-  componentHash: (kind: "schema" | "enum" | "model", name: string) => string,
-  fingerprint: (components: Record<string, string>) => string,
-): Record<string, TableAnalysis> {
+function reuseTables(tables: Record<string, TableAnalysis>, sameGlobals: boolean, componentHash: ComponentHash, fingerprint: (components: Record<string, string>) => string): Record<string, TableAnalysis> {
   const out: Record<string, TableAnalysis> = {};
   for (const [table, t] of Object.entries(tables)) {
-    const components: Record<string, string> = {};
-    let changed = !sameGlobals;
-    for (const [name, recorded] of Object.entries(t.components)) {
-      const c = parseComponent(name);
-      if (c.scope === "global") throw new Error(`a table's own component is global: ${name}`);
-      const hash = componentHash(c.kind as "schema" | "enum" | "model", c.name);
-      components[name] = hash;
-      if (hash !== recorded) changed = true;
-    }
+    const components = rehashed(t.components, componentHash);
+    const changed = !sameGlobals || Object.entries(components).some(([name, hash]) => hash !== t.components[name]);
     out[table] = changed ? { model: t.model, components, fingerprint: fingerprint(components), outputs: t.outputs } : t;
   }
   return out;
