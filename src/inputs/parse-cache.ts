@@ -128,17 +128,10 @@ export class ParseCache {
    * (megabytes at 2,000 tables).
    */
   async analysis(view: string, key: string, setting: string): Promise<{ exact: boolean; analysis: unknown } | null> {
-    if (!this.dir) return null;
-    try {
-      const text = await readFile(path.join(this.dir, `analysis-${view}.json`), "utf8");
-      const eol = text.indexOf("\n");
-      const [version, storedKey, storedSetting] = text.slice(0, Math.max(eol, 0)).split(" ");
-      if (version !== CACHE_VERSION || storedSetting !== setting) return null;
-      if (storedKey === key) this.analysisKeys.set(view, key);
-      return { exact: storedKey === key, analysis: analysisFrom(text, eol) };
-    } catch {
-      return null; // missing or corrupt: analyse again
-    }
+    const stored = await this.storedAnalysis(view, (_key, storedSetting) => storedSetting === setting);
+    if (!stored) return null;
+    if (stored.key === key) this.analysisKeys.set(view, key);
+    return { exact: stored.key === key, analysis: stored.analysis };
   }
 
   keepAnalysis(view: string, key: string, setting: string, analysis: unknown): void {
@@ -153,14 +146,19 @@ export class ParseCache {
 
   /** The analysis this view's file holds if it is the one made with `key`, whatever the inputs are now. */
   async analysisMadeWith(view: string, key: string): Promise<unknown> {
+    return (await this.storedAnalysis(view, (storedKey) => storedKey === key))?.analysis ?? null;
+  }
+
+  /** This view's kept analysis when this version wrote it and its header (key, setting) is `wanted`; parsed only then. */
+  private async storedAnalysis(view: string, wanted: (key: string | undefined, setting: string | undefined) => boolean): Promise<{ key: string | undefined; analysis: unknown } | null> {
     if (!this.dir) return null;
     try {
       const text = await readFile(path.join(this.dir, `analysis-${view}.json`), "utf8");
       const eol = text.indexOf("\n");
-      const [version, storedKey] = text.slice(0, Math.max(eol, 0)).split(" ");
-      return version === CACHE_VERSION && storedKey === key ? analysisFrom(text, eol) : null;
+      const [version, key, setting] = text.slice(0, Math.max(eol, 0)).split(" ");
+      return version === CACHE_VERSION && wanted(key, setting) ? { key, analysis: analysisFrom(text, eol) } : null;
     } catch {
-      return null;
+      return null; // missing or corrupt: analyse again
     }
   }
 
