@@ -189,14 +189,7 @@ export function changedRecords(before: string, now: string): string[] {
     const from = text.length - tail;
     return from === 0 || text[from - 1] === "\0" ? from : text.indexOf("\0", from) + 1 || text.length;
   };
-  const middle = (text: string) => {
-    const out = new Map<string, string>();
-    for (const record of text.slice(head, end(text)).split("\0")) {
-      const tab = record.indexOf("\t");
-      if (tab !== -1) out.set(record.slice(tab + 1), record.slice(0, tab));
-    }
-    return out;
-  };
+  const middle = (text: string) => new Map(recordsOf({ index: text.slice(head, end(text)), differing: "" }).map((r) => [r.path, `${r.tag} ${r.mode} ${r.oid} ${r.stage}`]));
   const a = middle(before);
   const b = middle(now);
   return [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p));
