@@ -1,10 +1,46 @@
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { ZeroModelsError, EXIT } from "../common/errors.js";
 import * as msg from "../common/messages.js";
+import { readTreeFile } from "../common/tree-files.js";
 
 /** Reads many blobs with one `git cat-file --batch` process. */
 export function readBlobs(root: string, oids: string[]): Promise<Map<string, Buffer>> {
   return catFile(root, oids, false);
+}
+
+/** Up to this many files, reading the work tree's copies beats starting `git cat-file` (a lock, a changed model). */
+const FEW_FILES = 16;
+
+/**
+ * The blobs of these work-tree paths (path -> blob id), read from the work
+ * tree's copy wherever that copy is the blob: same bytes, same git object id,
+ * so it is what git would have given. Anything else (a copy edited since,
+ * a symlink, a file gone) comes from git's object store. For many paths one
+ * `cat-file` is cheaper than opening each file, so git is asked directly.
+ */
+export async function readBlobsOf(root: string, oids: Map<string, string>): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const fromGit: string[] = [];
+  if (oids.size > FEW_FILES) fromGit.push(...oids.keys());
+  else {
+    await Promise.all(
+      [...oids].map(async ([p, oid]) => {
+        // A copy that cannot be read safely is not the blob's copy: git has the blob.
+        const bytes = await readTreeFile(root, p).catch(() => null);
+        if (bytes && gitObjectId(bytes, oid.length) === oid) out.set(p, bytes);
+        else fromGit.push(p);
+      }),
+    );
+  }
+  const blobs = await readBlobs(root, fromGit.map((p) => oids.get(p)!));
+  for (const p of fromGit) out.set(p, blobs.get(oids.get(p)!)!);
+  return out;
+}
+
+/** git's id of a blob with these bytes: SHA-1, or SHA-256 in a repository of that object format (64 hex digits). */
+export function gitObjectId(bytes: Buffer, idLength: number): string {
+  return createHash(idLength === 64 ? "sha256" : "sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
 /** Files at revisions (`ORIG_HEAD:db/schema.rb`); a revision or path that does not exist is left out. */

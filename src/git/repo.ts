@@ -141,7 +141,13 @@ export function isIgnored(root: string, file: string): Promise<boolean> {
   return succeeds(root, ["check-ignore", "-q", "--no-index", "--", file]);
 }
 
-/** A path inside this work tree's own git folder (`git rev-parse --git-path`): a place no push can write. */
+/**
+ * A path inside this work tree's own git folder (`git rev-parse --git-path`):
+ * a place no push can write. Found without starting git where repoDirsAt can
+ * (a name git gives no special place is under the work tree's own git dir).
+ */
 export async function gitPath(root: string, name: string): Promise<string> {
+  const dirs = repoDirsAt(root);
+  if (dirs) return path.join(dirs.gitDir, name);
   return path.resolve(root, (await run(root, ["rev-parse", "--git-path", name])).trim());
 }

@@ -5,7 +5,7 @@ import type { Config } from "../config/load.js";
 import { staticBase, underBase, watched } from "../config/file.js";
 import { answers, indexEntries, listing, nestedRepos, trackedUnder, worktreeFiles, type Listing } from "../git/listing.js";
 import { repoOnTheWay } from "../git/repo.js";
-import { readBlobs } from "../git/objects.js";
+import { readBlobsOf } from "../git/objects.js";
 import { sha256 } from "../common/hash.js";
 import { ConfigError, InputError } from "../common/errors.js";
 import * as msg from "../common/messages.js";
@@ -17,8 +17,9 @@ export type View = "worktree" | "index";
  * the work tree (what `generate` and `check` see) or the index (what
  * `check --staged` and pre-commit judge). A file git vouches for (in the
  * index, or unmodified in the work tree) is known by its blob id: hashed by
- * lookup and read from git's object store, so what is hashed is what is read
- * even if the file changes meanwhile. Other work-tree files are read from
+ * lookup and read as that blob (from the work tree's copy when its git id
+ * is the blob's, else from git's object store), so what is hashed is what
+ * is read even if the file changes meanwhile. Other work-tree files are read from
  * disk; a file that changes between being hashed and being read is an error
  * (run again), never a mix of two versions.
  */
@@ -150,10 +151,7 @@ function viewOf(
     }
     return contents;
   };
-  const readFromGit = async (files: string[]) => {
-    const blobs = await readBlobs(root, files.map((p) => oids.get(p)!));
-    return new Map(files.map((p) => [p, blobs.get(oids.get(p)!)!]));
-  };
+  const readFromGit = (files: string[]) => readBlobsOf(root, new Map(files.map((p) => [p, oids.get(p)!])));
   return {
     view,
     root,

@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseBatch, readAtRevisions, readBlobs, SizeWatch } from "../../../src/git/objects.js";
+import { gitObjectId, parseBatch, readAtRevisions, readBlobs, readBlobsOf, SizeWatch } from "../../../src/git/objects.js";
 import { ZeroModelsError } from "../../../src/common/errors.js";
 import { makeRepo, type Repo } from "../../helpers/repo.js";
 
@@ -138,5 +138,43 @@ describe("SizeWatch", () => {
       expect(feed(new SizeWatch(11), batch, size), `chunks of ${size}`).toBe(`${oid("b")} blob 12`);
       expect(feed(new SizeWatch(12), batch, size), `chunks of ${size}`).toBeNull();
     }
+  });
+});
+
+describe("readBlobsOf", () => {
+  let dir: string;
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8" }).trim();
+  const write = (file: string, text: string) => writeFileSync(path.join(dir, file), text);
+
+  beforeAll(() => {
+    dir = realpathSync(mkdtempSync(path.join(tmpdir(), "zm-blobs-of-")));
+    git("init", "-q");
+    for (const f of ["same.rb", "edited.rb", "linked.rb", "gone.rb", "fifo.rb"]) write(f, `# ${f}\n`);
+    git("add", ".");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("gives each path's blob, whatever the work tree holds there now", async () => {
+    const files = ["same.rb", "edited.rb", "linked.rb", "gone.rb", "fifo.rb"];
+    const oids = new Map(files.map((f) => [f, git("rev-parse", `:${f}`)]));
+    write("edited.rb", "# edited since\n");
+    rmSync(path.join(dir, "linked.rb"));
+    symlinkSync(path.join(dir, "edited.rb"), path.join(dir, "linked.rb"));
+    rmSync(path.join(dir, "gone.rb"));
+    rmSync(path.join(dir, "fifo.rb"));
+    execFileSync("mkfifo", [path.join(dir, "fifo.rb")]);
+    const blobs = await readBlobsOf(dir, oids);
+    expect(text(blobs)).toEqual(Object.fromEntries(files.map((f) => [f, `# ${f}\n`])));
+  });
+
+  it("names blobs as git does, in SHA-1 and in SHA-256 repositories", () => {
+    const bytes = Buffer.from("héllo\n\0binary\xff", "latin1");
+    write("bytes.bin", bytes.toString("latin1"));
+    const sha1 = git("hash-object", "bytes.bin");
+    git("init", "-q", "--object-format=sha256", "sha256-repo");
+    const sha256 = git("-C", "sha256-repo", "hash-object", "../bytes.bin");
+    expect(gitObjectId(readFileSync(path.join(dir, "bytes.bin")), 40)).toBe(sha1);
+    expect(sha256).toHaveLength(64);
+    expect(gitObjectId(readFileSync(path.join(dir, "bytes.bin")), 64)).toBe(sha256);
   });
 });
